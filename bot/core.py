@@ -1,0 +1,38 @@
+"""The core's shared dependencies, built once by the composition root and passed to handlers and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.db.models import CalendarOverride
+from bot.workcal import WorkCalendar
+from config import Settings
+
+
+@dataclass
+class Core:
+    """Settings, database and working-day calendar: everything a handler or job needs besides ``now``."""
+
+    settings: Settings
+    db: Database
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+    def is_admin(self, account_key: str) -> bool:
+        """Whether ``account_key`` (``telegram:123``) is listed in DUBAN_ADMINS."""
+        return account_key in self.settings.admins
+
+    @property
+    def tz(self) -> str:
+        """The bureau's time zone name."""
+        return self.settings.timezone
+
+    async def reload_calendar(self) -> None:
+        """Rebuild the calendar with the admin overrides stored in the database."""
+        async with self.db.session() as session:
+            rows = (await session.execute(select(CalendarOverride.day, CalendarOverride.working))).all()
+        overrides: dict[date, bool] = {day: working for day, working in rows}
+        self.calendar = WorkCalendar(overrides)

@@ -1,0 +1,363 @@
+"""SQLAlchemy 2 typed models: tables, tasks, people, sections, milestones, progress, accounts and the outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from bot.db.clock import UTC
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and always returned timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; JSON columns map from dict/list."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, datetime: UtcDateTime}
+
+
+class TaskTable(Base):
+    """One imported responsibility breakdown table (责任分解表)."""
+
+    __tablename__ = "task_tables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[date | None] = mapped_column(Date)
+    source_name: Mapped[str] = mapped_column(String(300))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(10))
+    columns: Mapped[list[str]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    imported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="table", order_by="Task.seq")
+
+
+class Person(Base):
+    """A person named in a table (leader) or added by an admin; shared across tables."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    created_at: Mapped[datetime]
+
+    memberships: Mapped[list[SectionMember]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+
+class Section(Base):
+    """An accountable office (股室/处室/科室); shared across tables."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+    members: Mapped[list[SectionMember]] = relationship(back_populates="section", cascade="all, delete-orphan")
+
+
+class SectionMember(Base):
+    """A person's membership of a section; ``is_head`` marks the section head."""
+
+    __tablename__ = "section_members"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
+    is_head: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    section: Mapped[Section] = relationship(back_populates="members")
+
+    __table_args__ = (Index("ix_section_members_section", "section_id"),)
+
+
+class Task(Base):
+    """A numbered key task of a table."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("task_tables.id", ondelete="CASCADE"))
+    no: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    units: Mapped[list[str]] = mapped_column(default=list)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    remarks: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    # open → done; removed marks a row dropped by a revised table (kept for its history).
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    progress_percent: Mapped[int | None] = mapped_column(Integer)
+    progress_text: Mapped[str | None] = mapped_column(Text)
+    progress_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    table: Mapped[TaskTable] = relationship(back_populates="tasks")
+    leaders: Mapped[list[TaskLeader]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskLeader.position", lazy="selectin"
+    )
+    sections: Mapped[list[TaskSection]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskSection.position", lazy="selectin"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        cascade="all, delete-orphan", order_by="Milestone.position", lazy="selectin"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("table_id", "no", name="uq_tasks_table_no"),
+        Index("ix_tasks_status", "status"),
+    )
+
+
+class TaskLeader(Base):
+    """A lead leader (牵头领导) of a task."""
+
+    __tablename__ = "task_leaders"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_task_leaders_person", "person_id"),)
+
+
+class TaskSection(Base):
+    """A lead section (牵头股室) of a task."""
+
+    __tablename__ = "task_sections"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    section: Mapped[Section] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_task_sections_section", "section_id"),)
+
+
+class Milestone(Base):
+    """A time node of a task: dated, target, recurring, ongoing or default."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    due: Mapped[date | None] = mapped_column(Date)
+    original_due: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(12))
+    period: Mapped[str | None] = mapped_column(String(10))
+    estimate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The start of the milestone's window, for 序时进度 (the table's issue date by default).
+    window_start: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_milestones_task", "task_id"), Index("ix_milestones_due", "due"))
+
+
+class TaskEvent(Base):
+    """The audit trail: every change to a task, with who, when and from which channel (考评 relies on it)."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    # ack, progress, done, reopen, extend_request, extend_approved, extend_rejected, snooze, import_change
+    kind: Mapped[str] = mapped_column(String(20))
+    percent: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_task_events_task", "task_id", "created_at"),)
+
+
+class ExtensionRequest(Base):
+    """A request to move a milestone (延期申请), approved or rejected by the lead leader or an admin."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    requester_account: Mapped[str] = mapped_column(String(120))
+    new_due: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Account(Base):
+    """A chat account (``telegram:123``, ``wecom:zhangsan``, ``console:local``), bound to a person or not."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(120))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    lang: Mapped[str | None] = mapped_column(String(5))
+    bound_at: Mapped[datetime | None]
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+    person: Mapped[Person | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id", name="uq_accounts_channel_external"),
+        Index("ix_accounts_person", "person_id"),
+    )
+
+
+class Invite(Base):
+    """A single-use binding code, valid for 7 days."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ChatSubscription(Base):
+    """A group chat subscribed to a section's tasks (``section_id`` None means all sections)."""
+
+    __tablename__ = "chat_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(120))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id", "section_id", name="uq_subscription"),
+        Index("ix_subscriptions_section", "section_id"),
+    )
+
+
+class CalendarOverride(Base):
+    """An admin's correction of the working-day calendar."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class PendingImport(Base):
+    """An uploaded table awaiting the admin's 确认导入 (kept in the DB so any replica can confirm it)."""
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(300))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class Snooze(Base):
+    """明天再提醒: a person's reminders for a task held until a date."""
+
+    __tablename__ = "snoozes"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A notice to deliver, keyed for idempotency; marked sent only after the platform accepted it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(120))
+    target_kind: Mapped[str] = mapped_column(String(10), default="private")
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[str]] = mapped_column(default=list)
+    # pending → sent | dead; attempts and next_attempt_at drive retries with backoff.
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+
+class SentNotice(Base):
+    """Idempotency ledger: one row per notice key (task, occurrence, recipient, kind, day or step) once planned."""
+
+    __tablename__ = "sent_notices"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_sent_notices_task", "task_id"),)

@@ -1,0 +1,130 @@
+"""Duban's settings: the only module that reads the environment (prefix ``DUBAN_``, plus a ``.env`` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["zh", "en"]
+
+
+class DatabaseSettings(BaseModel):
+    """Where the tables live."""
+
+    url: str = "sqlite+aiosqlite:///duban.sqlite3"
+    echo: bool = False
+
+
+class ImportSettings(BaseModel):
+    """Limits for table imports."""
+
+    max_bytes: int = 10 * 1024 * 1024
+    max_rows: int = 50_000
+    max_cells: int = 2_000_000
+
+
+class TelegramSettings(BaseModel):
+    """Telegram Bot API access."""
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    proxy: SecretStr | None = None
+
+
+class WeComSettings(BaseModel):
+    """WeCom (企业微信) self-built app and group robot."""
+
+    base_url: str = "https://qyapi.weixin.qq.com"
+    corp_id: str | None = None
+    agent_id: int | None = None
+    secret: SecretStr | None = None
+    token: SecretStr | None = None
+    encoding_aes_key: SecretStr | None = None
+    robot_key: SecretStr | None = None
+    callback_host: str = "127.0.0.1"
+    callback_port: int = 8080
+
+
+class ReminderSettings(BaseModel):
+    """When and how notices go out."""
+
+    days_before: list[int] = Field(default_factory=lambda: [5, 3, 1, 0])
+    send_time: str = "09:00"
+    escalate_head_after: int = 3
+    escalate_leader_after: int = 5
+    stale_progress_days: int = 10
+    blue_within: int = 5
+    quiet_days_allow_red: bool = False
+    telegram_global_per_second: float = 30.0
+    telegram_private_per_second: float = 1.0
+    telegram_group_per_minute: float = 20.0
+    max_attempts: int = 8
+
+
+class Settings(BaseSettings):
+    """All of Duban's settings, composed of one sub-settings object per concern."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DUBAN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    timezone: str = "Asia/Shanghai"
+    language: Language = "zh"
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    # Flat aliases the issues name (DUBAN_DATABASE_URL, DUBAN_IMPORT_MAX_BYTES, DUBAN_TELEGRAM_TOKEN …).
+    database_url: str | None = None
+    import_max_bytes: int | None = None
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_base_file_url: str | None = None
+    telegram_proxy: SecretStr | None = None
+
+    imports: ImportSettings = Field(default_factory=ImportSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    wecom: WeComSettings = Field(default_factory=WeComSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    def model_post_init(self, __context: object) -> None:
+        """Fold the flat aliases into their sub-settings."""
+        if self.database_url:
+            self.database.url = self.database_url
+        if self.import_max_bytes:
+            self.imports.max_bytes = self.import_max_bytes
+        if self.telegram_token:
+            self.telegram.token = self.telegram_token
+        if self.telegram_base_url:
+            self.telegram.base_url = self.telegram_base_url
+        if self.telegram_base_file_url:
+            self.telegram.base_file_url = self.telegram_base_file_url
+        if self.telegram_proxy:
+            self.telegram.proxy = self.telegram_proxy
+
+    @property
+    def data_dir(self) -> Path:
+        """The working directory, where the embedded database lives by default."""
+        return Path.cwd()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Load the settings once per process."""
+    return Settings()
