@@ -1,0 +1,74 @@
+"""Write a generated N-row responsibility breakdown table (xlsx) shaped like a real bureau's one."""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+LEADERS = ("李康民", "胡立军", "王卫健", "肖凤毛", "龚志良", "汪  峰")
+SECTIONS = ("疾控股", "基层卫生健康股", "应急办", "医政医管股", "规划信息股", "体制改革股", "妇幼健康股", "绩效办")
+UNITS = ("各医疗卫生单位", "人民医院", "中医医院", "妇幼保健院", "各相关医疗卫生单位", "黄茅洲镇中心卫生院")
+VERBS = ("加快推进", "持续深化", "全面落实", "扎实开展", "不断加强", "统筹抓好")
+OBJECTS = ("医共体建设", "基本公共卫生服务", "传染病防控", "信息化建设", "重点专科建设", "绩效考核", "安全生产监管")
+DETAILS = (
+    "完善工作机制,明确责任分工,加强督促检查,确保各项措施落到实处。",
+    "6月底前完成方案制定,10月底前完成中期评估,12月底前全面完成年度目标任务。",
+    "建立健全长效机制,定期研判形势,常态化开展督查指导,做好跟踪督办,确保平安稳定。",
+    "按照上级部署要求,突出问题和需求导向,围绕改革创新、提升能力、激发活力、完善服务等关键点推进。",
+)
+CATEGORY_NUMERALS = "一二三四五六七八九十"
+
+
+def _category(index: int) -> str:
+    numeral = CATEGORY_NUMERALS[index % 10] + ("" if index < 10 else str(index // 10))
+    return f"({numeral})聚焦重点领域第{index + 1}组工作,加力提升卫生健康服务水平。"
+
+
+def write_table(path: Path, rows: int = 10_000, seed: int = 2023) -> Path:
+    """Write ``rows`` task rows under a merged title row and a header row; categories merged over groups."""
+    rng = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "责任分解表"
+    ws.append(["2023年全市卫生健康重点工作责任分解表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    ws.append(["序号", "工作任务", "具体内容及时间节点", "牵头\n领导", "牵头股室站", "相关责任单位"])
+    wrap = Alignment(wrap_text=True, vertical="center")
+    first_data_row = 3
+    done = 0
+    group = 0
+    while done < rows:
+        size = min(rng.randint(2, 7), rows - done)
+        start = first_data_row + done
+        for k in range(size):
+            no = done + k + 1
+            content = f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}(第{no}项)。" + "".join(rng.sample(DETAILS, 2))
+            leaders = "、".join(rng.sample(LEADERS, rng.choice((1, 1, 1, 2))))
+            sections = "、".join(rng.sample(SECTIONS, rng.choice((1, 1, 2, 3))))
+            units = "、".join(rng.sample(UNITS, rng.choice((1, 2, 3))))
+            ws.append([no, _category(group) if k == 0 else None, content, leaders, sections, units])
+            ws.cell(row=start + k, column=3).alignment = wrap
+        if size > 1:
+            ws.merge_cells(start_row=start, start_column=2, end_row=start + size - 1, end_column=2)
+        done += size
+        group += 1
+    wb.save(path)
+    return path
+
+
+def main() -> None:
+    """Command line: ``python bench/gen_table.py [--rows N] [--out PATH]``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=Path("bench/generated-10000.xlsx"))
+    parser.add_argument("--seed", type=int, default=2023)
+    args = parser.parse_args()
+    print(write_table(args.out, args.rows, args.seed))
+
+
+if __name__ == "__main__":
+    main()

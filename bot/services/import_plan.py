@@ -1,0 +1,97 @@
+"""From a parsed table to planned tasks: document year, titles and milestones (no database here)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.tableimport import ParsedRow, ParsedTable
+from bot.timenodes import MilestoneDraft, TimeWarning, extract
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+TITLE_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTask:
+    """One row as it will be stored."""
+
+    line: int
+    no: str
+    seq: int
+    category: str | None
+    title: str
+    content: str
+    leaders: tuple[str, ...]
+    sections: tuple[str, ...]
+    units: tuple[str, ...]
+    deadline_text: str | None
+    remarks: str | None
+    milestones: tuple[MilestoneDraft, ...]
+    warnings: tuple[TimeWarning, ...] = field(default=())
+
+    @property
+    def default_only(self) -> bool:
+        """Whether no time node was found, so the task is due at year end by default."""
+        return all(m.kind == "default" for m in self.milestones)
+
+
+def derive_title(content: str) -> str:
+    """The first sentence of the content, shortened for lists."""
+    text = content.strip()
+    match = _SENTENCE_END.search(text)
+    first = text[: match.start()] if match else text
+    first = first.strip() or text
+    return first if len(first) <= TITLE_MAX else first[: TITLE_MAX - 1] + "…"
+
+
+def document_year(parsed: ParsedTable, override: int | None, fallback: int) -> tuple[int, bool]:
+    """The year a bare time node belongs to, and whether it was only guessed from the clock."""
+    if override:
+        return override, False
+    if parsed.year:
+        return parsed.year, False
+    if parsed.issued:
+        return parsed.issued.year, False
+    return fallback, True
+
+
+def plan_milestones(row: ParsedRow, year: int) -> tuple[tuple[MilestoneDraft, ...], tuple[TimeWarning, ...]]:
+    """Milestones of a row: an explicit deadline column wins; content time nodes add other dates."""
+    content = extract(row.content, year, default=row.deadline is None)
+    if row.deadline is None:
+        return content.milestones, content.warnings
+    column = extract(row.deadline, year, default=False)
+    if not column.milestones:
+        fallback = extract(row.content, year, default=True)
+        return fallback.milestones, column.warnings + fallback.warnings
+    seen = {(m.due, m.kind) for m in column.milestones}
+    extra = tuple(m for m in content.milestones if (m.due, m.kind) not in seen)
+    merged = tuple(sorted(column.milestones + extra, key=lambda m: (m.due is None, m.due or date.max)))
+    return merged, column.warnings + content.warnings
+
+
+def plan_tasks(parsed: ParsedTable, year: int) -> list[PlannedTask]:
+    """Every row of the parsed table as a planned task."""
+    planned: list[PlannedTask] = []
+    for seq, row in enumerate(parsed.rows, start=1):
+        milestones, warnings = plan_milestones(row, year)
+        planned.append(
+            PlannedTask(
+                line=row.line,
+                no=row.no,
+                seq=seq,
+                category=row.category,
+                title=row.title or derive_title(row.content),
+                content=row.content,
+                leaders=tuple(row.leaders),
+                sections=tuple(row.sections),
+                units=tuple(row.units),
+                deadline_text=row.deadline,
+                remarks=row.remarks,
+                milestones=milestones,
+                warnings=warnings,
+            )
+        )
+    return planned

@@ -1,0 +1,378 @@
+"""Importing a responsibility table: parse, preview (with the diff against a revised table), apply all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Milestone,
+    Person,
+    Section,
+    Task,
+    TaskEvent,
+    TaskLeader,
+    TaskSection,
+    TaskTable,
+)
+from bot.services.import_plan import PlannedTask, document_year, plan_tasks
+from bot.tableimport import ImportFailure, ImportLimits, ParsedTable, Problem, read_table
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TableDiff:
+    """How a revised table differs from the one already loaded, by 序号."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """Everything an admin sees before confirming an import."""
+
+    filename: str
+    source_hash: str
+    parsed: ParsedTable
+    year: int
+    year_guessed: bool
+    title: str
+    tasks: tuple[PlannedTask, ...]
+    people: tuple[str, ...]
+    sections: tuple[str, ...]
+    new_people: tuple[str, ...]
+    new_sections: tuple[str, ...]
+    milestones: int
+    default_only: int
+    replaces: int | None
+    diff: TableDiff | None
+
+    @property
+    def unassigned(self) -> int:
+        """How many tasks have neither a lead leader nor a lead section."""
+        return sum(1 for task in self.tasks if not task.leaders and not task.sections)
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+async def prepare_import(
+    session: AsyncSession,
+    data: bytes,
+    filename: str,
+    *,
+    now: datetime,
+    year: int | None = None,
+    limits: ImportLimits = ImportLimits(),
+) -> ImportPreview:
+    """Parse and plan a table file and compare it with what is loaded; raises ImportFailure on bad input."""
+    parsed = read_table(data, filename, limits=limits)
+    if year is not None and not 1990 <= year <= 2100:
+        raise ImportFailure((Problem("import.bad_year", {"file": filename, "year": year}),))
+    doc_year, guessed = document_year(parsed, year, now.year)
+    tasks = tuple(plan_tasks(parsed, doc_year))
+    people = _unique([name for task in tasks for name in task.leaders])
+    sections = _unique([name for task in tasks for name in task.sections])
+    known_people = set((await session.scalars(select(Person.name).where(Person.name.in_(people)))).all()) if people else set()
+    known_sections = (
+        set((await session.scalars(select(Section.name).where(Section.name.in_(sections)))).all()) if sections else set()
+    )
+    title = parsed.title or filename
+    old = await _matching_table(session, title, doc_year)
+    diff = await _diff(session, old, tasks) if old is not None else None
+    return ImportPreview(
+        filename=filename,
+        source_hash=hashlib.sha256(data).hexdigest(),
+        parsed=parsed,
+        year=doc_year,
+        year_guessed=guessed,
+        title=title,
+        tasks=tasks,
+        people=people,
+        sections=sections,
+        new_people=tuple(p for p in people if p not in known_people),
+        new_sections=tuple(s for s in sections if s not in known_sections),
+        milestones=sum(len(task.milestones) for task in tasks),
+        default_only=sum(1 for task in tasks if task.default_only),
+        replaces=old.id if old is not None else None,
+        diff=diff,
+    )
+
+
+async def _matching_table(session: AsyncSession, title: str, year: int) -> TaskTable | None:
+    return await session.scalar(
+        select(TaskTable)
+        .where(TaskTable.title == title, TaskTable.year == year, TaskTable.active.is_(True))
+        .order_by(TaskTable.id.desc())
+        .limit(1)
+    )
+
+
+def _fingerprint(task: Task) -> tuple:
+    return (
+        task.category,
+        task.content,
+        tuple(link.person.name for link in task.leaders),
+        tuple(link.section.name for link in task.sections),
+        tuple(task.units or ()),
+        task.deadline_text,
+        task.remarks,
+    )
+
+
+def _planned_fingerprint(task: PlannedTask) -> tuple:
+    return (
+        task.category,
+        task.content,
+        task.leaders,
+        task.sections,
+        task.units,
+        task.deadline_text,
+        task.remarks,
+    )
+
+
+async def _old_tasks(session: AsyncSession, table_id: int) -> dict[str, Task]:
+    rows = await session.scalars(select(Task).where(Task.table_id == table_id, Task.status != "removed"))
+    return {task.no: task for task in rows}
+
+
+async def _diff(session: AsyncSession, old: TaskTable, tasks: tuple[PlannedTask, ...]) -> TableDiff:
+    before = await _old_tasks(session, old.id)
+    after = {task.no: task for task in tasks}
+    added = tuple(no for no in after if no not in before)
+    removed = tuple(no for no in before if no not in after)
+    changed = tuple(
+        no for no, task in after.items() if no in before and _fingerprint(before[no]) != _planned_fingerprint(task)
+    )
+    unchanged = len(after) - len(added) - len(changed)
+    return TableDiff(added, removed, changed, unchanged)
+
+
+async def _ids_by_name(session: AsyncSession, model: type[Person] | type[Section], names: tuple[str, ...], now: datetime) -> dict[str, int]:
+    if not names:
+        return {}
+    rows = await session.execute(select(model.name, model.id).where(model.name.in_(names)))
+    found: dict[str, int] = {name: ident for name, ident in rows.all()}
+    missing = [name for name in names if name not in found]
+    if missing:
+        await session.execute(insert(model), [{"name": name, "created_at": now} for name in missing])
+        rows = await session.execute(select(model.name, model.id).where(model.name.in_(missing)))
+        found.update({name: ident for name, ident in rows.all()})
+    return found
+
+
+async def apply_import(
+    session: AsyncSession,
+    preview: ImportPreview,
+    *,
+    now: datetime,
+    actor: str,
+    channel: str = "cli",
+    progress: Progress | None = None,
+) -> TaskTable:
+    """Store the previewed table in the session's transaction: a new table, or a revision of the matching one."""
+    people = await _ids_by_name(session, Person, preview.people, now)
+    sections = await _ids_by_name(session, Section, preview.sections, now)
+    window_start = preview.parsed.issued or now.date()
+    if preview.replaces is None:
+        table = TaskTable(
+            title=preview.title,
+            issuer=preview.parsed.issuer,
+            year=preview.year,
+            issued=preview.parsed.issued,
+            source_name=preview.filename,
+            source_hash=preview.source_hash,
+            source_format=preview.parsed.format,
+            columns=[column.header for column in preview.parsed.columns],
+            active=True,
+            imported_at=now,
+            updated_at=now,
+        )
+        session.add(table)
+        await session.flush()
+        await _insert_tasks(session, table.id, preview.tasks, people, sections, window_start, now, progress)
+        return table
+    table = await session.get_one(TaskTable, preview.replaces)
+    table.source_name, table.source_hash = preview.filename, preview.source_hash
+    table.source_format = preview.parsed.format
+    table.columns = [column.header for column in preview.parsed.columns]
+    table.issuer = preview.parsed.issuer or table.issuer
+    table.issued = preview.parsed.issued or table.issued
+    table.updated_at = now
+    await _revise(session, table, preview, people, sections, window_start, now, actor, channel, progress)
+    return table
+
+
+def _task_row(table_id: int, task: PlannedTask, now: datetime) -> dict:
+    return {
+        "table_id": table_id,
+        "no": task.no,
+        "seq": task.seq,
+        "category": task.category,
+        "title": task.title,
+        "content": task.content,
+        "units": list(task.units),
+        "deadline_text": task.deadline_text,
+        "remarks": task.remarks,
+        "source_line": task.line,
+        "status": "open",
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _milestone_rows(task_id: int, task: PlannedTask, window_start: date) -> list[dict]:
+    return [
+        {
+            "task_id": task_id,
+            "position": position,
+            "due": m.due,
+            "original_due": m.due,
+            "text": m.text,
+            "kind": m.kind,
+            "period": m.period,
+            "estimate": m.estimate,
+            "window_start": window_start,
+        }
+        for position, m in enumerate(task.milestones)
+    ]
+
+
+def _link_rows(task_id: int, task: PlannedTask, people: dict[str, int], sections: dict[str, int]) -> tuple[list[dict], list[dict]]:
+    leaders = [
+        {"task_id": task_id, "person_id": people[name], "position": i} for i, name in enumerate(dict.fromkeys(task.leaders))
+    ]
+    links = [
+        {"task_id": task_id, "section_id": sections[name], "position": i}
+        for i, name in enumerate(dict.fromkeys(task.sections))
+    ]
+    return leaders, links
+
+
+CHUNK = 2000
+
+
+async def _insert_tasks(
+    session: AsyncSession,
+    table_id: int,
+    tasks: tuple[PlannedTask, ...],
+    people: dict[str, int],
+    sections: dict[str, int],
+    window_start: date,
+    now: datetime,
+    progress: Progress | None,
+) -> None:
+    for start in range(0, len(tasks), CHUNK):
+        chunk = tasks[start : start + CHUNK]
+        result = await session.execute(
+            insert(Task).returning(Task.id, sort_by_parameter_order=True), [_task_row(table_id, t, now) for t in chunk]
+        )
+        ids = list(result.scalars())
+        leaders: list[dict] = []
+        links: list[dict] = []
+        milestones: list[dict] = []
+        for task_id, task in zip(ids, chunk, strict=True):
+            task_leaders, task_sections = _link_rows(task_id, task, people, sections)
+            leaders += task_leaders
+            links += task_sections
+            milestones += _milestone_rows(task_id, task, window_start)
+        for model, rows in ((TaskLeader, leaders), (TaskSection, links), (Milestone, milestones)):
+            if rows:
+                await session.execute(insert(model), rows)
+        if progress:
+            progress(len(chunk))
+
+
+async def _revise(
+    session: AsyncSession,
+    table: TaskTable,
+    preview: ImportPreview,
+    people: dict[str, int],
+    sections: dict[str, int],
+    window_start: date,
+    now: datetime,
+    actor: str,
+    channel: str,
+    progress: Progress | None,
+) -> None:
+    before = await _old_tasks(session, table.id)
+    after = {task.no: task for task in preview.tasks}
+    diff = preview.diff or TableDiff((), (), (), 0)
+
+    def event(task_id: int, change: str) -> TaskEvent:
+        return TaskEvent(task_id=task_id, actor=actor, channel=channel, kind="import_change",
+                         text=change, data={"source": preview.filename}, created_at=now)
+
+    for no in diff.removed:
+        task = before[no]
+        task.status, task.updated_at = "removed", now
+        session.add(event(task.id, "removed"))
+    new = tuple(after[no] for no in diff.added)
+    # Reused 序号 of a removed row: bring the old row back rather than collide with the unique (table, no).
+    revived: dict[str, Task] = {}
+    if new:
+        dropped = select(Task).where(
+            Task.table_id == table.id, Task.status == "removed", Task.no.in_([t.no for t in new])
+        )
+        revived = {t.no: t for t in await session.scalars(dropped)}
+    for no, planned in after.items():
+        task = before.get(no) or revived.get(no)
+        if task is None:
+            continue
+        task.seq = planned.seq
+        task.source_line = planned.line
+        if no in revived:
+            task.status = "open"
+            session.add(event(task.id, "restored"))
+        if no in diff.changed or no in revived:
+            _update_task(task, planned, people, sections, window_start, now)
+            session.add(event(task.id, "changed"))
+    fresh = tuple(t for t in new if t.no not in revived)
+    await session.flush()
+    await _insert_tasks(session, table.id, fresh, people, sections, window_start, now, progress)
+    if fresh:
+        ids = await session.execute(select(Task.id).where(Task.table_id == table.id, Task.no.in_([t.no for t in fresh])))
+        session.add_all(event(task_id, "added") for task_id in ids.scalars())
+
+
+def _update_task(
+    task: Task, planned: PlannedTask, people: dict[str, int], sections: dict[str, int], window_start: date, now: datetime
+) -> None:
+    task.category, task.title, task.content = planned.category, planned.title, planned.content
+    task.units, task.deadline_text, task.remarks = list(planned.units), planned.deadline_text, planned.remarks
+    task.updated_at = now
+    task.leaders = [TaskLeader(person_id=people[name], position=i) for i, name in enumerate(dict.fromkeys(planned.leaders))]
+    task.sections = [
+        TaskSection(section_id=sections[name], position=i) for i, name in enumerate(dict.fromkeys(planned.sections))
+    ]
+    # An approved extension moved a milestone: keep it where the milestone itself is unchanged.
+    moved = {(m.kind, m.text, m.original_due): m.due for m in task.milestones if m.due != m.original_due}
+    task.milestones = [
+        Milestone(
+            position=i,
+            due=moved.get((m.kind, m.text, m.due), m.due),
+            original_due=m.due,
+            text=m.text,
+            kind=m.kind,
+            period=m.period,
+            estimate=m.estimate,
+            window_start=window_start,
+        )
+        for i, m in enumerate(planned.milestones)
+    ]
+
+
+from bot.services.import_preview import render_preview  # noqa: E402  (re-exported; it needs ImportPreview above)
+
+__all__ = ["ImportFailure", "ImportPreview", "TableDiff", "apply_import", "prepare_import", "render_preview"]

@@ -1,0 +1,88 @@
+"""The admin's whole-table listing with filters (the CLI's ``duban tasks``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Person, Section, Task, TaskLeader, TaskSection, TaskTable
+from bot.services.status import MilestoneFacts, Rules, Standing, standing
+from bot.workcal import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class ListedTask:
+    """A task with its standing on the listing day."""
+
+    task: Task
+    standing: Standing
+
+    @property
+    def leaders(self) -> list[str]:
+        """Lead leaders' names."""
+        return [link.person.name for link in self.task.leaders]
+
+    @property
+    def sections(self) -> list[str]:
+        """Lead sections' names."""
+        return [link.section.name for link in self.task.sections]
+
+
+def milestone_facts(task: Task) -> list[MilestoneFacts]:
+    """A task's milestones as the colour rules see them."""
+    return [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in task.milestones]
+
+
+def task_standing(task: Task, today: date, cal: WorkCalendar, rules: Rules, tz: str) -> Standing:
+    """A stored task's colour and next due date on ``today``."""
+    from bot.db.clock import local_date
+
+    last = local_date(task.progress_at, tz) if task.progress_at else None
+    return standing(
+        milestone_facts(task), today, cal, done=task.status == "done", percent=task.progress_percent,
+        last_report=last, rules=rules,
+    )
+
+
+async def list_tasks(
+    session: AsyncSession,
+    *,
+    today: date,
+    cal: WorkCalendar,
+    tz: str,
+    rules: Rules = Rules(),
+    leader: str | None = None,
+    section: str | None = None,
+    overdue: bool = False,
+    due_within: int | None = None,
+) -> list[ListedTask]:
+    """Open and done tasks of the active tables, filtered, with their standing, in table order."""
+    query = (
+        select(Task)
+        .join(TaskTable, TaskTable.id == Task.table_id)
+        .where(TaskTable.active.is_(True), Task.status != "removed")
+        .order_by(Task.table_id, Task.seq)
+    )
+    if leader:
+        query = query.where(
+            Task.id.in_(select(TaskLeader.task_id).join(Person).where(Person.name == leader))
+        )
+    if section:
+        query = query.where(
+            Task.id.in_(select(TaskSection.task_id).join(Section).where(Section.name == section))
+        )
+    listed = [ListedTask(task, task_standing(task, today, cal, rules, tz)) for task in await session.scalars(query)]
+    if overdue:
+        listed = [item for item in listed if item.standing.colour == "red"]
+    if due_within is not None:
+        listed = [
+            item
+            for item in listed
+            if item.standing.colour != "done"
+            and item.standing.days_left is not None
+            and 0 <= item.standing.days_left <= due_within
+        ]
+    return listed
