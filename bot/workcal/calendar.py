@@ -17,16 +17,18 @@ _MIN_YEAR, _MAX_YEAR = date.min.year, date.max.year
 class _Year:
     """Precomputed statuses of one year, with prefix counts so spans cost O(1) per year touched."""
 
-    __slots__ = ("base", "infos", "cum_work", "cum_est", "work_idx", "total")
+    __slots__ = ("year", "base", "infos", "cum_work", "cum_est", "work_idx", "total", "est_total")
 
-    def __init__(self, base: int, infos: list[DayInfo]) -> None:
-        self.base = base  # ordinal of 1 January
+    def __init__(self, year: int, infos: list[DayInfo]) -> None:
+        self.year = year
+        self.base = date(year, 1, 1).toordinal()
         self.infos = infos
         # cum_*[i] = count among day indices [0, i)
         self.cum_work = [0, *accumulate(1 if x.working else 0 for x in infos)]
         self.cum_est = [0, *accumulate(1 if x.estimated else 0 for x in infos)]
         self.work_idx = [i for i, x in enumerate(infos) if x.working]
         self.total = len(self.work_idx)
+        self.est_total = self.cum_est[-1]
 
 
 class WorkCalendar:
@@ -53,7 +55,7 @@ class WorkCalendar:
                 info = DayInfo(working=forced, source="override", name=info.name)
             # Most days are identical; sharing instances keeps a year's table small.
             infos.append(self._interned.setdefault(info, info))
-        table = _Year(date(year, 1, 1).toordinal(), infos)
+        table = _Year(year, infos)
         self._years[year] = table
         return table
 
@@ -79,42 +81,37 @@ class WorkCalendar:
     # A position p in a year's table stands for the boundary before day index p, so cum_*[p] counts
     # the days before it; a span is a half-open range of positions, possibly across years.
 
-    def _span(self, ya: int, pa: int, yb: int, pb: int) -> tuple[int, int]:
-        """(working days, estimated days) from position pa of year ya up to position pb of year yb."""
-        ta, tb = self._year(ya), self._year(yb)
-        if ya == yb:
+    def _span(self, ta: _Year, pa: int, tb: _Year, pb: int) -> tuple[int, int]:
+        """(working days, estimated days) from position pa of table ta up to position pb of table tb."""
+        if ta is tb:
             return tb.cum_work[pb] - ta.cum_work[pa], tb.cum_est[pb] - ta.cum_est[pa]
         work = ta.total - ta.cum_work[pa] + tb.cum_work[pb]
-        est = ta.cum_est[-1] - ta.cum_est[pa] + tb.cum_est[pb]
-        for y in range(ya + 1, yb):
-            mid = self._year(y)
+        est = ta.est_total - ta.cum_est[pa] + tb.cum_est[pb]
+        for y in range(ta.year + 1, tb.year):
+            mid = self._years.get(y) or self._build(y)
             work += mid.total
-            est += mid.cum_est[-1]
+            est += mid.est_total
         return work, est
 
-    def _forward(self, year: int, i: int, n: int) -> DateAnswer:
-        """The n-th (n >= 1) working day after day index i of ``year``; spans years when needed."""
-        table = self._year(year)
+    def _forward(self, start: _Year, i: int, n: int) -> DateAnswer:
+        """The n-th (n >= 1) working day after day index i of table ``start``, across years."""
+        table = start
         k = table.cum_work[i + 1] + n - 1  # index into work_idx
-        y = year
         while k >= table.total:
             k -= table.total
-            y += 1
-            table = self._year(y)
+            table = self._years.get(table.year + 1) or self._build(table.year + 1)
         j = table.work_idx[k]
-        return self._answer(table.base + j, self._span(year, i + 1, y, j + 1)[1] > 0)
+        return self._answer(table.base + j, self._span(start, i + 1, table, j + 1)[1] > 0)
 
-    def _backward(self, year: int, i: int, n: int) -> DateAnswer:
-        """The n-th (n >= 1) working day before day index i of ``year``; spans years when needed."""
-        table = self._year(year)
+    def _backward(self, start: _Year, i: int, n: int) -> DateAnswer:
+        """The n-th (n >= 1) working day before day index i of table ``start``, across years."""
+        table = start
         k = table.cum_work[i] - n
-        y = year
         while k < 0:
-            y -= 1
-            table = self._year(y)
+            table = self._years.get(table.year - 1) or self._build(table.year - 1)
             k += table.total
         j = table.work_idx[k]
-        return self._answer(table.base + j, self._span(y, j, year, i)[1] > 0)
+        return self._answer(table.base + j, self._span(table, j, start, i)[1] > 0)
 
     # ---- answers ------------------------------------------------------------
     # Answers are immutable and few distinct ones exist; reusing them is several times cheaper than
@@ -148,12 +145,12 @@ class WorkCalendar:
             if k >= 0:
                 j = table.work_idx[k]
                 return self._answer(table.base + j, table.cum_est[i] > table.cum_est[j])
-            return self._backward(d.year, i, -n)
+            return self._backward(table, i, -n)
         k = table.cum_work[i + 1] + n - 1
         if k < table.total:
             j = table.work_idx[k]
             return self._answer(table.base + j, table.cum_est[j + 1] > table.cum_est[i + 1])
-        return self._forward(d.year, i, n)
+        return self._forward(table, i, n)
 
     def working_days_before(self, d: date, n: int) -> DateAnswer:
         """The n-th working day strictly before ``d``; n=0 gives ``d`` if working, else the previous working day."""
@@ -173,9 +170,9 @@ class WorkCalendar:
             cw, ce = table.cum_work, table.cum_est
             i, j = a.toordinal() - table.base + 1, b.toordinal() - table.base + 1
             return self._count_answer(sign * (cw[j] - cw[i]), ce[j] != ce[i])
-        ta, tb = self._year(a.year), self._year(b.year)
-        pa, pb = a.toordinal() - ta.base + 1, b.toordinal() - tb.base + 1
-        work, est = self._span(a.year, pa, b.year, pb)
+        ta = self._years.get(a.year) or self._build(a.year)
+        tb = self._years.get(b.year) or self._build(b.year)
+        work, est = self._span(ta, a.toordinal() - ta.base + 1, tb, b.toordinal() - tb.base + 1)
         return self._count_answer(sign * work, est > 0)
 
     def next_working_day(self, d: date, *, include: bool = False) -> DateAnswer:
