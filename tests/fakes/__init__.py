@@ -1,0 +1,1 @@
+"""Local fakes of the remote services Duban talks to (Telegram Bot API, ...)."""
