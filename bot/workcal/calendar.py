@@ -59,10 +59,6 @@ class WorkCalendar:
         self._years[year] = table
         return table
 
-    def _year(self, year: int) -> _Year:
-        table = self._years.get(year)
-        return table if table is not None else self._build(year)
-
     def day(self, d: date) -> DayInfo:
         """The status of ``d`` and the source that decided it."""
         table = self._years.get(d.year) or self._build(d.year)
