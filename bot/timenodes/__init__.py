@@ -1,0 +1,38 @@
+"""Chinese time nodes (10月底前, 每季度, 年内, 2025年达…目标) read from task cells into milestone drafts.
+
+Rule-based on purpose: general date parsers read 前 as "ago" and roll a bare month into next year.
+
+Readings worth knowing (each is covered by tests/timenodes):
+- A bare month belongs to the document year, never the next; 10月前 is 9-30 (estimate, warning).
+- A year alone is a node only near a goal word (达, 完成, 目标, 到…): a later year is a ``target``, the
+  document year ``dated``; an earlier year, or one after 较/比/同比, is history. Dates inside an earlier
+  year give a ``past`` warning. 2023-2025年 ends at its last year; 用三年时间完成 / 三年内 count from the
+  document year (estimate, ``duration`` warning); a campaign name such as 三年专项行动 is not a node.
+- 长期 / 持续推进 / 常态化 are ``ongoing`` only as a clause of their own (a deadline cell such as
+  "长期坚持"); in running text they are verbs ("持续推进医防融合") and not nodes.
+- 每天/每日 are recurring with period "day"; the scheduler does not remind daily.
+- ISO dates (2023-10-31) count only alone in the cell or with 前, never inside header metadata.
+- Vague words (尽快, 适时, 按序时, 如期) and placeholders (20xx年) give warnings and no date.
+"""
+
+from bot.timenodes.extract import extract
+from bot.timenodes.model import (
+    WARNING_CODES,
+    Extraction,
+    MilestoneDraft,
+    MilestoneKind,
+    Period,
+    TimeWarning,
+)
+from bot.timenodes.recurrence import occurrences
+
+__all__ = [
+    "WARNING_CODES",
+    "Extraction",
+    "MilestoneDraft",
+    "MilestoneKind",
+    "Period",
+    "TimeWarning",
+    "extract",
+    "occurrences",
+]

@@ -1,0 +1,178 @@
+"""The grammar of Chinese time nodes: compiled regexes over folded text (see normalize.fold).
+
+Rules are tried in order at each position, so the ones that *block* a reading (document numbers, "as of"
+facts, baselines) come before the ones that produce milestones: "截止6月30日" is consumed whole by the
+as-of rule before the month rule can see "6月30日". Each rule is wrapped in a named group ``k_<rule>``;
+``match.lastgroup`` names the rule that matched. MASTER is the plain alternation of all rules; GATE and
+DISPATCH give the same matches about ten times faster (see extract.scan).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters around a clause: the ongoing rule (长期, 持续推进 …) reads only a clause of its own, so
+# "持续推进“中医药服务基层惠民行动”" (a verb with its object) is not a time node.
+BOUND = r",.;:、。!?，；：！？\s()（）\[\]【】“”\"'《》<>"
+OPEN_BOUND = r",.;:、。!?，；：！？\s(（\[【“《<"
+CLOSE_BOUND = r",.;:、。!?，；：！？\s)）\]】”》>"
+SEP = r"\s?(?:-{1,2}|~|至|到)\s?"
+# After 年中 / 月中, so that 2023年中医药 or 年中央 are not mid-year.
+MID_LA = r"(?=前|之前|以前|完成|左右|[" + BOUND + r"]|$)"
+
+YNUM = r"(?<!\d)(?:19|20)\d{2}(?!\d)"
+YCN = r"(?<![一二三四五六七八九〇])[一二][〇九][〇一二三四五六七八九]{2}"
+# Template years: 20xx, 20__, 201x, 20X, __, and 2O24 with a letter O.
+YPH = r"(?<![0-9A-Za-z_])(?=[0-9xXOo_]{0,3}[xXOo_])(?:[12][0-9xXOo_]{1,3}|[xX_]{2,4})"
+YREL = r"[今明次本去上下]"
+
+
+def _month(sfx: str) -> str:
+    """A month number before 月: 1–12, 一–十二, or a placeholder x/_ (groups m, mc, mp + sfx)."""
+    return (
+        rf"(?:(?P<m{sfx}>(?<![\d.])(?:1[0-2]|0?[1-9])(?!\d))"
+        rf"|(?P<mc{sfx}>(?<![一二三四五六七八九十两〇第统唯逐单划同专万之每任其])(?:十[一二]?|[一二三四五六七八九]))"
+        rf"|(?P<mp{sfx}>(?<![A-Za-z0-9_])[xX_]{{1,2}}))"
+    )
+
+
+def _day(sfx: str) -> str:
+    """A day number followed by 日/号 (groups d, dc, dp + sfx)."""
+    return (
+        rf"(?:(?P<d{sfx}>(?:3[01]|[12]\d|0?[1-9])(?!\d))"
+        rf"|(?P<dc{sfx}>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+        rf"|(?P<dp{sfx}>[xX_]{{1,2}}))\s?[日号]"
+    )
+
+
+def _loose_date() -> str:
+    """Any date expression, without groups: what an as-of or baseline phrase swallows."""
+    num = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[xX_]{1,2})"
+    year = rf"(?:{YNUM}|{YCN}|{YPH}|{YREL})\s?年度?"
+    body = (
+        rf"(?:{num}\s?(?:{SEP}{num}\s?)?月份?(?:{num}\s?[日号])?(?:底|末|上旬|中旬|下旬|初)?"
+        r"|上半年|下半年|年底|年末|年内|年终|全年|前?第?[1-4一二三四]季度末?)"
+    )
+    return rf"(?:{year}(?:{body}|底|末)?|{body})"
+
+
+LOOSE = _loose_date()
+
+_YEAR = (
+    "(?P<yg>(?:"
+    + f"(?P<yn>{YNUM})|(?P<yc>{YCN})|(?P<yp>{YPH})|(?P<yr>{YREL})"
+    + r")\s?年(?:度)?)"
+)
+_TAIL = r"(?P<tail>月?(?:底|末)|上旬|中旬|下旬|初|中" + MID_LA + ")"
+_BODY_MONTH = (
+    _month("")
+    + r"(?P<yue>\s?月份?)?(?:"
+    + SEP + _month("2") + r"\s?月份?(?:月?(?:底|末))?"
+    + "|(?(yue)(?:" + _day("") + "(?:" + SEP + "(?:" + _month("3") + r"\s?月)?" + _day("2") + ")?|" + _TAIL + ")?|(?!))"
+    + ")"
+)
+_BODY_HALF = r"(?P<half>上半年|下半年|(?(yg)年?|年)中" + MID_LA + r")度?"
+_BODY_QUARTER = r"(?P<qpre>前)?第?(?P<q>(?<!\d)[1-4]|[一二三四])\s?季度(?:末|底)?"
+_YE_AFTER = r"(?P<yea>年?(?:底|末|终|内(?!容))|全年)"
+_YE_ALONE = r"(?<![\d一二三四五六七八九十两几多半数])(?P<yeb>年内|年底|年末|年终|全年|年度内)"
+_DATE = (
+    _YEAR + "?"
+    + "(?P<body>" + _BODY_MONTH + "|" + _BODY_HALF + "|" + _BODY_QUARTER
+    + "|(?(yg)" + _YE_AFTER + "|" + _YE_ALONE + "))?"
+    + "(?(yg)|(?(body)|(?!)))"
+    + "(?P<pre>之前|以前|前)?"
+)
+
+_PERIOD = r"半年|季度?|月|年度?|周|星期|天|日"
+
+# First characters (of folded text) each kind of expression can start with; see FIRST_CHARS below.
+_DIGITS = "0123456789"
+_NUMERALS = "一二三四五六七八九十"
+_DATE_FIRST = _DIGITS + _NUMERALS + "xX_" + "今明次本去上下" + "年全前第"
+
+# (rule, pattern, characters a match can start with). Order matters: at one position the first rule wins.
+RULES: tuple[tuple[str, str, str], ...] = (
+    # --- things that look like dates but are not deadlines ---
+    ("docno", r"[〔\[【(（]\s?[12][\dOo]{3}\s?[〕\]】)）]\s?\d*\s?号?", "〔[【(（"),
+    ("section", r"[(（][一二三四五六七八九十]{1,3}[)）]", "(（"),
+    ("label", r"(?:截止|完成|办结)(?:时间|日期|时限)(?:为|是)?", "截完办"),
+    ("asof_pre", rf"截[止至](?:到|至)?\s?{LOOSE}?", "截"),
+    ("baseline", rf"(?:较之|较|同比|相比|对比|比)于?\s?{LOOSE}", "较同相对比"),
+    ("not_recurring", r"不定期", "不"),
+    ("asof_suffix", rf"(?:[至到从自]\s?)?{LOOSE}\s?(?:为止|止|以来|至今)", "至到从自" + _DATE_FIRST),
+    # --- readings ---
+    ("iso", r"(?<![\d/.\-])(?P<iy>(?:19|20)\d\d)[-/.](?P<im>1[0-2]|0?[1-9])(?:[-/.](?P<id>3[01]|[12]\d|0?[1-9]))?"
+            r"(?!\d)(?P<itime>[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?P<ipre>之前|以前|前)?", "12"),
+    ("span", rf"(?P<sy1>{YNUM})\s?年?{SEP}(?P<sy2>{YNUM})\s?年度?", "12"),
+    ("duration", r"(?:用|花)\s?(?P<dn>[一二两三四五六七八九十]|\d{1,2})\s?个?年(?:时间|左右)?"
+                 r"|(?<![\d一二三四五六七八九十两几])(?P<dn2>[一二两三四五]|\d)\s?年内", "用花一二两三四五" + _DIGITS),
+    ("one_per", r"一(?P<p1>月|季度?|年|周)一(?![日号十〇\d一二三四五六七八九])", "一"),
+    ("every", rf"每(?:个|一)?\s?(?P<p2>{_PERIOD})(?P<rq>末|底|初|(?P<rqd>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s?[日号])?(?:之前|以前|前)?", "每"),
+    ("by_period", r"按(?P<p3>月|季度?|半年|年度|周)(?![份龄节期])", "按"),
+    ("yearly", r"逐(?P<p4>年|月|季度?)", "逐"),
+    ("periodic", r"定期", "定"),
+    ("vague", r"尽快|尽早|适时|按序时|如期", "尽适按如"),
+    ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
+    ("date", _DATE, _DATE_FIRST),
+)
+
+
+def _alternation(rules: tuple[tuple[str, str, str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<k_{name}>{body})" for name, body, _ in rules))
+
+
+# The reference scanner: every rule at every position. Correct but slow (Python's re tries each
+# alternative at each character); extract() uses the dispatch below and a test checks both agree.
+MASTER = _alternation(RULES)
+
+# Fast path: only positions where some rule can start are tried, each with just the rules that can start
+# with that character (in RULES order, so the precedence is the same). A position qualifies when its
+# character is a possible first character *and* what follows could continue a match (a digit needs 年, 月,
+# 季, a dash … within a few characters); these lookaheads are necessary conditions, never sufficient ones.
+_LOOSE_FIRST = r"[\dxX_一二三四五六七八九十今明次本去上下年全前第]"
+_CONTINUATIONS: tuple[tuple[str, str], ...] = (
+    ("0123456789", r"[\dxXOo_\s]{0,4}[年月日号季\-/.~至到]"),
+    ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇\s]{0,3}[年月日号季\-~至到]"),
+    ("xX_", r"[\dxXOo_\s]{0,4}[年月日号\-~至到]"),
+    ("今明次本去上下", r"\s?年|半年"),
+    ("年", r"[内底末终中]|度内"),
+    ("全", r"年"),
+    ("前", r"第?[1-4一二三四]\s?季度"),
+    ("第", r"[1-4一二三四]\s?季度"),
+    ("至到从自", r"\s?" + _LOOSE_FIRST),
+    ("较", r""),
+    ("同相对", r"比"),
+    ("比", r"于?\s?" + _LOOSE_FIRST),
+    ("截", r"[止至]"),
+    ("完办", r"[成结](?:时间|日期|时限)"),
+    ("不", r"定期"),
+    ("用花", r"\s?[一二两三四五六七八九十\d]"),
+    ("每", r"[个一]?\s?[半季月年周星天日]"),
+    ("按", r"[月季半年周序]"),
+    ("逐", r"[年月季]"),
+    ("定", r"期"),
+    ("尽", r"[快早]"),
+    ("适", r"时"),
+    ("如", r"期"),
+    ("长", r"[期效]"),
+    ("持", r"续"),
+    ("常", r"态"),
+    ("〔[【(（", r"\s?[12一二三四五六七八九十]"),
+)
+FIRST_CHARS = "".join(sorted({c for _, _, first in RULES for c in first}))
+assert set(FIRST_CHARS) <= {c for chars, _ in _CONTINUATIONS for c in chars}, "a first character has no gate"
+# One literal-led alternative per character, so re scans for the first characters in C and then
+# tries only that character's lookahead.
+GATE = re.compile("|".join(f"{re.escape(c)}(?={la})" for chars, la in _CONTINUATIONS for c in chars))
+_by_subset: dict[tuple[str, ...], re.Pattern[str]] = {}
+DISPATCH: dict[str, re.Pattern[str]] = {}
+for _c in FIRST_CHARS:
+    _subset = tuple(r for r in RULES if _c in r[2])
+    _key = tuple(name for name, _, _ in _subset)
+    if _key not in _by_subset:
+        _by_subset[_key] = _alternation(_subset)
+    DISPATCH[_c] = _by_subset[_key]
+
+# Words near a bare year that make it a goal: 2025年达…目标, 完成2023年…, 到2025年.
+GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至")
+CLAUSE_END = re.compile(r"[,;。!?\n:，；！？：]")

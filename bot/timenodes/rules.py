@@ -1,0 +1,254 @@
+"""From one regex match to milestones and warnings; one handler per rule of patterns.RULES."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
+from bot.timenodes.normalize import cn_number
+from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
+from bot.timenodes.years import is_relative_this_year, named_year, near_goal
+
+_QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+_TAIL_DAY = {"上旬": 10, "初": 10, "中": 15, "中旬": 20}
+
+
+@dataclass(slots=True)
+class Found:
+    """What the handlers collect for one text, in source order."""
+
+    source: str
+    folded: str
+    doc_year: int
+    milestones: list[MilestoneDraft] = field(default_factory=list)
+    warnings: list[TimeWarning] = field(default_factory=list)
+    # Where the last 每年 ended and which milestone it made, so 每年6月底前 becomes one dated node.
+    yearly_end: int = -1
+    yearly_index: int = -1
+
+    def phrase(self, m: re.Match[str]) -> str:
+        """The source text of a match."""
+        return self.source[m.start() : m.end()]
+
+    def add(
+        self, due: date | None, m: re.Match[str], kind: MilestoneKind, *, period: Period | None = None,
+        estimate: bool = False,
+    ) -> None:
+        """Record a milestone quoting the match."""
+        self.milestones.append(MilestoneDraft(due, self.phrase(m), kind, period, estimate))
+
+    def warn(self, code: str, m: re.Match[str]) -> None:
+        """Record a warning quoting the match."""
+        self.warnings.append(TimeWarning(code, self.phrase(m)))
+
+
+def _safe_date(year: int, month: int, day: int) -> tuple[date, bool] | None:
+    """The date, clamped to the month's last day (then flagged as an estimate); None if impossible."""
+    if not (1 <= year <= 9999 and 1 <= month <= 12 and day >= 1):
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return (date(year, month, last), True) if day > last else (date(year, month, day), False)
+
+
+def _num(m: re.Match[str], digit: str, chinese: str) -> int | None:
+    value = m.group(digit)
+    if value is None:
+        value = m.group(chinese)
+    return cn_number(value) if value is not None else None
+
+
+def _is_placeholder(m: re.Match[str]) -> bool:
+    return any(m.group(g) is not None for g in ("yp", "mp", "mp2", "mp3", "dp", "dp2"))
+
+
+def _year_level(found: Found, m: re.Match[str], year: int) -> None:
+    """A year end (年底, 2025年底, a span's end): dated this year, a target later, history before."""
+    if year > found.doc_year:
+        found.add(date(year, 12, 31), m, "target")
+    elif year == found.doc_year:
+        found.add(date(year, 12, 31), m, "dated")
+    else:
+        found.warn("past", m)
+
+
+def _dated(found: Found, m: re.Match[str], due: date | None, estimate: bool) -> None:
+    """A date finer than a year: dated, unless it lies before the document year (then history)."""
+    if due is None:
+        return
+    if due.year < found.doc_year:
+        found.warn("past", m)
+        return
+    if found.yearly_end >= 0 and found.folded[found.yearly_end : m.start()].strip() == "":
+        # 每年6月底前: the yearly rule already added a node for 每年; this date is its real deadline.
+        old = found.milestones[found.yearly_index]
+        text = found.source[found.yearly_end - len(old.text) : m.end()]
+        found.milestones[found.yearly_index] = MilestoneDraft(due, text, "dated", None, estimate)
+        found.yearly_end = -1
+        return
+    found.add(due, m, "dated", estimate=estimate)
+
+
+def _month_date(m: re.Match[str], year: int) -> tuple[date, bool, bool] | None:
+    """The date of a month body: (due, estimate, read as M月前)."""
+    month = _num(m, "m", "mc")
+    if month is None:
+        return None
+    month2 = _num(m, "m2", "mc2")
+    if month2 is not None:  # 1—6月, 3至5月: the end of the last month; 11-2月 runs into the next year
+        got = _safe_date(year + 1, month2, 31) if month2 < month else _safe_date(year, month2, 31)
+        return (got[0], month2 < month, False) if got else None
+    day = _num(m, "d", "dc")
+    if day is not None:
+        day2 = _num(m, "d2", "dc2")
+        month3 = _num(m, "m3", "mc3")
+        got = _safe_date(year, month3 or month, day2 if day2 is not None else day)
+        return (got[0], got[1], False) if got else None
+    tail = m.group("tail")
+    if tail is not None:
+        got = _safe_date(year, month, _TAIL_DAY.get(tail, 31))
+        return (got[0], False, False) if got else None
+    if m.group("pre") is not None:  # 10月前: before October begins, so the end of September
+        if month == 1:
+            got = _safe_date(year - 1, 12, 31)
+        else:
+            got = _safe_date(year, month - 1, 31)
+        return (got[0], True, True) if got else None
+    got = _safe_date(year, month, 31)
+    return (got[0], False, False) if got else None
+
+
+def on_date(found: Found, m: re.Match[str]) -> None:
+    """A calendar expression: months, days, halves, quarters, year ends, or a bare year."""
+    if _is_placeholder(m):
+        found.warn("placeholder", m)
+        return
+    doc = found.doc_year
+    named = named_year(m, doc) if m.group("yg") else None
+    year = named if named is not None else doc
+    if not 1 <= year <= 9999:
+        return
+    if m.group("m") is not None or m.group("mc") is not None:
+        got = _month_date(m, year)
+        if got is None:
+            return
+        due, estimate, before = got
+        if before:
+            found.warn("month_before", m)
+        _dated(found, m, due, estimate)
+    elif (half := m.group("half")) is not None:
+        _dated(found, m, date(year, 12, 31) if half.startswith("下") else date(year, 6, 30), False)
+    elif (q := m.group("q")) is not None:
+        month, day = _QUARTER_END[cn_number(q) or 4]
+        _dated(found, m, date(year, month, day), False)
+    elif m.group("yea") is not None or m.group("yeb") is not None:
+        _year_level(found, m, year)
+    elif m.group("pre") is not None:  # 2025年前: before 2025 begins
+        found.warn("year_before", m)
+        if year - 1 >= doc:
+            _year_level(found, m, year - 1)
+            last = found.milestones[-1]
+            found.milestones[-1] = MilestoneDraft(last.due, last.text, last.kind, None, True)
+    elif is_relative_this_year(m):
+        found.add(date(doc, 12, 31), m, "dated")
+    elif year >= doc and near_goal(found.folded, m.start(), m.end()):
+        found.add(date(year, 12, 31), m, "dated" if year == doc else "target")
+
+
+def on_iso(found: Found, m: re.Match[str]) -> None:
+    """2023-10-31: a date only when the cell holds nothing else, or with 前 (not page-header metadata)."""
+    alone = found.folded[: m.start()].strip() == "" and found.folded[m.end() :].strip() == ""
+    if not (alone or m.group("ipre")):
+        return
+    year, month = int(m.group("iy")), int(m.group("im"))
+    got = _safe_date(year, month, int(m.group("id")) if m.group("id") else 31)
+    if got is not None:
+        _dated(found, m, got[0], got[1])
+
+
+def on_span(found: Found, m: re.Match[str]) -> None:
+    """2023-2025年: the plan period's last year end."""
+    _year_level(found, m, max(int(m.group("sy1")), int(m.group("sy2"))))
+
+
+def on_duration(found: Found, m: re.Match[str]) -> None:
+    """用三年时间完成 / 三年内实现: counted from the document year, so its (N−1)th following year end."""
+    n = cn_number(m.group("dn") or m.group("dn2") or "")
+    if n is None or not 1 <= n <= 20 or not near_goal(found.folded, m.end(), m.end()):
+        return
+    year = found.doc_year + n - 1
+    kind: MilestoneKind = "dated" if year == found.doc_year else "target"
+    found.add(date(year, 12, 31), m, kind, estimate=True)
+    found.warn("duration", m)
+
+
+def _recurring(found: Found, m: re.Match[str], word: str, estimate: bool = False) -> None:
+    period = PERIOD_WORDS[word]
+    found.add(last_occurrence(period, found.doc_year), m, "recurring", period=period, estimate=estimate)
+    if period == "year":
+        found.yearly_end, found.yearly_index = m.end(), len(found.milestones) - 1
+
+
+def on_every(found: Found, m: re.Match[str]) -> None:
+    """每月, 每季度, 每年…; 每月10日前 is read as monthly and flagged, as reminders fall on period ends."""
+    _recurring(found, m, m.group("p2"), estimate=m.group("rqd") is not None)
+
+
+def on_one_per(found: Found, m: re.Match[str]) -> None:
+    """一月一课, 一年一度: once per period."""
+    _recurring(found, m, m.group("p1"))
+
+
+def on_by_period(found: Found, m: re.Match[str]) -> None:
+    """按月报送, 按季度通报."""
+    _recurring(found, m, m.group("p3"))
+
+
+def on_yearly(found: Found, m: re.Match[str]) -> None:
+    """逐年, 逐月."""
+    _recurring(found, m, m.group("p4"))
+
+
+def on_periodic(found: Found, m: re.Match[str]) -> None:
+    """定期: recurring, but the period is not said."""
+    found.add(None, m, "recurring", estimate=True)
+    found.warn("undated_recurring", m)
+
+
+def on_ongoing(found: Found, m: re.Match[str]) -> None:
+    """长期 / 持续推进 / 常态化 standing as a clause of their own: no due date."""
+    found.add(None, m, "ongoing")
+
+
+def on_vague(found: Found, m: re.Match[str]) -> None:
+    """尽快, 适时, 按序时, 如期: no date to remind of."""
+    found.warn("vague", m)
+
+
+def _ignore(found: Found, m: re.Match[str]) -> None:
+    """Document numbers, section numbers, as-of facts, baselines: consumed, never deadlines."""
+
+
+HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
+    "k_docno": _ignore,
+    "k_section": _ignore,
+    "k_label": _ignore,
+    "k_asof_pre": _ignore,
+    "k_baseline": _ignore,
+    "k_not_recurring": _ignore,
+    "k_asof_suffix": _ignore,
+    "k_iso": on_iso,
+    "k_span": on_span,
+    "k_duration": on_duration,
+    "k_one_per": on_one_per,
+    "k_every": on_every,
+    "k_by_period": on_by_period,
+    "k_yearly": on_yearly,
+    "k_periodic": on_periodic,
+    "k_vague": on_vague,
+    "k_ongoing": on_ongoing,
+    "k_date": on_date,
+}
