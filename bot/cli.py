@@ -15,6 +15,7 @@ from bot.core import Core
 from bot.db.clock import from_local, local_date
 from bot.tableimport import ImportFailure
 from bot.texts import t
+from bot.workcal import CalendarFileError
 from config import Settings, get_settings
 
 log = logging.getLogger("duban.cli")
@@ -262,9 +263,9 @@ async def cmd_calendar(args: argparse.Namespace, settings: Settings, lang: str) 
             print(t("cli.calendar_added", lang, day=day, kind=t("cli.workday" if args.kind == "work" else "cli.holiday", lang)))
         else:
             today = _date("--at", args.at, lang) or local_date(system_now(), settings.timezone)
-            warnings = core.calendar.check(today)
-            for key in warnings:
-                print(t(key, lang, year=today.year + 1 if "next" in key else today.year))
+            warnings = core.calendar.check_messages(today, lang)
+            for line in warnings:
+                print(line)
             if not warnings:
                 print(t("cli.calendar_ok", lang, years=f"{today.year}–{today.year + 1}"))
             return 1 if warnings else 0
@@ -356,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ImportFailure as exc:
         print("\n".join(exc.render(lang)), file=sys.stderr)
+        return 2
+    except CalendarFileError as exc:
+        print(exc.render(lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

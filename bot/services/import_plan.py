@@ -46,6 +46,9 @@ def derive_title(content: str) -> str:
     return first if len(first) <= TITLE_MAX else first[: TITLE_MAX - 1] + "…"
 
 
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
 def document_year(parsed: ParsedTable, override: int | None, fallback: int) -> tuple[int, bool]:
     """The year a bare time node belongs to, and whether it was only guessed from the clock."""
     if override:
@@ -54,7 +57,19 @@ def document_year(parsed: ParsedTable, override: int | None, fallback: int) -> t
         return parsed.year, False
     if parsed.issued:
         return parsed.issued.year, False
+    # Bureaus name their files after the plan ("2023年重点工作责任分解表.csv"), and a CSV has no title row.
+    named = _FILE_YEAR.search(parsed.source_name)
+    if named:
+        return int(named.group(1)), False
     return fallback, True
+
+
+def table_title(parsed: ParsedTable) -> str:
+    """The table's own title, or its file name without the extension."""
+    if parsed.title:
+        return parsed.title
+    stem, dot, _ext = parsed.source_name.rpartition(".")
+    return stem if dot and stem else parsed.source_name
 
 
 def plan_milestones(row: ParsedRow, year: int) -> tuple[tuple[MilestoneDraft, ...], tuple[TimeWarning, ...]]:

@@ -20,7 +20,7 @@ from bot.db.models import (
     TaskSection,
     TaskTable,
 )
-from bot.services.import_plan import PlannedTask, document_year, plan_tasks
+from bot.services.import_plan import PlannedTask, document_year, plan_tasks, table_title
 from bot.tableimport import ImportFailure, ImportLimits, ParsedTable, Problem, read_table
 
 Progress = Callable[[int], None]
@@ -87,8 +87,8 @@ async def prepare_import(
     known_sections = (
         set((await session.scalars(select(Section.name).where(Section.name.in_(sections)))).all()) if sections else set()
     )
-    title = parsed.title or filename
-    old = await _matching_table(session, title, doc_year)
+    title = table_title(parsed)
+    old = await _matching_table(session, title, doc_year, tasks if parsed.title is None else None)
     diff = await _diff(session, old, tasks) if old is not None else None
     return ImportPreview(
         filename=filename,
@@ -109,13 +109,28 @@ async def prepare_import(
     )
 
 
-async def _matching_table(session: AsyncSession, title: str, year: int) -> TaskTable | None:
-    return await session.scalar(
+async def _matching_table(
+    session: AsyncSession, title: str, year: int, untitled: tuple[PlannedTask, ...] | None
+) -> TaskTable | None:
+    same_title = await session.scalar(
         select(TaskTable)
         .where(TaskTable.title == title, TaskTable.year == year, TaskTable.active.is_(True))
         .order_by(TaskTable.id.desc())
         .limit(1)
     )
+    if same_title is not None or untitled is None:
+        return same_title
+    # A file without a title row (CSV) names nothing to match, so a revision is recognised by its rows:
+    # the active table of that year sharing most (序号, content) pairs, if at least half of them.
+    wanted = {(task.no, task.content) for task in untitled}
+    best, best_overlap = None, 0
+    for table in await session.scalars(select(TaskTable).where(TaskTable.year == year, TaskTable.active.is_(True))):
+        rows = await session.execute(select(Task.no, Task.content).where(Task.table_id == table.id, Task.status != "removed"))
+        pairs = {(no, content) for no, content in rows}
+        overlap = len(wanted & pairs)
+        if overlap > best_overlap and overlap * 2 >= min(len(wanted), len(pairs)):
+            best, best_overlap = table, overlap
+    return best
 
 
 def _fingerprint(task: Task) -> tuple:
@@ -310,14 +325,14 @@ async def _revise(
     after = {task.no: task for task in preview.tasks}
     diff = preview.diff or TableDiff((), (), (), 0)
 
-    def event(task_id: int, change: str) -> TaskEvent:
+    def _event(task_id: int, change: str) -> TaskEvent:
         return TaskEvent(task_id=task_id, actor=actor, channel=channel, kind="import_change",
                          text=change, data={"source": preview.filename}, created_at=now)
 
     for no in diff.removed:
         task = before[no]
         task.status, task.updated_at = "removed", now
-        session.add(event(task.id, "removed"))
+        session.add(_event(task.id, "removed"))
     new = tuple(after[no] for no in diff.added)
     # Reused 序号 of a removed row: bring the old row back rather than collide with the unique (table, no).
     revived: dict[str, Task] = {}
@@ -334,16 +349,16 @@ async def _revise(
         task.source_line = planned.line
         if no in revived:
             task.status = "open"
-            session.add(event(task.id, "restored"))
+            session.add(_event(task.id, "restored"))
         if no in diff.changed or no in revived:
             _update_task(task, planned, people, sections, window_start, now)
-            session.add(event(task.id, "changed"))
+            session.add(_event(task.id, "changed"))
     fresh = tuple(t for t in new if t.no not in revived)
     await session.flush()
     await _insert_tasks(session, table.id, fresh, people, sections, window_start, now, progress)
     if fresh:
         ids = await session.execute(select(Task.id).where(Task.table_id == table.id, Task.no.in_([t.no for t in fresh])))
-        session.add_all(event(task_id, "added") for task_id in ids.scalars())
+        session.add_all(_event(task_id, "added") for task_id in ids.scalars())
 
 
 def _update_task(

@@ -71,7 +71,16 @@ async def test_2023_milestones_row_11_october_and_row_2_target(db, fixtures_dir)
         assert ("dated", date(2023, 12, 31)) in kinds
         default = by_no["1"].milestones
         assert [(m.kind, m.due) for m in default] == [("default", date(2023, 12, 31))]
-        assert default[0].window_start == date(2023, 5, 6)
+        # The xlsx carries no issue date, so the window opens on the import day.
+        assert default[0].window_start == date(2023, 5, 10)
+
+
+async def test_window_opens_on_the_signed_issue_date_when_the_file_has_one(db, fixtures_dir):
+    _, table = await _import(db, fixtures_dir / "yuanjiang-2023-tasks.txt")
+    assert table.issued == date(2023, 5, 6) and table.issuer == "沅江市卫生健康局"
+    async with db.session() as session:
+        starts = set((await session.scalars(select(Milestone.window_start))).all())
+    assert starts == {date(2023, 5, 6)}
 
 
 async def test_people_and_sections_are_shared_across_tables(db, fixtures_dir):

@@ -1,0 +1,218 @@
+"""Changes to a task by the people responsible for it: 签收, 进度, 办结, 延期 (request and decision), reopen.
+
+Only the task's lead leaders, members of its lead sections and admins may change it; a decision on an
+extension belongs to a lead leader or an admin. Every change is written to ``TaskEvent`` with the actor's
+account, person and channel: the audit trail 考评 relies on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ExtensionRequest, Milestone, Task, TaskEvent
+from bot.services.status import MilestoneFacts, next_milestone
+from bot.services.visibility import is_responsible, leads
+from bot.workcal import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change: their chat account, channel, bound person and whether they are an admin."""
+
+    key: str
+    channel: str
+    person_id: int | None
+    admin: bool
+
+
+class ProgressError(Exception):
+    """A refused change, with a text key (``conv.*``) and its parameters for the user."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+async def _require_responsible(session: AsyncSession, actor: Actor, task: Task) -> None:
+    if actor.admin:
+        return
+    if not await is_responsible(session, actor.person_id, task.id):
+        raise ProgressError("conv.not_responsible", no=task.no)
+
+
+def _require_open(task: Task) -> None:
+    if task.status == "removed":
+        raise ProgressError("conv.task_removed", no=task.no)
+    if task.status == "done":
+        raise ProgressError("conv.task_already_done", no=task.no)
+
+
+def _event(task: Task, actor: Actor, kind: str, now: datetime, **fields: object) -> TaskEvent:
+    return TaskEvent(
+        task_id=task.id, person_id=actor.person_id, actor=actor.key, channel=actor.channel, kind=kind, created_at=now,
+        **fields,
+    )
+
+
+async def acknowledge(session: AsyncSession, actor: Actor, task: Task, *, now: datetime) -> bool:
+    """签收: record that the actor has taken the task on; False when they already had."""
+    await _require_responsible(session, actor, task)
+    _require_open(task)
+    same = TaskEvent.person_id == actor.person_id if actor.person_id is not None else TaskEvent.actor == actor.key
+    already = await session.scalar(
+        select(exists().where(TaskEvent.task_id == task.id, TaskEvent.kind == "ack", same))
+    )
+    if already:
+        return False
+    session.add(_event(task, actor, "ack", now))
+    await session.flush()
+    return True
+
+
+async def report_progress(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, text: str, percent: int | None = None
+) -> TaskEvent:
+    """进度填报: the latest progress text, and a percent that feeds 序时进度 when given."""
+    await _require_responsible(session, actor, task)
+    _require_open(task)
+    if percent is not None and not 0 <= percent <= 100:
+        raise ProgressError("conv.progress_bad_percent", percent=percent)
+    if not text.strip() and percent is None:
+        raise ProgressError("conv.progress_empty")
+    if percent is not None:
+        task.progress_percent = percent
+    task.progress_text = text.strip() or task.progress_text
+    task.progress_at = now
+    task.updated_at = now
+    event = _event(task, actor, "progress", now, percent=percent, text=text.strip() or None)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def finish(session: AsyncSession, actor: Actor, task: Task, *, now: datetime, evidence: str | None = None) -> TaskEvent:
+    """办结: the task is done, with optional evidence (a document number, a link, a sentence)."""
+    await _require_responsible(session, actor, task)
+    _require_open(task)
+    task.status = "done"
+    task.done_at = now
+    task.updated_at = now
+    task.progress_percent = 100
+    event = _event(task, actor, "done", now, percent=100, text=(evidence or "").strip() or None)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def reopen(session: AsyncSession, actor: Actor, task: Task, *, now: datetime, reason: str | None = None) -> TaskEvent:
+    """Reopen a done task (admins only)."""
+    if not actor.admin:
+        raise ProgressError("conv.admin_only")
+    if task.status != "done":
+        raise ProgressError("conv.reopen_not_done", no=task.no)
+    task.status = "open"
+    task.done_at = None
+    task.updated_at = now
+    event = _event(task, actor, "reopen", now, text=(reason or "").strip() or None)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def request_extension(
+    session: AsyncSession,
+    actor: Actor,
+    task: Task,
+    *,
+    now: datetime,
+    today: date,
+    cal: WorkCalendar,
+    new_due: date,
+    reason: str,
+) -> ExtensionRequest:
+    """延期申请 for the task's next milestone; it moves only when a lead leader or an admin approves."""
+    await _require_responsible(session, actor, task)
+    _require_open(task)
+    if not reason.strip():
+        raise ProgressError("conv.extend_no_reason")
+    pending = await session.scalar(
+        select(exists().where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == "pending"))
+    )
+    if pending:
+        raise ProgressError("conv.extend_pending", no=task.no)
+    milestones = (await session.scalars(select(Milestone).where(Milestone.task_id == task.id))).all()
+    facts = [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in milestones]
+    found = next_milestone(facts, today, cal)
+    if found is None:
+        raise ProgressError("conv.extend_no_milestone", no=task.no)
+    target, current = found
+    if target.kind == "recurring":
+        raise ProgressError("conv.extend_recurring", no=task.no)
+    if new_due <= current or new_due < today:
+        raise ProgressError("conv.extend_not_later", no=task.no, due=current.isoformat())
+    request = ExtensionRequest(
+        task_id=task.id,
+        milestone_id=target.id,
+        requested_by=actor.person_id,
+        requester_account=actor.key,
+        new_due=new_due,
+        reason=reason.strip(),
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    data = {"request": request.id, "milestone": target.id, "from": current.isoformat(), "to": new_due.isoformat()}
+    session.add(_event(task, actor, "extend_request", now, text=reason.strip(), data=data))
+    await session.flush()
+    return request
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decided extension request, with the task and the milestone's dates before and after."""
+
+    request: ExtensionRequest
+    task: Task
+    old_due: date | None
+    new_due: date
+
+
+async def decide_extension(
+    session: AsyncSession, actor: Actor, request_id: int, *, approve: bool, now: datetime
+) -> Decision:
+    """Approve (the milestone moves; its original date is kept) or reject a pending extension request."""
+    request = await session.get(ExtensionRequest, request_id)
+    if request is None:
+        raise ProgressError("conv.extend_unknown")
+    task = await session.get_one(Task, request.task_id)
+    if not actor.admin:
+        if not await leads(session, actor.person_id, task.id):
+            raise ProgressError("conv.extend_not_approver", no=task.no)
+        if actor.person_id is not None and actor.person_id == request.requested_by:
+            raise ProgressError("conv.extend_own_request", no=task.no)
+    if request.status != "pending":
+        raise ProgressError(f"conv.extend_already_{request.status}", no=task.no)
+    milestone = await session.get(Milestone, request.milestone_id)
+    old_due = milestone.due if milestone is not None else None
+    request.status = "approved" if approve else "rejected"
+    request.decided_by = actor.key
+    request.decided_at = now
+    if approve and milestone is not None:
+        if milestone.original_due is None:
+            milestone.original_due = milestone.due
+        milestone.due = request.new_due
+        task.updated_at = now
+    data = {
+        "request": request.id,
+        "milestone": request.milestone_id,
+        "from": old_due.isoformat() if old_due else None,
+        "to": request.new_due.isoformat(),
+    }
+    session.add(_event(task, actor, "extend_approved" if approve else "extend_rejected", now, data=data))
+    await session.flush()
+    return Decision(request, task, old_due, request.new_due)

@@ -1,0 +1,425 @@
+"""What officials ask: my tasks by role, overdue, due soon, by section, by leader, search, and one task's detail.
+
+A listing takes two set-based queries, whatever its length. The first reads, per visible task, only what
+filtering and sorting need: the earliest fixed due date of its milestones, aggregated in SQL (recurring
+milestones, whose current due date depends on today and the working-day calendar, are resolved in Python
+for the few tasks that have them). The second loads one page: titles, progress and milestone facts of at
+most a page of tasks, coloured with ``bot.services.status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, selectinload
+
+from bot.db.clock import local_date
+from bot.db.models import (
+    ExtensionRequest,
+    Milestone,
+    Person,
+    Task,
+    TaskEvent,
+    TaskLeader,
+    TaskSection,
+    TaskTable,
+)
+from bot.services.status import MilestoneFacts, Rules, Standing, current_due, standing
+from bot.services.subscriptions import ChatSections
+from bot.services.visibility import Viewer, led_by, responsible, visible
+from bot.workcal import WorkCalendar
+
+# A non-working stretch can make a milestone due a few days ahead count as overdue (the due date is moved
+# to the previous working day); this slack keeps such milestones among the SQL candidates.
+_SLACK = timedelta(days=10)
+_CHUNK = 500
+
+ROLE_LEADER = "leader"
+ROLE_SECTION = "section"
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """The day a listing is for, with the calendar and colour rules that turn dates into colours."""
+
+    today: date
+    cal: WorkCalendar
+    rules: Rules
+    tz: str
+
+    def days_to(self, due: date) -> int:
+        """Working days from today to ``due`` (negative: overdue)."""
+        return self.cal.working_days_between(self.today, due).value
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A listed task before its page is shown: what filtering and sorting need."""
+
+    id: int
+    table_id: int
+    seq: int
+    status: str
+    due: date | None
+    role: str | None = None
+
+    def key(self) -> tuple:
+        """Led tasks first (in /mytasks), open before done, then by next due date (undated last), then table order."""
+        return (self.role == ROLE_SECTION, self.status != "open", self.due or date.max, self.table_id, self.seq)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """One line of a page: which task, how it stands, and (for /mytasks) in which role."""
+
+    id: int
+    table_id: int
+    seq: int
+    no: str
+    title: str
+    status: str
+    standing: Standing
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskList:
+    """A filtered, sorted listing of task entries; ``page`` turns a slice of it into lines."""
+
+    entries: list[Entry]
+
+    def pages(self, size: int) -> int:
+        """How many pages of ``size`` lines (at least one)."""
+        return max(1, -(-len(self.entries) // size))
+
+    def ids(self) -> list[int]:
+        """The listed tasks' ids, in order."""
+        return [entry.id for entry in self.entries]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing, with the newest active table (its tasks are #N, others #table/N)."""
+
+    lines: list[TaskLine]
+    number: int
+    pages: int
+    total: int
+    newest_table: int | None
+
+
+def _newest_table() -> Select:
+    return (
+        select(TaskTable.id)
+        .where(TaskTable.active.is_(True))
+        .order_by(TaskTable.imported_at.desc(), TaskTable.id.desc())
+        .limit(1)
+    )
+
+
+async def newest_table_id(session: AsyncSession) -> int | None:
+    """The newest active table: ``#N`` refers to its tasks."""
+    return await session.scalar(_newest_table())
+
+
+def _active() -> ColumnElement[bool]:
+    return Task.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True)))
+
+
+def _milestones_due_before(cutoff: date, *, recurring: bool) -> ColumnElement[bool]:
+    # An alias: the listing query itself joins Milestone, and must not correlate with this one.
+    m = aliased(Milestone)
+    dated = and_(m.due.is_not(None), m.kind != "ongoing", m.due < cutoff)
+    if recurring:
+        dated = or_(dated, and_(m.kind == "recurring", m.due.is_not(None)))
+    return exists().where(m.task_id == Task.id, dated)
+
+
+def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElement | None = None) -> Select:
+    """Per task: id, table, seq, status, earliest fixed due date, whether it has recurring milestones[, role]."""
+    fixed = func.min(case((Milestone.kind.not_in(("ongoing", "recurring")), Milestone.due), else_=None))
+    recurring = func.max(case((and_(Milestone.kind == "recurring", Milestone.due.is_not(None)), 1), else_=0))
+    columns: list = [Task.id, Task.table_id, Task.seq, Task.status, type_coerce(fixed, Date), recurring]
+    if role is not None:
+        columns.append(func.min(role))
+    return (
+        select(*columns)
+        .outerjoin(Milestone, Milestone.task_id == Task.id)
+        .where(Task.status.in_(statuses), _active(), where)
+        .group_by(Task.id, Task.table_id, Task.seq, Task.status)
+    )
+
+
+def _facts(row: Iterable) -> MilestoneFacts:
+    return MilestoneFacts(*row)
+
+
+async def _recurring_dues(session: AsyncSession, day: Day, ids: list[int]) -> dict[int, date]:
+    """The current due date of each task's recurring milestones (their period's end on or after today)."""
+    found: dict[int, date] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = await session.execute(
+            select(Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start)
+            .where(Milestone.task_id.in_(ids[start : start + _CHUNK]), Milestone.kind == "recurring")
+        )
+        for task_id, *facts in rows:
+            due = current_due(_facts(facts), day.today, day.cal)
+            if due is not None and (task_id not in found or due < found[task_id]):
+                found[task_id] = due
+    return found
+
+
+async def _entries(session: AsyncSession, day: Day, query: Select, params: dict | None = None) -> list[Entry]:
+    rows = (await session.execute(query, params or {})).all()
+    recurring = [row[0] for row in rows if row[5]]
+    dues = await _recurring_dues(session, day, recurring) if recurring else {}
+    entries: list[Entry] = []
+    for row in rows:
+        due = row[4]
+        if row[0] in dues and (due is None or dues[row[0]] < due):
+            due = dues[row[0]]
+        role = None if len(row) < 7 else (ROLE_LEADER if row[6] == 0 else ROLE_SECTION)
+        entries.append(Entry(row[0], row[1], row[2], row[3], due, role))
+    entries.sort(key=Entry.key)
+    return entries
+
+
+async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, size: int) -> Page:
+    """Page ``number`` (0-based, clamped) of a listing, coloured, with the newest table (one query)."""
+    pages = listing.pages(size)
+    number = min(max(number, 0), pages - 1)
+    chosen = listing.entries[number * size : (number + 1) * size]
+    if not chosen:
+        return Page([], number, pages, len(listing.entries), None)
+    rows = await session.execute(
+        select(
+            Task.id, Task.no, Task.title, Task.progress_percent, Task.progress_at,
+            Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start,
+            _newest_table().scalar_subquery(),
+        )
+        .outerjoin(Milestone, Milestone.task_id == Task.id)
+        .where(Task.id.in_([entry.id for entry in chosen]))
+    )
+    details: dict[int, tuple] = {}
+    facts: dict[int, list[MilestoneFacts]] = {}
+    newest: int | None = None
+    for row in rows:
+        newest = row[10]
+        if row[0] not in details:
+            details[row[0]] = row
+            facts[row[0]] = []
+        if row[5] is not None:
+            facts[row[0]].append(_facts(row[5:10]))
+    lines: list[TaskLine] = []
+    for entry in chosen:
+        row = details[entry.id]
+        last = local_date(row[4], day.tz) if row[4] is not None else None
+        found = standing(
+            facts[entry.id], day.today, day.cal, done=entry.status == "done", percent=row[3], last_report=last,
+            rules=day.rules,
+        )
+        lines.append(TaskLine(entry.id, entry.table_id, entry.seq, row[1], row[2], entry.status, found, entry.role))
+    return Page(lines, number, pages, len(listing.entries), newest)
+
+
+# ---- the listings ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _my_tasks_query(group: str) -> Select:
+    """/mytasks is the hot path: its statement is built once per shape, with the person as a parameter."""
+    person = bindparam("person")
+    where = responsible(person)
+    if group == "some":
+        where = and_(
+            where,
+            Task.id.in_(select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))),
+        )
+    role = case((led_by(person), 0), else_=1)
+    return _light(where, ("open",), role)
+
+
+async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None) -> TaskList:
+    """A person's open tasks, those they lead first (牵头领导), then their sections' (牵头股室); each by next due date."""
+    params: dict[str, object] = {"person": person_id}
+    if group is None or group.everything:
+        shape = "all"
+    elif group.empty:
+        return TaskList([])
+    else:
+        shape = "some"
+        params["sections"] = sorted(group.section_ids)
+    return TaskList(await _entries(session, day, _my_tasks_query(shape), params))
+
+
+async def overdue(session: AsyncSession, day: Day, viewer: Viewer) -> TaskList:
+    """Visible open tasks past their next due date (red)."""
+    where = and_(visible(viewer), _milestones_due_before(day.today + _SLACK, recurring=False))
+    entries = await _entries(session, day, _light(where, ("open",)))
+    return TaskList([e for e in entries if e.due is not None and day.days_to(e.due) < 0])
+
+
+async def due_within(session: AsyncSession, day: Day, viewer: Viewer, days: int) -> TaskList:
+    """Visible open tasks whose next due date is within ``days`` working days (today included, overdue excluded)."""
+    until = day.cal.add_working_days(day.today, days).value if days > 0 else day.today
+    where = and_(visible(viewer), _milestones_due_before(until + _SLACK, recurring=True))
+    entries = await _entries(session, day, _light(where, ("open",)))
+    return TaskList([e for e in entries if e.due is not None and 0 <= day.days_to(e.due) <= days])
+
+
+async def due_this_week(session: AsyncSession, day: Day, viewer: Viewer) -> TaskList:
+    """Visible open tasks whose next due date falls between today and this Sunday."""
+    sunday = day.today + timedelta(days=6 - day.today.weekday())
+    where = and_(visible(viewer), _milestones_due_before(sunday + _SLACK, recurring=True))
+    entries = await _entries(session, day, _light(where, ("open",)))
+    return TaskList([e for e in entries if e.due is not None and e.due <= sunday and day.days_to(e.due) >= 0])
+
+
+async def by_section(session: AsyncSession, day: Day, viewer: Viewer, section_id: int) -> TaskList:
+    """Visible open tasks of one section."""
+    where = and_(visible(viewer), Task.id.in_(select(TaskSection.task_id).where(TaskSection.section_id == section_id)))
+    return TaskList(await _entries(session, day, _light(where, ("open",))))
+
+
+async def by_leader(session: AsyncSession, day: Day, viewer: Viewer, person_id: int) -> TaskList:
+    """Visible open tasks one person leads."""
+    return TaskList(await _entries(session, day, _light(and_(visible(viewer), led_by(person_id)), ("open",))))
+
+
+async def search(session: AsyncSession, day: Day, viewer: Viewer, term: str) -> TaskList:
+    """Visible open and done tasks whose title or content contains ``term`` (literally; % and _ match themselves)."""
+    text = or_(Task.title.icontains(term, autoescape=True), Task.content.icontains(term, autoescape=True))
+    return TaskList(await _entries(session, day, _light(and_(visible(viewer), text), ("open", "done"))))
+
+
+# ---- one task ----------------------------------------------------------------------------------------
+
+
+def parse_ref(ref: str) -> tuple[int | None, str] | None:
+    """``11``/``#11`` → (None, "11"); ``2/11`` → (2, "11") for table 2; anything else → None."""
+    text = ref.strip().lstrip("#＃").strip()
+    table: int | None = None
+    if "/" in text:
+        head, _, text = text.partition("/")
+        if not head.isdigit():
+            return None
+        table = int(head)
+    if not text or len(text) > 20 or any(ch.isspace() for ch in text):
+        return None
+    return table, text
+
+
+async def find_task(session: AsyncSession, ref: str) -> Task | None:
+    """The task a user means by ``#N`` (newest active table) or ``T/N`` (table T); removed rows are not found."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return None
+    table, no = parsed
+    if table is None:
+        table = await newest_table_id(session)
+        if table is None:
+            return None
+    return await session.scalar(
+        select(Task).where(Task.table_id == table, Task.no == no, Task.status != "removed")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    """One entry of a task's history."""
+
+    at: datetime
+    kind: str
+    actor: str
+    channel: str
+    person: str | None
+    percent: int | None
+    text: str | None
+    data: dict
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneLine:
+    """A milestone with the date it asks for now (a recurring one: the current period's end)."""
+
+    milestone: Milestone
+    current: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetail:
+    """Everything the detail view shows."""
+
+    task: Task
+    table: TaskTable
+    newest_table: int | None
+    standing: Standing
+    milestones: list[MilestoneLine]
+    events: list[EventLine]
+    pending: list[ExtensionRequest] = field(default_factory=list)
+    more_events: int = 0
+
+
+async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: int = 10) -> TaskDetail:
+    """A task with its table, roles, milestones, latest history and pending extension requests."""
+    task = await session.scalar(
+        select(Task)
+        .where(Task.id == task_id)
+        .options(
+            selectinload(Task.leaders).joinedload(TaskLeader.person),
+            selectinload(Task.sections).joinedload(TaskSection.section),
+            selectinload(Task.milestones),
+        )
+    )
+    if task is None:
+        raise LookupError(task_id)
+    table = await session.get_one(TaskTable, task.table_id)
+    facts = [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in task.milestones]
+    last = local_date(task.progress_at, day.tz) if task.progress_at else None
+    found = standing(
+        facts, day.today, day.cal, done=task.status == "done", percent=task.progress_percent, last_report=last,
+        rules=day.rules,
+    )
+    lines = [MilestoneLine(m, current_due(f, day.today, day.cal)) for m, f in zip(task.milestones, facts, strict=True)]
+    rows = (
+        await session.execute(
+            select(TaskEvent, Person.name)
+            .outerjoin(Person, Person.id == TaskEvent.person_id)
+            .where(TaskEvent.task_id == task.id)
+            .order_by(TaskEvent.created_at.desc(), TaskEvent.id.desc())
+            .limit(events + 1)
+        )
+    ).all()
+    history = [
+        EventLine(e.created_at, e.kind, e.actor, e.channel, name, e.percent, e.text, dict(e.data or {}))
+        for e, name in rows[:events]
+    ]
+    pending = (
+        await session.scalars(
+            select(ExtensionRequest)
+            .where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == "pending")
+            .order_by(ExtensionRequest.id)
+        )
+    ).all()
+    more = 0
+    if len(rows) > events:
+        total = await session.scalar(select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id))
+        more = int(total or 0) - events
+    return TaskDetail(task, table, await newest_table_id(session), found, lines, history, list(pending), more)
