@@ -1,0 +1,27 @@
+"""Command descriptions for Telegram's menu (English, setMyCommands with language_code "en")."""
+
+MESSAGES = {
+    "telegram.cmd_mytasks": "My tasks",
+    "telegram.cmd_overdue": "Overdue tasks",
+    "telegram.cmd_week": "Due this week",
+    "telegram.cmd_due": "Due within N working days, e.g. /due 3",
+    "telegram.cmd_task": "Task details, e.g. /task 11",
+    "telegram.cmd_search": "Search tasks, e.g. /search 胸痛中心",
+    "telegram.cmd_section": "A section's tasks, e.g. /section 疾控股",
+    "telegram.cmd_leader": "Tasks a leader leads",
+    "telegram.cmd_ack": "Acknowledge a task, e.g. /ack 11",
+    "telegram.cmd_progress": "Report progress, e.g. /progress 11 50% tender done",
+    "telegram.cmd_done": "Mark a task done, e.g. /done 11 evidence",
+    "telegram.cmd_extend": "Ask for an extension, e.g. /extend 11 2023-12-15 reason",
+    "telegram.cmd_whoami": "My binding and role",
+    "telegram.cmd_lang": "Switch language zh / en",
+    "telegram.cmd_help": "Help",
+    "telegram.cmd_start": "Start; /start CODE binds your account",
+    "telegram.cmd_import": "(admin) Import a table: send it with this caption",
+    "telegram.cmd_export": "(admin) Export the ledger as xlsx",
+    "telegram.cmd_stats": "(admin) Statistics and chart",
+    "telegram.cmd_invite": "(admin) Make an invite code",
+    "telegram.cmd_people": "(admin) People and bindings",
+    "telegram.cmd_subscribe": "(admin) Subscribe this group to sections",
+    "telegram.cmd_unsubscribe": "(admin) Unsubscribe this group",
+}

@@ -1,0 +1,27 @@
+"""Telegram 菜单中的命令说明（中文，setMyCommands 默认语言）。"""
+
+MESSAGES = {
+    "telegram.cmd_mytasks": "我的任务",
+    "telegram.cmd_overdue": "逾期任务",
+    "telegram.cmd_week": "本周到期",
+    "telegram.cmd_due": "N 个工作日内到期，如 /due 3",
+    "telegram.cmd_task": "任务详情，如 /task 11",
+    "telegram.cmd_search": "搜索任务，如 /search 胸痛中心",
+    "telegram.cmd_section": "某股室的任务，如 /section 疾控股",
+    "telegram.cmd_leader": "某领导牵头的任务",
+    "telegram.cmd_ack": "签收任务，如 /ack 11",
+    "telegram.cmd_progress": "填报进度，如 /progress 11 50% 已完成招标",
+    "telegram.cmd_done": "办结任务，如 /done 11 佐证材料",
+    "telegram.cmd_extend": "申请延期，如 /extend 11 2023-12-15 原因",
+    "telegram.cmd_whoami": "我的绑定与身份",
+    "telegram.cmd_lang": "切换语言 zh / en",
+    "telegram.cmd_help": "帮助",
+    "telegram.cmd_start": "开始；/start 邀请码 完成绑定",
+    "telegram.cmd_import": "（管理员）导入责任分解表：附文件发送",
+    "telegram.cmd_export": "（管理员）导出台账 xlsx",
+    "telegram.cmd_stats": "（管理员）统计与图表",
+    "telegram.cmd_invite": "（管理员）生成绑定邀请码",
+    "telegram.cmd_people": "（管理员）人员与绑定情况",
+    "telegram.cmd_subscribe": "（管理员）本群订阅股室",
+    "telegram.cmd_unsubscribe": "（管理员）本群取消订阅",
+}
