@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -64,7 +65,7 @@ def main() -> None:
     """Command line: ``python bench/gen_table.py [--rows N] [--out PATH]``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--out", type=Path, default=Path("bench/generated-10000.xlsx"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "duban-generated-table.xlsx")
     parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args()
     print(write_table(args.out, args.rows, args.seed))

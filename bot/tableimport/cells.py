@@ -1,0 +1,139 @@
+"""Cleaning cell text: joining wrapped lines, splitting names, stripping boilerplate around section lists."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_PLACEHOLDERS = {"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "暂无", "空", "略", "×", "n/a", "N/A"}
+_HARD = re.compile(r"[、,，;；/／|｜\n\r]+")
+_SOFT = re.compile(r"[\s\u3000\xa0]+")
+# Closing formulas a bureau appends to a section or unit list; the sections before them are what counts.
+_BOILERPLATE = re.compile(
+    r"[(（]?等?(?:按照?|根据|依据|根據|依據)?(?:各自)?(?:职责|职能|職責|職能)(?:分工)?(?:分别|分別)?"
+    r"(?:负责|落实|实施|推进|配合|抓好落实|抓落实|負責|落實|實施|推進|抓好落實|抓落實)?[)）]?[。.]?$"
+)
+_ITEM_TAIL = re.compile(r"(?:分别|分別)?(?:牵头负责|牵头|负责|配合|参与|协办|落实|牽頭負責|牽頭|負責|參與|協辦|落實)$")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for Han characters and the full-width punctuation that goes with them."""
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+        or ch in "“”‘’—…·"
+    )
+
+
+def join_lines(text: str) -> str:
+    """A cell's lines joined into one: no space between CJK text, one space between Latin words."""
+    out = ""
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.replace("\xa0", " ").strip()
+        if not line:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def clean_text(text: str) -> str | None:
+    """Joined cell text, or None when the cell holds nothing but a placeholder."""
+    joined = join_lines(text)
+    return None if joined in _PLACEHOLDERS else joined
+
+
+def clean_verbatim(text: str) -> str | None:
+    """The cell as written (line breaks kept), trimmed; None when empty or a placeholder."""
+    lines = [line.replace("\xa0", " ").strip() for line in text.replace("\r\n", "\n").split("\n")]
+    kept = "\n".join(line for line in lines if line)
+    return None if kept in _PLACEHOLDERS else kept
+
+
+def normalize_no(text: str) -> str:
+    """序号 as written, with full-width digits made half-width and list punctuation dropped."""
+    value = unicodedata.normalize("NFKC", join_lines(text)).strip()
+    value = re.sub(r"\s+", "", value)
+    return value.rstrip(".、,，:：")
+
+
+_NO_RE = re.compile(r"^[(（]?(?:\d{1,6}|[一二三四五六七八九十百零〇]{1,5})[)）]?(?:[.\-_－—]\d{1,4}){0,3}$")
+
+
+def looks_like_no(text: str) -> bool:
+    """True when a cell reads as a row number (11, 81, 3-1, (一)), not as a note or a heading."""
+    return bool(_NO_RE.match(normalize_no(text)))
+
+
+def _join_single_chars(tokens: list[str], longest: int) -> list[str]:
+    # "汪  峰" is one person: runs of single Han characters separated by spaces form a name.
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and is_cjk(token):
+            run.append(token)
+            continue
+        if run:
+            if len(run) == 1:
+                out.append(run[0])
+            elif len(run) <= longest:
+                out.append("".join(run))
+            else:
+                out += ["".join(run[i:i + 2]) for i in range(0, len(run), 2)]
+            run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _split(text: str, longest: int) -> list[str]:
+    items: list[str] = []
+    for piece in _HARD.split(text):
+        tokens = [t for t in _SOFT.split(piece.strip()) if t]
+        items += _join_single_chars(tokens, longest)
+    return items
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in items if i and i not in _PLACEHOLDERS))
+
+
+def _strip_formula(text: str) -> str:
+    # Every closing formula names 职责 or 职能; most cells have neither, so the regex is skipped.
+    return _BOILERPLATE.sub("", text) if "职" in text or "職" in text else text
+
+
+@lru_cache(maxsize=8192)
+def split_people(text: str) -> tuple[str, ...]:
+    """Leader names: split on 、,，;；/ spaces and line breaks; "汪  峰" stays one person."""
+    return _unique([_strip_formula(item) for item in _split(_strip_formula(text.strip()), 3)])
+
+
+@lru_cache(maxsize=8192)
+def split_sections(text: str) -> tuple[str, ...]:
+    """Lead sections without the closing formula ("…等按职责分工落实") or a list's trailing 等."""
+    items = []
+    for item in _split(_strip_formula(text.strip()), 99):
+        item = _ITEM_TAIL.sub("", _strip_formula(item))
+        items.append(item[:-1] if item.endswith("等") and len(item) > 1 else item)
+    return _unique(items)
+
+
+@lru_cache(maxsize=8192)
+def split_units(text: str) -> tuple[str, ...]:
+    """Related units, split naively on 、 and ; (they are for display; a trailing 等 stays)."""
+    return _unique([_strip_formula(item) for item in _split(_strip_formula(text.strip()), 99)])
+
+
+_SENTENCE_END = re.compile(r"[。;；!！?？]")
+
+
+def first_sentence(text: str) -> str:
+    """The sentence before the first 。 (or ；), which names a work point."""
+    head = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    return head or text.strip()

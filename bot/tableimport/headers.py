@@ -1,0 +1,221 @@
+"""Header rows: whatever a bureau called its columns, which column holds which field."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.tableimport.cells import join_lines, looks_like_no
+from bot.tableimport.grid import GridRow
+
+# Exact names seen in published tables (compared after normalize_header()).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "no": ("序号", "编号", "序", "排序", "NO", "项次"),
+    "category": ("工作任务", "重点工作任务", "任务", "重点任务", "类别", "工作类别", "任务类别", "重点工作", "主要任务",
+                 "目标任务", "工作重点", "工作目标", "分类", "板块", "领域", "重点领域"),
+    "title": ("任务名称", "工作事项", "事项", "项目名称", "工作项目", "事项名称", "任务事项", "名称", "项目"),
+    "content": ("具体内容", "具体内容及时间节点", "具体内容及时间节点安排", "细化分工", "具体要求", "工作内容", "主要内容",
+                "工作措施", "具体措施", "主要措施", "工作要求", "任务内容", "重点工作内容", "具体工作", "工作举措",
+                "目标要求", "推进措施", "具体任务", "任务分解", "工作任务及要求", "具体工作内容", "内容"),
+    "leaders": ("牵头领导", "责任领导", "分管领导", "领导", "牵头局领导", "分管局领导", "责任局领导", "联系领导",
+                "包保领导", "局领导", "牵头负责领导", "责任人", "负责人"),
+    "sections": ("牵头股室站", "牵头股室", "责任股室", "责任处室", "责任科室", "牵头科室", "牵头单位", "责任单位",
+                 "主体责任单位", "牵头处室", "牵头部门", "责任部门", "责任股室站", "承办股室", "承办科室", "主办单位",
+                 "责任主体", "牵头股室单位", "责任股站", "牵头股站"),
+    "units": ("相关责任单位", "配合单位", "配合责任单位", "协办单位", "参与单位", "配合股室", "配合科室", "配合部门",
+              "协同单位", "相关单位", "协作单位", "参与部门", "配合股室站", "相关股室", "责任单位配合"),
+    "deadline": ("完成时限", "时限要求", "时间节点", "完成时间", "时间安排", "完成期限", "时限", "截止时间", "进度安排",
+                 "完成时间节点", "办结时限", "时间要求", "完成时限要求"),
+    "remarks": ("备注", "说明", "备考"),
+}
+
+# Fallback for names not listed: the first rule whose word occurs in the header decides.
+KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("no", ("序号", "编号")),
+    ("remarks", ("备注",)),
+    ("content", ("内容", "措施", "举措", "要求", "细化分工", "具体工作")),
+    ("leaders", ("领导", "责任人", "负责人")),
+    ("units", ("配合", "协办", "参与", "协同", "协作", "相关责任", "相关单位")),
+    ("deadline", ("时限", "期限", "完成时间", "时间节点", "时间安排", "截止", "时间")),
+    ("sections", ("股室", "处室", "科室", "单位", "部门", "牵头", "责任主体")),
+    ("title", ("名称", "事项")),
+    ("category", ("任务", "类别", "重点工作", "分类")),
+)
+
+TEXT_FIELDS = ("content", "title", "category")
+MAX_HEADER = 20
+MAX_KEYWORD_HEADER = 12
+_TITLE_LIKE = re.compile(r"\d|表$|清单$|[。]")
+SCAN_ROWS = 40
+
+_TRADITIONAL_SOURCE = "號務領導牽頭責單關體內時間節點備註處門協辦與參項細類別題稱劃標準實際輔幫機構負擔議組織計劃現狀況據說員會廳"
+_TRADITIONAL = str.maketrans(dict(zip(
+    _TRADITIONAL_SOURCE,
+    "号务领导牵头责单关体内时间节点备注处门协办与参项细类别题称划标准实际辅帮机构负担议组织计划现状况据说员会厅",
+)))
+_DROP = re.compile(r"[\s()（）\[\]【】<>《》〈〉:：*＊#、/\\\-—_.·,，;；\"'“”‘’]+")
+
+
+@lru_cache(maxsize=8192)
+def normalize_header(text: str) -> str:
+    """Header text for comparison: NFKC, simplified characters, no whitespace, brackets or punctuation."""
+    value = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    return _DROP.sub("", value).upper()
+
+
+_EXACT = {normalize_header(name): fld for fld, names in SYNONYMS.items() for name in names}
+# Every character a header can be made of, in simplified and traditional forms: a quick way to skip
+# paragraphs (numbers, names, sentences of other words) that cannot be a header or a piece of one.
+_ALL_NAMES = "".join(_EXACT) + "".join(w for _, words in KEYWORDS for w in words) + _TRADITIONAL_SOURCE
+HEADER_CHARS = frozenset(_ALL_NAMES + _ALL_NAMES.lower())
+
+
+@lru_cache(maxsize=8192)
+def match_header(text: str) -> tuple[str | None, bool]:
+    """The field a header names and whether the name was an exact synonym; (None, False) if none."""
+    key = normalize_header(text)
+    if not key or len(key) > MAX_HEADER:
+        return None, False
+    if key in _EXACT:
+        return _EXACT[key], True
+    if len(key) > MAX_KEYWORD_HEADER or _TITLE_LIKE.search(key):
+        return None, False  # a title ("2024年…分解表") or a data cell, not a column name
+    for fld, words in KEYWORDS:
+        if any(word in key for word in words):
+            return fld, False
+    return None, False
+
+
+def display_header(text: str) -> str:
+    """A header as shown back to the admin: its lines joined ("牵头\\n领导" → "牵头领导")."""
+    return join_lines(text)
+
+
+@dataclass
+class Header:
+    """The header found in a grid: its row(s) and which column was read as which field."""
+
+    index: int  # position in grid.rows of the (last) header row
+    line: int
+    fields: dict[int, str]  # column → field
+    labels: dict[int, str]  # column → header text as written
+    texts: dict[int, str] = field(default_factory=dict)  # column → normalized header, to spot repeats
+    score: tuple[int, int] = (0, 0)
+
+    def field_columns(self, name: str) -> list[int]:
+        """The columns read as field ``name``, left to right."""
+        return [c for c, f in sorted(self.fields.items()) if f == name]
+
+
+def _row_matches(cells: list[str]) -> dict[int, tuple[str, bool]]:
+    found: dict[int, tuple[str, bool]] = {}
+    for col, cell in enumerate(cells):
+        if cell and len(cell) <= 40:
+            fld, exact = match_header(cell)
+            if fld:
+                found[col] = (fld, exact)
+    return found
+
+
+def _score(matches: dict[int, tuple[str, bool]]) -> tuple[int, int]:
+    fields = {f for f, _ in matches.values()}
+    if len(fields) < 2 or not fields & set(TEXT_FIELDS):
+        return (0, 0)
+    return (len(fields), sum(1 for _, exact in matches.values() if exact))
+
+
+def find_header(rows: list[GridRow]) -> Header | None:
+    """The best header among the first rows: most fields named, then most exact names, then the earliest."""
+    best: tuple[tuple[int, int], int, dict[int, tuple[str, bool]]] | None = None
+    seen = 0
+    for index, row in enumerate(rows):
+        if not any(c.strip() for c in row.cells):
+            continue
+        seen += 1
+        if seen > SCAN_ROWS:
+            break
+        matches = _row_matches(row.cells)
+        score = _score(matches)
+        if score > (0, 0) and (best is None or score > best[0]):
+            best = (score, index, matches)
+    if best is None:
+        return None
+    score, index, matches = best
+    header = Header(
+        index=index,
+        line=rows[index].line,
+        fields={c: f for c, (f, _) in matches.items()},
+        labels={c: display_header(rows[index].cells[c]) for c in matches},
+        score=score,
+    )
+    _merge_subheader(rows, header)
+    _resolve(header)
+    header.texts = {c: normalize_header(rows[index].cells[c]) for c in header.fields if c < len(rows[index].cells)}
+    return header
+
+
+def _merge_subheader(rows: list[GridRow], header: Header) -> None:
+    # A second header row under merged cells: "责任单位" over "牵头单位 | 配合单位".
+    nxt = header.index + 1
+    if nxt >= len(rows):
+        return
+    parent_cells = rows[header.index].cells
+    sub_cells = rows[nxt].cells
+    filled = [c for c in sub_cells if c.strip()]
+    if not filled or any(len(c) > MAX_HEADER or looks_like_no(c) for c in filled):
+        return
+    sub = _row_matches(sub_cells)
+    # Only under a merged parent: the sub row names a column the header row leaves blank.
+    under_blank = any(
+        col >= len(parent_cells) or not parent_cells[col].strip() for col, (_, exact) in sub.items() if exact
+    )
+    if not under_blank:
+        return
+    for col, cell in enumerate(sub_cells):
+        if not cell.strip():
+            continue
+        left = range(min(col, len(parent_cells) - 1), -1, -1)
+        parent = next((parent_cells[c] for c in left if parent_cells[c].strip()), "")
+        if normalize_header(cell) == normalize_header(parent):
+            continue
+        fld, exact = match_header(cell)
+        combined, combined_exact = match_header(parent + cell)
+        if combined_exact and not exact:
+            fld, label = combined, display_header(parent + cell)
+        elif fld:
+            label = display_header(cell)
+        else:
+            continue
+        header.fields[col] = fld
+        header.labels[col] = label
+    header.index = nxt
+    header.line = rows[nxt].line
+
+
+def _resolve(header: Header) -> None:
+    # One column per field, except: a second lead-section column is the related units when none is named,
+    # and several content (or deadline, remark) columns are read together.
+    seen: dict[str, int] = {}
+    for col in sorted(header.fields):
+        fld = header.fields[col]
+        if fld not in seen:
+            seen[fld] = col
+            continue
+        if fld == "sections" and "units" not in header.fields.values():
+            header.fields[col] = "units"
+            seen["units"] = col
+        elif fld in ("content", "deadline", "remarks", "leaders", "sections", "units"):
+            continue
+        else:
+            del header.fields[col]
+            header.labels.pop(col, None)
+    fields = set(header.fields.values())
+    if "content" not in fields:
+        # "If only 任务 exists with no content column, the 任务 column is the content."
+        for donor in ("title", "category"):
+            if donor in fields:
+                col = header.field_columns(donor)[0]
+                header.fields[col] = "content"
+                break

@@ -1,0 +1,324 @@
+"""Plain text copied from a web page: a table as one cell per paragraph, or numbered work points."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.tableimport.cells import looks_like_no
+from bot.tableimport.grid import Grid, GridRow
+from bot.tableimport.headers import HEADER_CHARS, TEXT_FIELDS, match_header
+
+_JUNK = re.compile(
+    r"^[【\[]?\s*(扫一扫|打印|关闭|關閉|分享|回到顶部|返回顶部|TOP\b|上一篇|下一篇|相关链接|相關鏈接|网站地图|版权所有|"
+    r"版權所有|主办单位|主辦單位|备案|ICP|点击收藏|字号|字體|字体|来源[:：]|瀏覽次數|浏览次数|.*公网安备|.*公網安備)",
+    re.IGNORECASE,
+)
+
+
+def is_junk(text: str) -> bool:
+    """A web page's furniture after the content (扫一扫, 打印本页, 关闭窗口, 备案号 …); short lines only."""
+    return len(text) <= 30 and bool(_JUNK.match(text))
+
+
+MAX_TEXT_COLUMNS = 40
+HEADER_SCAN_PARAS = 3000
+
+
+@dataclass
+class Para:
+    """One paragraph of the text: its line number, its text ("" for an explicitly empty cell), blank lines before it."""
+
+    line: int
+    text: str
+    gap: int = 0
+
+
+@dataclass
+class Point:
+    """A numbered work point: 1. …, (一) …, with the heading it sits under and its paragraphs."""
+
+    line: int
+    number: int
+    category: str | None
+    parts: list[str]
+
+    @property
+    def body(self) -> str:
+        """The point's text without its number, paragraphs separated by line breaks."""
+        return "\n".join(self.parts)
+
+
+@dataclass
+class PointList:
+    """The numbered points of a document and the text before and after them."""
+
+    points: list[Point] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+def paragraphs(text: str) -> list[Para]:
+    """Paragraphs of the text; in double-spaced text a whitespace-only line is an empty table cell."""
+    raw = text.splitlines()
+    filled = [i for i, line in enumerate(raw) if line.strip()]
+    followed = sum(1 for i in filled if i + 1 < len(raw) and raw[i + 1] == "")
+    double = bool(filled) and followed >= 0.6 * len(filled)
+    paras: list[Para] = []
+    gap = 0
+    for i, line in enumerate(raw):
+        stripped = line.replace("\xa0", " ").replace("\u3000", " ").strip()
+        if stripped:
+            paras.append(Para(i + 1, stripped, gap))
+            gap = 0
+        elif double and line != "":
+            paras.append(Para(i + 1, "", gap))
+            gap = 0
+        else:
+            gap += 1
+    return paras
+
+
+# ---------------------------------------------------------------- a table, one cell per paragraph
+
+
+def _header_cell(paras: list[Para], j: int) -> tuple[int, str] | None:
+    # A header cell may be broken over paragraphs ("牵头" / "领导"): try joins that make an exact name first.
+    for k in (3, 2):
+        parts = paras[j:j + k]
+        if (len(parts) == k and all(p.text and len(p.text) <= 12 and HEADER_CHARS.intersection(p.text) for p in parts)
+                and all(p.gap <= 1 for p in parts[1:])):
+            joined = "".join(p.text for p in parts)
+            fld, exact = match_header(joined)
+            if fld and exact:
+                return k, joined
+    text = paras[j].text
+    if text and len(text) <= 16 and match_header(text)[0]:
+        return 1, text
+    return None
+
+
+def find_header_run(paras: list[Para]) -> tuple[int, int, list[tuple[str, int]]] | None:
+    """(first, end, [(header, para index)…]) of the first run of paragraphs that reads as a header row.
+
+    Only the first paragraphs are searched: a header stands after the notice, not deep in the page.
+    """
+    cells: dict[int, tuple[int, str] | None] = {}  # runs overlap: each paragraph is tried once
+    for i, para in enumerate(paras[:HEADER_SCAN_PARAS]):
+        if not para.text or len(para.text) > 16 or not HEADER_CHARS.intersection(para.text):
+            continue
+        cols: list[tuple[str, int]] = []
+        j = i
+        while j < len(paras) and len(cols) < MAX_TEXT_COLUMNS:
+            if j not in cells:
+                cells[j] = _header_cell(paras, j)
+            step = cells[j]
+            if step is None:
+                break
+            cols.append((step[1], j))
+            j += step[0]
+        fields = {match_header(label)[0] for label, _ in cols}
+        follows_number = j < len(paras) and looks_like_no(paras[j].text)
+        if len(fields) >= 2 and fields & set(TEXT_FIELDS) and (len(cols) >= 3 or follows_number):
+            return i, j, cols
+    return None
+
+
+_HEADING = re.compile(r"^(?:[(（][一二三四五六七八九十百]+[)）]|[一二三四五六七八九十百]+[、.．]|第[一二三四五六七八九十百]+[部分章节项类])")
+
+
+def _number(text: str) -> int | None:
+    value = text.strip().rstrip(".、．").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return int(value) if value.isdigit() and len(value) <= 6 else None
+
+
+def _align(cells: list[str], rest: list[str]) -> list[str]:
+    # Cells after the 序号, mapped onto the remaining columns; the category cell appears only on the
+    # first row of its group, an empty trailing cell may be missing, a long content may span paragraphs.
+    cells = list(cells)
+    if rest and rest[0] == "category":
+        present = bool(cells) and (bool(_HEADING.match(cells[0])) or len(cells) >= len(rest))
+        if not present:
+            cells.insert(0, "")
+    while len(cells) > len(rest) and cells[-1] == "":
+        cells.pop()
+    if len(cells) > len(rest) and "content" in rest:
+        k = rest.index("content")
+        extra = len(cells) - len(rest)
+        cells[k:k + extra + 1] = ["\n".join(c for c in cells[k:k + extra + 1] if c)]
+    cells += [""] * (len(rest) - len(cells))
+    return cells[:len(rest)]
+
+
+def read_text_table(paras: list[Para]) -> Grid | None:
+    """The table in a text where every cell is a paragraph; rows start at the next 序号."""
+    run = find_header_run(paras)
+    if run is None:
+        return None
+    first, end, cols = run
+    labels = [label for label, _ in cols]
+    fields = [match_header(label)[0] or "" for label in labels]
+    rows = [GridRow(paras[first].line, labels)]
+    width = len(cols)
+    if fields[0] == "no":
+        body, stop = _rows_by_number(paras, end, labels, fields)
+    else:
+        body, stop = _rows_by_width(paras, end, width)
+    rows += body
+    before = [p.text for p in paras[:first]]
+    after = [p.text for p in paras[stop:]]
+    return Grid(rows=rows, before=before, after=after, unit="line", letters=False)
+
+
+def _repeat_length(paras: list[Para], i: int, joined: str) -> int:
+    # The header repeated (a page break in the source): how many paragraphs it takes, 0 if it is not one.
+    text = ""
+    k = i
+    while k < len(paras) and len(text) < len(joined):
+        text += paras[k].text
+        if not paras[k].text or not joined.startswith(text):
+            return 0
+        k += 1
+    return k - i if text == joined else 0
+
+
+def _rows_by_number(paras: list[Para], start: int, labels: list[str], fields: list[str]) -> tuple[list[GridRow], int]:
+    rest = fields[1:]
+    need = max(1, len(rest) - 2)
+    rows: list[GridRow] = []
+    current: tuple[Para, list[str]] | None = None
+    previous: int | None = None
+    joined = "".join(labels)
+    i = start
+    while i < len(paras):
+        para = paras[i]
+        if is_junk(para.text):
+            break
+        repeat = _repeat_length(paras, i, joined)
+        if repeat:
+            i += repeat
+            continue
+        number = _number(para.text)
+        # The next 序号 is larger; a smaller one starts a row only once the current row is complete (a
+        # numbering that restarts per group then surfaces as duplicate numbers, as in other formats).
+        starts_row = number is not None and (
+            previous is None or number > previous or (current is not None and len(current[1]) >= len(rest) - 1)
+        )
+        if starts_row and (current is None or len(current[1]) >= need):
+            if current is not None:
+                rows.append(GridRow(current[0].line, [current[0].text, *_align(current[1], rest)]))
+            current = (para, [])
+            previous = number
+        elif current is None:
+            break
+        elif para.gap >= 2 and para.text and len(current[1]) >= len(rest) - 1:
+            break  # a wide gap after a complete row: the page goes on with something else
+        else:
+            current[1].append(para.text)
+        i += 1
+    if current is not None:
+        rows.append(GridRow(current[0].line, [current[0].text, *_align(current[1], rest)]))
+    return rows, i
+
+
+def _rows_by_width(paras: list[Para], start: int, width: int) -> tuple[list[GridRow], int]:
+    rows: list[GridRow] = []
+    i = start
+    while i + width <= len(paras) and not any(is_junk(p.text) for p in paras[i:i + width]):
+        rows.append(GridRow(paras[i].line, [p.text for p in paras[i:i + width]]))
+        i += width
+    return rows, i
+
+
+# ---------------------------------------------------------------- numbered work points
+
+_CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "〇": 0, "零": 0}
+_LEVELS = (
+    re.compile(r"^([一二三四五六七八九十百]{1,4})\s*[、.．]\s*(.+)$"),
+    re.compile(r"^[(（]\s*([一二三四五六七八九十百]{1,4})\s*[)）]\s*[、.．]?\s*(.+)$"),
+    re.compile(r"^(\d{1,3})\s*[.．、](?![\d])\s*(.+)$"),
+    re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.+)$"),
+    re.compile(r"^(\d{1,3})\s*[)）]\s*(.+)$"),
+)
+_DATE_ONLY = re.compile(r"^\s*[0-9〇○零一二三四五六七八九十]{2,4}\s*年.{1,4}月.{1,4}日\s*$")
+_NOT_HEADING = re.compile(r"^(?:附件|附表)\s*\d*\s*$|^[(（]|[。;；!！?？:：,，、]$|。")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def cn_number(text: str) -> int:
+    """一 → 1, 十一 → 11, 二十 → 20, 12 → 12."""
+    if text.isdigit():
+        return int(text)
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        return _CN.get(hundreds, 1) * 100 + (cn_number(rest.lstrip("零〇")) if rest else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN.get(tens, 1) if tens else 1) * 10 + (_CN.get(ones, 0) if ones else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN.get(ch, 0)
+    return value
+
+
+def _level(text: str) -> tuple[int, int, str] | None:
+    for level, pattern in enumerate(_LEVELS):
+        match = pattern.match(text)
+        if match:
+            return level, cn_number(match.group(1)), match.group(2).strip()
+    return None
+
+
+def _heading_like(text: str) -> bool:
+    return (
+        2 <= len(text) <= 50
+        and bool(_HAN.search(text))
+        and not _NOT_HEADING.search(text)
+        and not _DATE_ONLY.match(text)
+        and not is_junk(text)
+    )
+
+
+def read_points(paras: list[Para]) -> PointList | None:
+    """Numbered points under 一、/(一) headings (or under an unnumbered list title); None if there are none."""
+    levels = [_level(p.text) if p.text else None for p in paras]
+    counts: dict[int, int] = {}
+    for found in levels:
+        if found:
+            counts[found[0]] = counts.get(found[0], 0) + 1
+    if not counts:
+        return None
+    point_level = max(counts, key=lambda lv: (counts[lv], lv))
+    if counts[point_level] < 2:
+        return None
+    result = PointList()
+    heading: str | None = None
+    current: Point | None = None
+    first = last = None
+    for index, (para, found) in enumerate(zip(paras, levels)):
+        if not para.text:
+            continue
+        if is_junk(para.text):
+            if current is not None:
+                break
+            continue
+        if found and found[0] == point_level:
+            current = Point(para.line, found[1], heading, [found[2]])
+            result.points.append(current)
+            first = index if first is None else first
+            last = index
+        elif found and found[0] < point_level:
+            heading, current = para.text, None
+        elif found and current is not None:
+            current.parts.append(para.text)
+            last = index
+        elif not found and _heading_like(para.text):
+            heading, current = para.text, None
+        elif not found and current is not None and re.search(r"[。;；!！?？”\"]$", para.text):
+            current.parts.append(para.text)
+            last = index
+    if first is None or last is None:
+        return None
+    result.before = [p.text for p in paras[:first]]
+    result.after = [p.text for p in paras[last + 1:]]
+    return result
