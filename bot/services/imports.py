@@ -288,23 +288,28 @@ async def _insert_tasks(
     now: datetime,
     progress: Progress | None,
 ) -> None:
+    if not tasks:
+        return
+    # Core executemany without RETURNING: SQLite would fall back to one statement per row to keep RETURNING
+    # in parameter order. (table, 序号) is unique, so the ids are read back by number in one query instead.
+    for start in range(0, len(tasks), CHUNK):
+        await session.execute(insert(Task.__table__), [_task_row(table_id, t, now) for t in tasks[start : start + CHUNK]])
+    wanted = {t.no for t in tasks}
+    rows = await session.execute(select(Task.no, Task.id).where(Task.table_id == table_id))
+    ids = {no: ident for no, ident in rows if no in wanted}
     for start in range(0, len(tasks), CHUNK):
         chunk = tasks[start : start + CHUNK]
-        result = await session.execute(
-            insert(Task).returning(Task.id, sort_by_parameter_order=True), [_task_row(table_id, t, now) for t in chunk]
-        )
-        ids = list(result.scalars())
         leaders: list[dict] = []
         links: list[dict] = []
         milestones: list[dict] = []
-        for task_id, task in zip(ids, chunk, strict=True):
-            task_leaders, task_sections = _link_rows(task_id, task, people, sections)
+        for task in chunk:
+            task_leaders, task_sections = _link_rows(ids[task.no], task, people, sections)
             leaders += task_leaders
             links += task_sections
-            milestones += _milestone_rows(task_id, task, window_start)
-        for model, rows in ((TaskLeader, leaders), (TaskSection, links), (Milestone, milestones)):
-            if rows:
-                await session.execute(insert(model), rows)
+            milestones += _milestone_rows(ids[task.no], task, window_start)
+        for model, batch in ((TaskLeader, leaders), (TaskSection, links), (Milestone, milestones)):
+            if batch:
+                await session.execute(insert(model.__table__), batch)
         if progress:
             progress(len(chunk))
 
