@@ -361,3 +361,9 @@ class SentNotice(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_sent_notices_task", "task_id"),)
+
+
+# ---- Conversation (issue 3): indexes for the hot listings ------------------------------------------------
+# 我的任务 aggregates each visible task's milestones by kind and due date; covering them in one index keeps
+# that aggregate inside the index instead of visiting every milestone row.
+Index("ix_milestones_task_kind_due", Milestone.task_id, Milestone.kind, Milestone.due)

@@ -5,29 +5,48 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Account, Invite, Person
+from bot.services.fastread import fetch_rows
 
 INVITE_VALID = timedelta(days=7)
 
 RedeemOutcome = Literal["bound", "unknown", "expired", "used"]
 
 
-def split_key(key: str) -> tuple[str, str]:
-    """``telegram:123`` → (``telegram``, ``123``)."""
-    channel, _, external = key.partition(":")
-    return channel, external
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """What every request needs to know of its sender's account: its binding and language."""
+
+    account_id: int
+    person_id: int | None
+    person_name: str | None
+    lang: str | None
+
+
+@lru_cache(maxsize=1)
+def _caller_query() -> Select:
+    return (
+        select(Account.id, Account.person_id, Person.name, Account.lang)
+        .outerjoin(Person, Person.id == Account.person_id)
+        .where(Account.channel == bindparam("channel"), Account.external_id == bindparam("external_id"))
+    )
+
+
+async def get_caller(session: AsyncSession, channel: str, external_id: str) -> Caller | None:
+    """The sender's account binding and language (one round trip), or None for someone never seen."""
+    rows = await fetch_rows(session, _caller_query(), {"channel": channel, "external_id": external_id})
+    return Caller(*rows[0]) if rows else None
 
 
 async def get_account(session: AsyncSession, channel: str, external_id: str) -> Account | None:
     """The stored account (with its person joined), or None for someone never seen."""
-    return await session.scalar(
-        select(Account).where(Account.channel == channel, Account.external_id == external_id)
-    )
+    return await session.scalar(select(Account).where(Account.channel == channel, Account.external_id == external_id))
 
 
 async def ensure_account(
@@ -86,7 +105,7 @@ async def redeem_invite(
         .values(used_at=now, used_by=f"{channel}:{external_id}")
         .execution_options(synchronize_session=False)
     )
-    if not claimed.rowcount:
+    if not cast(CursorResult, claimed).rowcount:
         return Redeemed("used")
     person = await session.get_one(Person, invite.person_id)
     await bind(session, channel, external_id, person, now=now, display_name=display_name)
@@ -94,7 +113,13 @@ async def redeem_invite(
 
 
 async def bind(
-    session: AsyncSession, channel: str, external_id: str, person: Person, *, now: datetime, display_name: str | None = None
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    person: Person,
+    *,
+    now: datetime,
+    display_name: str | None = None,
 ) -> Account:
     """Bind an account to a person directly (invite redemption, and the console demo's /as)."""
     account = await ensure_account(session, channel, external_id, now=now, display_name=display_name)
@@ -122,13 +147,3 @@ async def set_language(
     account = await ensure_account(session, channel, external_id, now=now)
     account.lang = lang
     return account
-
-
-async def bound_accounts(session: AsyncSession, person_ids: list[int]) -> list[Account]:
-    """The reachable accounts bound to any of these people (for notices)."""
-    if not person_ids:
-        return []
-    rows = await session.scalars(
-        select(Account).where(Account.person_id.in_(person_ids), Account.unreachable.is_(False)).order_by(Account.id)
-    )
-    return list(rows.all())

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import OutboxMessage
+from bot.db.models import Account, OutboxMessage
 
 # Channels with no way to reach someone who is not typing at that moment.
 UNREACHABLE_CHANNELS = frozenset({"console"})
@@ -30,6 +30,36 @@ def decode_button(entry: str) -> tuple[str, str]:
     """(label, data) of an outbox button entry."""
     data, _, label = entry.partition("|")
     return label, data
+
+
+async def recipients(
+    session: AsyncSession, *, people: Iterable[int] = (), accounts: Iterable[str] = (), default_lang: str
+) -> dict[str, str]:
+    """Account key → language for the people's reachable bound accounts and the listed accounts (two queries)."""
+    found: dict[str, str] = {}
+    person_ids = list(people)
+    if person_ids:
+        rows = await session.execute(
+            select(Account.channel, Account.external_id, Account.lang)
+            .where(Account.person_id.in_(person_ids), Account.unreachable.is_(False))
+            .order_by(Account.id)
+        )
+        for channel, external, lang in rows:
+            found[f"{channel}:{external}"] = lang or default_lang
+    extra = [key for key in dict.fromkeys(accounts) if key not in found]
+    if extra:
+        langs: dict[str, str | None] = {}
+        keys = [key.partition(":")[::2] for key in extra]
+        rows = await session.execute(
+            select(Account.channel, Account.external_id, Account.lang).where(
+                Account.external_id.in_([external for _, external in keys])
+            )
+        )
+        for channel, external, lang in rows:
+            langs[f"{channel}:{external}"] = lang
+        for key in extra:
+            found[key] = langs.get(key) or default_lang
+    return found
 
 
 async def enqueue(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Account, Person, Section, SectionMember
@@ -102,7 +103,7 @@ async def remove_member(session: AsyncSession, person: Person, section_name: str
     result = await session.execute(
         delete(SectionMember).where(SectionMember.person_id == person.id, SectionMember.section_id == section.id)
     )
-    if not result.rowcount:
+    if not cast(CursorResult, result).rowcount:
         raise PeopleError("conv.member_not_in", person=person.name, section=section.name)
     return section
 
@@ -124,7 +125,9 @@ async def count_people(session: AsyncSession) -> int:
 
 async def list_people(session: AsyncSession, *, offset: int = 0, limit: int = 20) -> list[PersonSummary]:
     """One page of people by name, with sections and bound accounts (three queries, whatever the page size)."""
-    people = (await session.execute(select(Person.id, Person.name).order_by(Person.name).offset(offset).limit(limit))).all()
+    people = (
+        await session.execute(select(Person.id, Person.name).order_by(Person.name).offset(offset).limit(limit))
+    ).all()
     ids = [pid for pid, _ in people]
     if not ids:
         return []

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ExtensionRequest, Milestone, Task, TaskEvent
+from bot.db.models import ExtensionRequest, Milestone, Snooze, Task, TaskEvent
 from bot.services.status import MilestoneFacts, next_milestone
 from bot.services.visibility import is_responsible, leads
 from bot.workcal import WorkCalendar
@@ -54,7 +54,12 @@ def _require_open(task: Task) -> None:
 
 def _event(task: Task, actor: Actor, kind: str, now: datetime, **fields: object) -> TaskEvent:
     return TaskEvent(
-        task_id=task.id, person_id=actor.person_id, actor=actor.key, channel=actor.channel, kind=kind, created_at=now,
+        task_id=task.id,
+        person_id=actor.person_id,
+        actor=actor.key,
+        channel=actor.channel,
+        kind=kind,
+        created_at=now,
         **fields,
     )
 
@@ -64,9 +69,7 @@ async def acknowledge(session: AsyncSession, actor: Actor, task: Task, *, now: d
     await _require_responsible(session, actor, task)
     _require_open(task)
     same = TaskEvent.person_id == actor.person_id if actor.person_id is not None else TaskEvent.actor == actor.key
-    already = await session.scalar(
-        select(exists().where(TaskEvent.task_id == task.id, TaskEvent.kind == "ack", same))
-    )
+    already = await session.scalar(select(exists().where(TaskEvent.task_id == task.id, TaskEvent.kind == "ack", same)))
     if already:
         return False
     session.add(_event(task, actor, "ack", now))
@@ -95,7 +98,9 @@ async def report_progress(
     return event
 
 
-async def finish(session: AsyncSession, actor: Actor, task: Task, *, now: datetime, evidence: str | None = None) -> TaskEvent:
+async def finish(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, evidence: str | None = None
+) -> TaskEvent:
     """办结: the task is done, with optional evidence (a document number, a link, a sentence)."""
     await _require_responsible(session, actor, task)
     _require_open(task)
@@ -109,7 +114,28 @@ async def finish(session: AsyncSession, actor: Actor, task: Task, *, now: dateti
     return event
 
 
-async def reopen(session: AsyncSession, actor: Actor, task: Task, *, now: datetime, reason: str | None = None) -> TaskEvent:
+async def snooze(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, today: date, cal: WorkCalendar
+) -> date:
+    """明天再提醒: hold the actor's reminders for this task until the next working day; returns that day."""
+    await _require_responsible(session, actor, task)
+    _require_open(task)
+    if actor.person_id is None:
+        raise ProgressError("conv.snooze_needs_person")
+    until = cal.next_working_day(today).value
+    held = await session.get(Snooze, (task.id, actor.person_id))
+    if held is None:
+        session.add(Snooze(task_id=task.id, person_id=actor.person_id, until=until, created_at=now))
+    else:
+        held.until, held.created_at = until, now
+    session.add(_event(task, actor, "snooze", now, data={"until": until.isoformat()}))
+    await session.flush()
+    return until
+
+
+async def reopen(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, reason: str | None = None
+) -> TaskEvent:
     """Reopen a done task (admins only)."""
     if not actor.admin:
         raise ProgressError("conv.admin_only")

@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     Select,
     and_,
     bindparam,
@@ -41,6 +43,7 @@ from bot.db.models import (
     TaskSection,
     TaskTable,
 )
+from bot.services.fastread import fetch_rows
 from bot.services.status import MilestoneFacts, Rules, Standing, current_due, standing
 from bot.services.subscriptions import ChatSections
 from bot.services.visibility import Viewer, led_by, responsible, visible
@@ -154,7 +157,10 @@ def _milestones_due_before(cutoff: date, *, recurring: bool) -> ColumnElement[bo
 
 def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElement | None = None) -> Select:
     """Per task: id, table, seq, status, earliest fixed due date, whether it has recurring milestones[, role]."""
-    fixed = func.min(case((Milestone.kind.not_in(("ongoing", "recurring")), Milestone.due), else_=None))
+    # Plain comparisons rather than IN lists keep the statement free of expanding parameters (see fastread).
+    fixed = func.min(
+        case((and_(Milestone.kind != "ongoing", Milestone.kind != "recurring"), Milestone.due), else_=None)
+    )
     recurring = func.max(case((and_(Milestone.kind == "recurring", Milestone.due.is_not(None)), 1), else_=0))
     columns: list = [Task.id, Task.table_id, Task.seq, Task.status, type_coerce(fixed, Date), recurring]
     if role is not None:
@@ -162,8 +168,8 @@ def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElem
     return (
         select(*columns)
         .outerjoin(Milestone, Milestone.task_id == Task.id)
-        .where(Task.status.in_(statuses), _active(), where)
-        .group_by(Task.id, Task.table_id, Task.seq, Task.status)
+        .where(or_(*(Task.status == status for status in statuses)), _active(), where)
+        .group_by(Task.id)
     )
 
 
@@ -176,8 +182,9 @@ async def _recurring_dues(session: AsyncSession, day: Day, ids: list[int]) -> di
     found: dict[int, date] = {}
     for start in range(0, len(ids), _CHUNK):
         rows = await session.execute(
-            select(Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start)
-            .where(Milestone.task_id.in_(ids[start : start + _CHUNK]), Milestone.kind == "recurring")
+            select(
+                Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start
+            ).where(Milestone.task_id.in_(ids[start : start + _CHUNK]), Milestone.kind == "recurring")
         )
         for task_id, *facts in rows:
             due = current_due(_facts(facts), day.today, day.cal)
@@ -186,8 +193,14 @@ async def _recurring_dues(session: AsyncSession, day: Day, ids: list[int]) -> di
     return found
 
 
-async def _entries(session: AsyncSession, day: Day, query: Select, params: dict | None = None) -> list[Entry]:
-    rows = (await session.execute(query, params or {})).all()
+async def _entries(
+    session: AsyncSession, day: Day, query: Select, params: dict | None = None, *, prepared: bool = False
+) -> list[Entry]:
+    """Filterable, sortable entries; ``prepared`` statements (built once, plain parameters) take the fast path."""
+    if prepared:
+        rows = await fetch_rows(session, query, params)
+    else:
+        rows = list((await session.execute(query, params or {})).all())
     recurring = [row[0] for row in rows if row[5]]
     dues = await _recurring_dues(session, day, recurring) if recurring else {}
     entries: list[Entry] = []
@@ -201,6 +214,29 @@ async def _entries(session: AsyncSession, day: Day, query: Select, params: dict 
     return entries
 
 
+@lru_cache(maxsize=8)
+def _page_query(size: int) -> Select:
+    """Details of up to ``size`` tasks (parameters id0…): a fixed shape, so it is prepared once."""
+    ids = [bindparam(f"id{i}", type_=Integer) for i in range(size)]
+    return (
+        select(
+            Task.id,
+            Task.no,
+            Task.title,
+            Task.progress_percent,
+            Task.progress_at,
+            Milestone.id,
+            Milestone.due,
+            Milestone.kind,
+            Milestone.period,
+            Milestone.window_start,
+            _newest_table().scalar_subquery(),
+        )
+        .outerjoin(Milestone, Milestone.task_id == Task.id)
+        .where(Task.id.in_(ids))
+    )
+
+
 async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, size: int) -> Page:
     """Page ``number`` (0-based, clamped) of a listing, coloured, with the newest table (one query)."""
     pages = listing.pages(size)
@@ -208,16 +244,10 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
     chosen = listing.entries[number * size : (number + 1) * size]
     if not chosen:
         return Page([], number, pages, len(listing.entries), None)
-    rows = await session.execute(
-        select(
-            Task.id, Task.no, Task.title, Task.progress_percent, Task.progress_at,
-            Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start,
-            _newest_table().scalar_subquery(),
-        )
-        .outerjoin(Milestone, Milestone.task_id == Task.id)
-        .where(Task.id.in_([entry.id for entry in chosen]))
-    )
-    details: dict[int, tuple] = {}
+    # Unused slots repeat the last id: the statement keeps one shape whatever the page's length.
+    params = {f"id{i}": chosen[min(i, len(chosen) - 1)].id for i in range(size)}
+    rows = await fetch_rows(session, _page_query(size), params)
+    details: dict[int, Sequence[Any]] = {}
     facts: dict[int, list[MilestoneFacts]] = {}
     newest: int | None = None
     for row in rows:
@@ -232,7 +262,12 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
         row = details[entry.id]
         last = local_date(row[4], day.tz) if row[4] is not None else None
         found = standing(
-            facts[entry.id], day.today, day.cal, done=entry.status == "done", percent=row[3], last_report=last,
+            facts[entry.id],
+            day.today,
+            day.cal,
+            done=entry.status == "done",
+            percent=row[3],
+            last_report=last,
             rules=day.rules,
         )
         lines.append(TaskLine(entry.id, entry.table_id, entry.seq, row[1], row[2], entry.status, found, entry.role))
@@ -245,19 +280,21 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
 @lru_cache(maxsize=8)
 def _my_tasks_query(group: str) -> Select:
     """/mytasks is the hot path: its statement is built once per shape, with the person as a parameter."""
-    person = bindparam("person")
+    person = bindparam("person", type_=Integer)
     where = responsible(person)
     if group == "some":
         where = and_(
             where,
-            Task.id.in_(select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))),
+            Task.id.in_(
+                select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
+            ),
         )
     role = case((led_by(person), 0), else_=1)
     return _light(where, ("open",), role)
 
 
 async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None) -> TaskList:
-    """A person's open tasks, those they lead first (牵头领导), then their sections' (牵头股室); each by next due date."""
+    """A person's open tasks: those they lead (牵头领导) first, then their sections' (牵头股室); by next due."""
     params: dict[str, object] = {"person": person_id}
     if group is None or group.everything:
         shape = "all"
@@ -266,7 +303,7 @@ async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: Ch
     else:
         shape = "some"
         params["sections"] = sorted(group.section_ids)
-    return TaskList(await _entries(session, day, _my_tasks_query(shape), params))
+    return TaskList(await _entries(session, day, _my_tasks_query(shape), params, prepared=shape == "all"))
 
 
 async def overdue(session: AsyncSession, day: Day, viewer: Viewer) -> TaskList:
@@ -336,9 +373,7 @@ async def find_task(session: AsyncSession, ref: str) -> Task | None:
         table = await newest_table_id(session)
         if table is None:
             return None
-    return await session.scalar(
-        select(Task).where(Task.table_id == table, Task.no == no, Task.status != "removed")
-    )
+    return await session.scalar(select(Task).where(Task.table_id == table, Task.no == no, Task.status != "removed"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +429,12 @@ async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: 
     facts = [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in task.milestones]
     last = local_date(task.progress_at, day.tz) if task.progress_at else None
     found = standing(
-        facts, day.today, day.cal, done=task.status == "done", percent=task.progress_percent, last_report=last,
+        facts,
+        day.today,
+        day.cal,
+        done=task.status == "done",
+        percent=task.progress_percent,
+        last_report=last,
         rules=day.rules,
     )
     lines = [MilestoneLine(m, current_due(f, day.today, day.cal)) for m, f in zip(task.milestones, facts, strict=True)]

@@ -64,7 +64,7 @@ async def subscribe(
             wanted.append(section.id)
     current = await chat_sections(session, channel, chat_id)
     for section_id in dict.fromkeys(wanted):
-        if section_id is None and current.everything or section_id in current.section_ids:
+        if (section_id is None and current.everything) or section_id in current.section_ids:
             continue
         session.add(
             ChatSubscription(channel=channel, chat_id=chat_id, section_id=section_id, title=title, created_at=now)
@@ -73,7 +73,9 @@ async def subscribe(
     return await chat_sections(session, channel, chat_id)
 
 
-async def unsubscribe(session: AsyncSession, channel: str, chat_id: str, names: list[str] | None = None) -> ChatSections:
+async def unsubscribe(
+    session: AsyncSession, channel: str, chat_id: str, names: list[str] | None = None
+) -> ChatSections:
     """Stop following the named sections, or everything when no names are given."""
     query = delete(ChatSubscription).where(ChatSubscription.channel == channel, ChatSubscription.chat_id == chat_id)
     if names:

@@ -1,4 +1,4 @@
-"""Who sees what: a person sees the tasks they lead and their sections' tasks; a group its subscribed sections'; admins all."""
+"""Who sees what: a person their own and their sections' tasks; a group its subscribed sections'; admins all."""
 
 from __future__ import annotations
 
@@ -84,7 +84,5 @@ async def leads(session: AsyncSession, person_id: int | None, task_id: int) -> b
     if person_id is None:
         return False
     return bool(
-        await session.scalar(
-            select(exists().where(TaskLeader.task_id == task_id, TaskLeader.person_id == person_id))
-        )
+        await session.scalar(select(exists().where(TaskLeader.task_id == task_id, TaskLeader.person_id == person_id)))
     )

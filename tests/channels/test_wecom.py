@@ -245,17 +245,18 @@ def test_buttons_become_commands_the_router_understands() -> None:
     from handlers.router import route_text
 
     rows = [[Button("签收", "ack:42"), Button("更新进度", "pr:42")], [Button("办结", "dn:42"), Button("申请延期", "ex:42")],
-            [Button("批准延期 #7", "xa:7"), Button("查看任务", "t:43"), Button("取消", "no")],
+            [Button("批准延期 #7", "xa:7"), Button("查看任务", "t:43"), Button("取消", "no"), Button("明天再提醒", "sz:42")],
             [Button("◀", "pg:my:0"), Button("2/3", "pg:my:1"), Button("▶", "pg:my:2")]]
     items = choices(rows, {42: "11", 43: "3/5"}, "zh")
     commands = {c.label: c.command for c in items}
     assert commands == {"签收": "签收 11", "更新进度": "进度 11 50% 进展情况", "办结": "办结 11", "申请延期": "延期 11 新日期 理由",
-                        "批准延期 #7": "/approve 7", "查看任务": "#3/5", "上一页": None, "下一页": None}
+                        "批准延期 #7": "/approve 7", "查看任务": "#3/5", "明天再提醒": "明天再提醒 11", "上一页": None,
+                        "下一页": None}
     assert [(c.label, c.number, c.data) for c in items if c.number] == [("上一页", 1, "pg:my:0"), ("下一页", 2, "pg:my:2")]
     routed = {c.label: route_text(c.command) for c in items if c.command}
     assert {label: (r.name, r.args.split()[0]) for label, r in routed.items() if r} == {
         "签收": ("ack", "11"), "更新进度": ("progress", "11"), "办结": ("done", "11"), "申请延期": ("extend", "11"),
-        "批准延期 #7": ("approve", "7"), "查看任务": ("task", "3/5"),
+        "批准延期 #7": ("approve", "7"), "查看任务": ("task", "3/5"), "明天再提醒": ("snooze", "11"),
     }
 
 
@@ -306,6 +307,18 @@ async def test_a_post_under_another_corps_key_is_refused(fake: FakeWeCom, serve)
     assert [d.status for d in await stranger.send_text("zhangsan", "我的任务")] == [403, 403, 403]
     await server.inbox.drain()
     assert recorder.requests == []
+
+
+async def test_a_notices_numbered_choice_is_pressed_through_the_callback(core: Core, fake: FakeWeCom, serve) -> None:  # type: ignore[no-untyped-def]
+    recorder = Recorder()
+    server = await serve(recorder)  # the app and the notifier share one Delivery for this core
+    notifier = build_wecom_notifier(core, clock=lambda: NOW)
+    assert server.inbox.delivery is notifier.delivery
+    await notifier.send(Target("wecom", "lisi"), "逾期任务 12 项", [[Button("▶", "pg:od:1")]])
+    assert fake.texts_to("lisi")[-1].endswith("▸ 下一页：回复 1")
+    await fake.player(server.url).send_text("lisi", "1")
+    await server.inbox.drain()
+    assert [r.callback for r in recorder.requests] == ["pg:od:1"]
 
 
 async def test_answer_is_immediate_and_work_happens_after(fake: FakeWeCom, serve) -> None:  # type: ignore[no-untyped-def]
@@ -628,17 +641,38 @@ async def test_notices_to_unknown_members_are_unreachable_and_notices_carry_comm
     await load_2023(core, fixtures_dir)
     async with core.db.session() as session:
         task_id = await session.scalar(select(Task.id).where(Task.no == "11"))
-    notifier = build_wecom_notifier(core)
+    notifier = build_wecom_notifier(core, clock=lambda: NOW)
     assert build_wecom_notifier(core).delivery is notifier.delivery  # one shared limiter and token per core
     try:
         with pytest.raises(Unreachable):
             await notifier.send(Target("wecom", "left-the-bureau"), "提醒", [])
         await notifier.send(Target("wecom", WANG), "<b>#11</b> 将于 2023-10-31 到期",
-                            [[Button("签收", f"ack:{task_id}"), Button("下一页", "pg:my:2")]])
+                            [[Button("签收 #11", f"ack:{task_id}"), Button("明天再提醒", f"snooze:{task_id}"),
+                              Button("已办结", f"done:{task_id}")]])
         (text,) = fake.texts_to(WANG)
-        assert text == "#11 将于 2023-10-31 到期\n\n可回复：\n▸ 签收：回复 签收 11"
+        assert text == ("#11 将于 2023-10-31 到期\n\n可回复：\n▸ 签收 #11：回复 签收 11\n▸ 明天再提醒：回复 明天再提醒 11\n"
+                        "▸ 已办结：回复 办结 11")
         assert await notifier.start_link() is None
         with pytest.raises(Rejected):
             await notifier.send(Target("telegram", "1"), "x", [])
     finally:
         await notifier.delivery.aclose()
+
+
+async def test_secrets_never_reach_the_logs(fake: FakeWeCom, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    api = WeComApi(base_url=fake.base_url, corp_id=fake.corp_id, secret=fake.secret, agent_id=fake.agent_id)
+    robot = WeComRobot(base_url=fake.base_url, key=fake.robot_key)
+    try:
+        await api.send_text("zhangsan", "你好")
+        await robot.send_text("大家好")
+        assert "gettoken" in caplog.text and "webhook/send" in caplog.text  # httpx did log the requests
+        tokens = list(fake.tokens)
+        for secret in (fake.secret, fake.robot_key, *tokens):
+            assert secret not in caplog.text
+        assert fake.secret not in repr(api) and fake.robot_key not in repr(robot)
+    finally:
+        await api.aclose()
+        await robot.aclose()

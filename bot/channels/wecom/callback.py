@@ -1,0 +1,223 @@
+"""The WeCom app's callback URL: a Starlette app that checks, decrypts, answers at once and works afterwards.
+
+- ``GET ?msg_signature&timestamp&nonce&echostr``: the URL check. The signature is verified over ``echostr``,
+  which is decrypted and answered as plain text, nothing else.
+- ``POST ?msg_signature&timestamp&nonce`` with ``<xml><Encrypt>…</Encrypt></xml>``: the signature is verified
+  over the ``Encrypt`` value (403 and nothing handled when it does not match), the message is decrypted,
+  an empty 200 goes back at once ("no passive reply"), and the message is handled in a background task.
+  WeCom retries after 5 s, up to 3 times, when it gets no answer; deliveries are de-duplicated by MsgId.
+
+Handling turns the message into a channel-neutral ``Request`` for the conversation and sends each ``Reply``
+back through the app API. A member's messages are handled one at a time, in the order they arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.requests import Request as HttpRequest
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
+from bot.channels.wecom.delivery import CHANNEL, Delivery
+from bot.channels.wecom.memory import FileMemory, SentFile
+from bot.channels.wecom.messages import MAX_XML_BYTES, BadMessage, Inbound, parse_envelope, parse_message
+from bot.core import Core
+from bot.texts import t
+from handlers.router import route_text
+from handlers.types import Attachment, Chat, Reply, Request, Sender
+
+log = logging.getLogger("duban.wecom")
+
+Handle = Callable[[Core, Request], Awaitable[list[Reply]]]
+CALLBACK_PATH = "/wecom/callback"
+MEDIA_TYPES = frozenset({"file", "image", "voice", "video"})
+
+
+class Inbox:
+    """Accepted messages: de-duplicated, then handled in the background, one at a time per member."""
+
+    def __init__(self, core: Core, handle: Handle, delivery: Delivery, *, clock: Callable[[], datetime],
+                 files: FileMemory | None = None, seen_max: int = 4096) -> None:
+        self.core = core
+        self.handle = handle
+        self.delivery = delivery
+        self.clock = clock
+        self.files = files or FileMemory()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_max = seen_max
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # a member's lock and its users
+        self.handled = 0
+        self.duplicates = 0
+
+    def accept(self, message: Inbound) -> bool:
+        """Start handling ``message`` unless it was delivered before; True when it is new."""
+        key = message.dedup_key
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            self.duplicates += 1
+            return False
+        self._seen[key] = None
+        while len(self._seen) > self._seen_max:
+            self._seen.popitem(last=False)
+        task = asyncio.get_running_loop().create_task(self._run(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def drain(self) -> None:
+        """Wait until every accepted message has been handled (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Give running work ``timeout`` seconds to finish, then cancel the rest."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(list(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _run(self, message: Inbound) -> None:
+        user = message.user_id
+        lock, waiting = self._locks.get(user, (asyncio.Lock(), 0))
+        self._locks[user] = (lock, waiting + 1)
+        try:
+            async with lock:
+                await self.process(message)
+                self.handled += 1
+        except Exception:
+            error_id = secrets.token_hex(4)
+            log.exception("error %s handling a WeCom %s message from %s", error_id, message.msg_type, user)
+        finally:
+            lock, waiting = self._locks[user]
+            if waiting <= 1:
+                del self._locks[user]
+            else:
+                self._locks[user] = (lock, waiting - 1)
+
+    async def process(self, message: Inbound) -> None:
+        """Handle one message: hand it to the conversation (or keep a file for /import) and send the answers."""
+        user, now = message.user_id, self.clock()
+        if message.msg_type == "event":
+            return  # entering the app, subscribing …: nothing to answer
+        if message.msg_type in MEDIA_TYPES and message.media_id:
+            self.files.remember(user, SentFile(message.media_id, message.file_name), now)
+            lang = await self.delivery.lang(user)
+            name = message.file_name or message.msg_type
+            text = t("wecom.file_received", lang, name=name, minutes=self.files.minutes)
+            await self.delivery.text_to_user(user, text)
+            return
+        if message.msg_type != "text":
+            await self.delivery.text_to_user(user, t("wecom.unsupported", await self.delivery.lang(user)))
+            return
+        request = await self._request(message, now)
+        if request is None:
+            return
+        replies = await self.handle(self.core, request)
+        await self.delivery.replies_to_user(user, replies, now=now)
+
+    async def _request(self, message: Inbound, now: datetime) -> Request | None:
+        """The conversation request for a text; None when the channel answered it itself."""
+        user, text = message.user_id, message.content.strip()
+        sender = Sender(CHANNEL, user, user)
+        chat = Chat(CHANNEL, user, "private")
+        memory = self.delivery.memory
+        if text.isdigit() and memory.had_choices(user):
+            data = memory.choice(user, int(text), now)
+            if data is None:
+                await self.delivery.text_to_user(user, t("wecom.no_choice", await self.delivery.lang(user), n=text))
+                return None
+            return Request(sender=sender, chat=chat, now=now, callback=data)
+        attachment = None
+        route = route_text(text)
+        if route is not None and route.name == "import" and self.core.is_admin(sender.key):
+            sent = self.files.take(user, now)
+            if sent is None:
+                lang = await self.delivery.lang(user)
+                await self.delivery.text_to_user(user, t("wecom.file_expired", lang, minutes=self.files.minutes))
+                return None
+            attachment = self._attachment(sent)
+        return Request(sender=sender, chat=chat, now=now, text=text, attachment=attachment)
+
+    def _attachment(self, sent: SentFile) -> Attachment:
+        api = self.delivery.app_api()
+        limit = self.core.settings.imports.max_bytes
+
+        async def fetch() -> bytes:
+            return (await api.get_media(sent.media_id, max_bytes=limit)).data
+
+        return Attachment(name=sent.name or sent.media_id, size=None, mime=None, fetch=fetch)
+
+
+def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH) -> Starlette:
+    """The Starlette app serving the callback URL at ``path``."""
+
+    async def verify(request: HttpRequest) -> Response:
+        q = request.query_params
+        fields = [q.get("msg_signature"), q.get("timestamp"), q.get("nonce"), q.get("echostr")]
+        if not all(fields):
+            return PlainTextResponse("", status_code=400)
+        try:
+            plain = crypto.verify_url(*fields)  # type: ignore[arg-type]
+        except WeComCryptoError as error:
+            log.warning("WeCom URL check refused: %s", error)
+            return PlainTextResponse("", status_code=403)
+        return PlainTextResponse(plain)
+
+    async def receive(request: HttpRequest) -> Response:
+        q = request.query_params
+        signature, timestamp, nonce = q.get("msg_signature"), q.get("timestamp"), q.get("nonce")
+        if not (signature and timestamp and nonce):
+            return Response(status_code=400)
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_XML_BYTES:
+            return Response(status_code=413)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():  # bounded even when the length is not declared
+            size += len(chunk)
+            if size > MAX_XML_BYTES:
+                return Response(status_code=413)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        try:
+            envelope = parse_envelope(body)
+        except BadMessage as error:
+            log.warning("WeCom callback with an unreadable body: %s", error)
+            return Response(status_code=400)
+        try:
+            crypto.check(signature, timestamp, nonce, envelope.encrypt)
+        except WeComCryptoError:
+            log.warning("WeCom callback refused: bad signature")
+            return Response(status_code=403)
+        try:
+            message = parse_message(crypto.decrypt(envelope.encrypt))
+        except (WeComCryptoError, BadMessage) as error:
+            # Signed by someone holding the token but unreadable: retrying would not help.
+            log.warning("WeCom callback could not be read: %s", error)
+            return Response(status_code=200)
+        inbox.accept(message)
+        return Response(status_code=200)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await inbox.close()
+
+    app = Starlette(
+        routes=[Route(path, verify, methods=["GET"]), Route(path, receive, methods=["POST"])],
+        lifespan=lifespan,
+    )
+    app.state.inbox = inbox
+    return app

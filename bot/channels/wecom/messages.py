@@ -1,0 +1,112 @@
+"""WeCom callback XML: the encrypted envelope and the decrypted message, parsed without trusting either.
+
+The parser resolves no entities, loads no DTD and touches no network; a document with a DOCTYPE is refused
+outright, since WeCom never sends one (this closes billion-laughs and external-entity tricks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+MAX_XML_BYTES = 256 * 1024  # a text message is at most 2048 bytes; media messages are tiny
+
+
+class BadMessage(ValueError):
+    """XML that is not a WeCom callback we can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """The POST body: who it is for and the encrypted message."""
+
+    to_user: str
+    agent_id: str
+    encrypt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One decrypted message or event from a member of the corp."""
+
+    msg_type: str
+    user_id: str
+    create_time: int
+    msg_id: str | None = None
+    agent_id: str | None = None
+    content: str = ""
+    media_id: str | None = None
+    file_name: str | None = None
+    event: str | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """What identifies a retried delivery: MsgId, or for events (which have none) user + time + event."""
+        if self.msg_id:
+            return f"msg:{self.msg_id}"
+        return f"ev:{self.user_id}:{self.create_time}:{self.event or self.msg_type}"
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
+    remove_comments=True, remove_pis=True,
+)
+
+
+def _root(data: bytes | str) -> etree._Element:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_XML_BYTES:
+        raise BadMessage("XML too large")
+    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
+        raise BadMessage("DTDs are not accepted")
+    try:
+        root = etree.fromstring(raw, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise BadMessage("not well-formed XML") from error
+    if root is None or root.tag != "xml":
+        raise BadMessage("root element is not <xml>")
+    return root
+
+
+def _text(root: etree._Element, tag: str) -> str | None:
+    node = root.find(tag)
+    if node is None:
+        return None
+    return "".join(node.itertext()).strip() if tag != "Content" else "".join(node.itertext())
+
+
+def parse_envelope(body: bytes) -> Envelope:
+    """The ``<xml><ToUserName/><AgentID/><Encrypt/></xml>`` a callback POST carries."""
+    root = _root(body)
+    encrypt = _text(root, "Encrypt")
+    if not encrypt:
+        raise BadMessage("no Encrypt element")
+    return Envelope(_text(root, "ToUserName") or "", _text(root, "AgentID") or "", encrypt)
+
+
+def parse_message(xml: str) -> Inbound:
+    """A decrypted message: text (Content), media and files (MediaId, FileName), or an event."""
+    root = _root(xml)
+    user = _text(root, "FromUserName")
+    msg_type = (_text(root, "MsgType") or "").lower()
+    if not user or not msg_type:
+        raise BadMessage("FromUserName and MsgType are required")
+    created = _text(root, "CreateTime") or "0"
+    return Inbound(
+        msg_type=msg_type,
+        user_id=user,
+        create_time=int(created) if created.isdigit() else 0,
+        msg_id=_text(root, "MsgId") or None,
+        agent_id=_text(root, "AgentID") or None,
+        content=_text(root, "Content") or "",
+        media_id=_text(root, "MediaId") or None,
+        file_name=_text(root, "FileName") or None,
+        event=(_text(root, "Event") or None),
+    )
+
+
+def envelope_xml(to_user: str, agent_id: str, encrypt: str) -> str:
+    """The POST body WeCom sends for an encrypted message (used by the fake WeCom in tests)."""
+    return f"<xml><ToUserName><![CDATA[{to_user}]]></ToUserName><AgentID><![CDATA[{agent_id}]]></AgentID>" \
+           f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"

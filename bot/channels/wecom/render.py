@@ -1,0 +1,235 @@
+"""Duban's safe markup made fit for WeCom: plain text for app messages, WeCom markdown for the robot.
+
+``Reply.text`` is a small HTML subset (``<b> <i> <code> <a href>``, everything else escaped). WeCom text
+messages take plain text; WeCom markdown knows ``**bold**``, ``[text](url)`` and `` `code` `` but no
+italics. WeCom messages have no inline buttons, so each button becomes a line telling the user what to type:
+a command the router understands (``签收 11``) where the button stands for one, else a number that the
+channel remembers for a while (pages of a list).
+
+Messages are limited in bytes (2048 for app messages, 4096 for robot markdown); long texts are split
+between lines, and a single over-long line is cut on a UTF-8 character boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+from bot.texts import t
+from handlers.types import Button
+
+ELLIPSIS = "…"
+
+
+# ---- bytes -------------------------------------------------------------------------------------------------
+
+
+def truncate_utf8(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return text
+    return raw[:limit].decode("utf-8", errors="ignore")
+
+
+def split_utf8(text: str, limit: int) -> list[str]:
+    """``text`` in parts of at most ``limit`` UTF-8 bytes, cut between lines; empty parts are dropped."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = -1  # bytes of "\n".join(current)
+    for line in text.split("\n"):
+        n = len(line.encode("utf-8"))
+        if n > limit:
+            keep = limit - len(ELLIPSIS.encode("utf-8"))
+            line = truncate_utf8(line, keep) + ELLIPSIS
+            n = len(line.encode("utf-8"))
+        if current and size + 1 + n > limit:
+            parts.append("\n".join(current))
+            current, size = [], -1
+        current.append(line)
+        size += 1 + n
+    if current:
+        parts.append("\n".join(current))
+    return [part.strip("\n") for part in parts if part.strip()]
+
+
+# ---- markup ------------------------------------------------------------------------------------------------
+
+
+class _Converter(HTMLParser):
+    """Walks the safe markup once, writing plain text or WeCom markdown."""
+
+    def __init__(self, markdown: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.markdown = markdown
+        self.out: list[str] = []
+        self.href: str | None = None
+        self.link: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.href = dict(attrs).get("href") or ""
+            self.link = []
+        elif self.markdown and tag == "b":
+            self.out.append("**")
+        elif self.markdown and tag == "code":
+            self.out.append("`")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href is not None:
+            text, href = "".join(self.link), self.href
+            self.href = None
+            if self.markdown and href:
+                self.out.append(f"[{md_escape(text)}]({quote(href, safe=':/?#&=%+@;,.~-_')})")
+            elif href and text.strip() != href:
+                self.out.append(f"{text} ({href})")
+            else:
+                self.out.append(text)
+        elif self.markdown and tag == "b":
+            self.out.append("**")
+        elif self.markdown and tag == "code":
+            self.out.append("`")
+
+    def handle_data(self, data: str) -> None:
+        if self.href is not None:
+            self.link.append(data)
+        else:
+            self.out.append(md_escape(data) if self.markdown else data)
+
+
+def md_escape(text: str) -> str:
+    """Table and user text made inert in WeCom markdown, which has no escape character.
+
+    The few characters that would start markup are swapped for their full-width twins: ``*`` and `` ` ``
+    (bold, code), ``<``/``>`` (font tags, @mentions, quotes) and ``](`` (links); a line's leading ``#``
+    (a heading) is handled once the whole message is converted, since only then are line starts known.
+    """
+    return text.replace("*", "＊").replace("`", "｀").replace("<", "＜").replace(">", "＞").replace("](", "］(")
+
+
+def _convert(markup: str, markdown: bool) -> str:
+    parser = _Converter(markdown)
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.out)
+
+
+def plain_text(markup: str) -> str:
+    """Safe markup as plain text: tags dropped, entities decoded, links followed by their address."""
+    return _convert(markup, markdown=False)
+
+
+def to_markdown(markup: str) -> str:
+    """Safe markup as WeCom markdown: bold, code and links kept, italics dropped, the rest made inert."""
+    converted = _convert(markup, markdown=True)
+    return "\n".join("＃" + line[1:] if line.startswith("#") else line for line in converted.split("\n"))
+
+
+# ---- buttons -----------------------------------------------------------------------------------------------
+
+# Button code → (text key, what the argument is): a task id shown as its ref, or passed through as it is.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "t": ("wecom.cmd_task", "task"),
+    "ack": ("wecom.cmd_ack", "task"),
+    "dn": ("wecom.cmd_done", "task"),
+    "dk": ("wecom.cmd_done", "task"),
+    "done": ("wecom.cmd_done", "task"),  # the scheduler's notices
+    "pr": ("wecom.cmd_progress", "task"),
+    "ex": ("wecom.cmd_extend", "task"),
+    "ro": ("wecom.cmd_reopen", "task"),
+    "sz": ("wecom.cmd_snooze", "task"),
+    "snooze": ("wecom.cmd_snooze", "task"),
+    "xa": ("wecom.cmd_approve", "id"),
+    "xr": ("wecom.cmd_reject", "id"),
+    "io": ("wecom.cmd_import_confirm", "token"),
+    "ix": ("wecom.cmd_import_cancel", "token"),
+}
+# Buttons that only close a prompt: in a text chat there is nothing to close.
+_DROPPED = frozenset({"no"})
+# Page buttons: ◀ and ▶ get words; the "2/5" button (the page on screen) is left out, the text says it.
+_PAGE_LABELS = {"◀": "wecom.prev_page", "▶": "wecom.next_page"}
+_PAGE_NOW = re.compile(r"^\d+/\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button as text: a command to type, or a number that stands for the button's data."""
+
+    label: str
+    data: str
+    command: str | None = None
+    number: int | None = None
+
+
+def task_ids(rows: Sequence[Sequence[Button]]) -> set[int]:
+    """The task ids the buttons refer to (to look up how users write those tasks)."""
+    found: set[int] = set()
+    for row in rows:
+        for button in row:
+            code, _, arg = button.data.partition(":")
+            if code in _COMMANDS and _COMMANDS[code][1] == "task" and arg.isdigit():
+                found.add(int(arg))
+    return found
+
+
+def choices(rows: Sequence[Sequence[Button]], refs: Mapping[int, str], lang: str, *,
+            first_number: int = 1) -> list[Choice]:
+    """The buttons as choices; ``refs`` maps task ids to the ref users type (``11``, ``3/11``)."""
+    out: list[Choice] = []
+    number = first_number
+    for row in rows:
+        for button in row:
+            code, _, arg = button.data.partition(":")
+            label = button.label
+            if code in _DROPPED or (code == "pg" and _PAGE_NOW.match(label)):
+                continue
+            if code == "pg" and label in _PAGE_LABELS:
+                label = t(_PAGE_LABELS[label], lang)
+            command = _command(code, arg, refs, lang)
+            if command is not None:
+                out.append(Choice(label, button.data, command=command))
+            else:
+                out.append(Choice(label, button.data, number=number))
+                number += 1
+    return out
+
+
+def _command(code: str, arg: str, refs: Mapping[int, str], lang: str) -> str | None:
+    spec = _COMMANDS.get(code)
+    if spec is None or not arg:
+        return None
+    key, kind = spec
+    if kind == "task":
+        if not arg.isdigit():
+            return None
+        return t(key, lang, ref=refs.get(int(arg), f"@{arg}"))
+    if kind == "id":
+        return t(key, lang, id=arg) if arg.isdigit() else None
+    return t(key, lang, token=arg)
+
+
+def choice_lines(items: Sequence[Choice], lang: str, *, markdown: bool = False) -> list[str]:
+    """One line per choice, headed by "可回复："; nothing when there are no choices."""
+    if not items:
+        return []
+    lines = [t("wecom.choices", lang)]
+    for item in items:
+        label = md_escape(item.label) if markdown else item.label
+        if item.command is not None:
+            command = f"`{item.command}`" if markdown else item.command
+            lines.append(t("wecom.choice_command", lang, label=label, command=command))
+        else:
+            lines.append(t("wecom.choice_number", lang, label=label, n=item.number))
+    return lines
+
+
+def message_text(markup: str, items: Sequence[Choice], lang: str, *, markdown: bool = False) -> str:
+    """A reply's text with its choices below it, as plain text or WeCom markdown."""
+    body = to_markdown(markup) if markdown else plain_text(markup)
+    lines = choice_lines(items, lang, markdown=markdown)
+    if not lines:
+        return body
+    return f"{body}\n\n" + "\n".join(lines) if body.strip() else "\n".join(lines)

@@ -1,0 +1,146 @@
+"""Import by chat: /import with a document → preview with 确认导入 / 取消 → applied only on confirm, all or nothing.
+
+The importer (and its file-format libraries) loads on the first import, not when the bot starts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import CursorResult, delete, select
+
+from bot.db.models import PendingImport
+from bot.texts import t
+from handlers.context import Ctx
+from handlers.render import esc
+from handlers.router import button_data
+from handlers.types import Button, Reply
+
+if TYPE_CHECKING:
+    from bot.tableimport import ImportFailure, ImportLimits
+
+PENDING_VALID = timedelta(days=1)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _limits(ctx: Ctx) -> ImportLimits:
+    from bot.tableimport import ImportLimits
+
+    imports = ctx.core.settings.imports
+    return ImportLimits(max_bytes=imports.max_bytes, max_rows=imports.max_rows, max_cells=imports.max_cells)
+
+
+def _failure(ctx: Ctx, failure: ImportFailure) -> list[Reply]:
+    lines = [ctx.t("conv.import_failed"), *(esc(line) for line in failure.render(ctx.lang))]
+    return [Reply("\n".join(lines), edit=ctx.route.button)]
+
+
+async def start_import(ctx: Ctx, args: str) -> list[Reply]:
+    """/import [year] with a document (caption or reply): check the size, read, preview, and hold for confirmation."""
+    attachment = ctx.request.attachment
+    if attachment is None:
+        return [Reply(ctx.t("conv.import_usage"))]
+    year_text = args.strip()
+    if year_text and not (year_text.isdigit() and len(year_text) == 4):
+        return [Reply(ctx.t("conv.import_usage"))]
+    year = int(year_text) if year_text else None
+    from bot.services.imports import ImportFailure, prepare_import, render_preview
+
+    limit = ctx.core.settings.imports.max_bytes
+    # Refuse before downloading: the channel knows the size from the message.
+    if attachment.size is not None and attachment.size > limit:
+        return [
+            Reply(
+                ctx.t("conv.import_too_large", file=esc(attachment.name), size=_mb(attachment.size), limit=_mb(limit))
+            )
+        ]
+    data = await attachment.fetch()
+    if len(data) > limit:
+        return [Reply(ctx.t("conv.import_too_large", file=esc(attachment.name), size=_mb(len(data)), limit=_mb(limit)))]
+    try:
+        preview = await prepare_import(
+            ctx.session, data, attachment.name, now=ctx.request.now, year=year, limits=_limits(ctx)
+        )
+    except ImportFailure as failure:
+        return _failure(ctx, failure)
+    token = secrets.token_urlsafe(12)
+    ctx.session.add(
+        PendingImport(
+            token=token,
+            actor=ctx.request.sender.key,
+            filename=attachment.name,
+            data=data,
+            year=year,
+            created_at=ctx.request.now,
+        )
+    )
+    lines = [ctx.t("conv.import_preview"), *(esc(line) for line in render_preview(preview, ctx.lang))]
+    buttons = [
+        [
+            Button(ctx.t("conv.btn_import_confirm"), button_data("import_confirm", token)),
+            Button(ctx.t("conv.btn_import_cancel"), button_data("import_cancel", token)),
+        ]
+    ]
+    return [Reply("\n".join(lines), buttons=buttons)]
+
+
+async def _claim(ctx: Ctx, token: str) -> PendingImport | None:
+    """Take the pending import off the list, so a double press applies it once."""
+    pending = await ctx.session.scalar(select(PendingImport).where(PendingImport.token == token))
+    if pending is None:
+        return None
+    gone = await ctx.session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
+    return pending if cast(CursorResult, gone).rowcount else None
+
+
+async def confirm(ctx: Ctx, args: str) -> list[Reply]:
+    """确认导入: parse the held file again and apply it in this request's transaction."""
+    from bot.services.imports import ImportFailure, apply_import, prepare_import
+
+    pending = await _claim(ctx, args.strip())
+    if pending is None or pending.created_at + PENDING_VALID < ctx.request.now:
+        return [Reply(ctx.t("conv.import_gone"), edit=True)]
+    try:
+        # A savepoint: whatever goes wrong inside leaves the tables as they were (all or nothing).
+        async with ctx.session.begin_nested():
+            preview = await prepare_import(
+                ctx.session,
+                pending.data,
+                pending.filename,
+                now=ctx.request.now,
+                year=pending.year,
+                limits=_limits(ctx),
+            )
+            table = await apply_import(
+                ctx.session,
+                preview,
+                now=ctx.request.now,
+                actor=ctx.request.sender.key,
+                channel=ctx.request.sender.channel,
+            )
+    except ImportFailure as failure:
+        return _failure(ctx, failure)
+    if preview.diff is not None:
+        d = preview.diff
+        text = t(
+            "importing.revised",
+            ctx.lang,
+            title=esc(table.title),
+            added=len(d.added),
+            removed=len(d.removed),
+            changed=len(d.changed),
+        )
+    else:
+        text = t("importing.applied", ctx.lang, title=esc(table.title), tasks=len(preview.tasks))
+    return [Reply(text, edit=True, toast=ctx.t("conv.import_toast"))]
+
+
+async def cancel(ctx: Ctx, args: str) -> list[Reply]:
+    """取消: forget the held file; nothing was changed."""
+    await _claim(ctx, args.strip())
+    return [Reply(ctx.t("conv.import_cancelled"), edit=True)]

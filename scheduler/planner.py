@@ -1,0 +1,440 @@
+"""The pure planner: which notices are due at or before ``now`` and not yet sent, from a Snapshot.
+
+Nothing here looks at a clock or a database. Every notice has an idempotency key
+``kind:task:milestone:occurrence:day-or-step:recipient``; a notice is planned while its key is absent from
+the ledger, so a late, missed or repeated run simply finds what is still due. Catch-up falls out of the keys:
+a reminder is keyed by its *current* step (the latest of 5/3/1/0 working days before the occurrence that
+has been reached), an overdue notice by today, so after downtime each person gets today's notice once and
+never the steps that were skipped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from operator import attrgetter
+from typing import Any, Literal
+
+from bot.services.notices import UNREACHABLE_CHANNELS
+from bot.services.status import MilestoneFacts, Rules, Standing, current_due, next_milestone, standing
+from bot.workcal import WorkCalendar
+from scheduler.gcpause import paused_gc
+from scheduler.snapshot import GroupRow, Snapshot, TaskRow
+
+DEADLINE_KINDS = frozenset({"dated", "target", "recurring", "default"})
+# Kinds that go into a person's one daily message (coalesced: at most one of these per task and person).
+DAILY_KINDS = ("overdue", "reminder", "snoozed", "progress")
+ESCALATION_KINDS = ("escalation_head", "escalation_leader")
+COLOUR_ORDER = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "done": 4}
+_BY_ID = attrgetter("id")
+DIGEST_COLOURS = frozenset({"red", "yellow", "blue"})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRules:
+    """When notices fall due (from ``settings.reminders``)."""
+
+    days_before: tuple[int, ...] = (5, 3, 1, 0)
+    send_time: time = time(9, 0)
+    escalate_head_after: int = 3
+    escalate_leader_after: int = 5
+    quiet_days_allow_red: bool = False
+    colours: Rules = field(default_factory=Rules)
+
+    @classmethod
+    def from_settings(cls, reminders: Any) -> PlanRules:
+        """Rules from a ReminderSettings object."""
+        hour, minute = (int(x) for x in str(reminders.send_time).split(":")[:2])
+        return cls(
+            days_before=tuple(sorted({int(n) for n in reminders.days_before}, reverse=True)),
+            send_time=time(hour, minute),
+            escalate_head_after=reminders.escalate_head_after,
+            escalate_leader_after=reminders.escalate_leader_after,
+            quiet_days_allow_red=reminders.quiet_days_allow_red,
+            colours=Rules(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a notice is for: a person (routed to their account), an account (admins) or a group chat."""
+
+    kind: Literal["person", "account", "group"]
+    person_id: int | None = None
+    channel: str | None = None
+    address: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A short stable spelling used inside idempotency keys."""
+        if self.kind == "person":
+            return f"p{self.person_id}"
+        return f"{'a' if self.kind == 'account' else 'g'}{self.channel}:{self.address}"
+
+
+@dataclass(slots=True)  # not frozen: built once per task and run
+class Line:
+    """One task as a digest or report shows it."""
+
+    task_id: int
+    colour: str
+    due: date | None
+    days_left: int | None
+    estimated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """A section's on-time record for the admins' weekly ranking."""
+
+    section_id: int
+    on_time: int
+    assessed: int
+
+    @property
+    def rate(self) -> float | None:
+        """Share of assessed tasks done on time (None when nothing can be assessed yet)."""
+        return self.on_time / self.assessed if self.assessed else None
+
+
+@dataclass(slots=True)  # not frozen: a run builds tens of thousands, and frozen init costs 3× as much
+class Notice:
+    """One planned notice with its idempotency key; rendering turns groups of them into messages."""
+
+    key: str
+    kind: str
+    recipient: Recipient
+    task_ids: tuple[int, ...]
+    milestone_id: int | None = None
+    due: date | None = None
+    # Working days left (reminder), overdue (overdue/escalation), or None.
+    days: int | None = None
+    estimated: bool = False
+    # Escalations: ((person_id, "ack"|"snoozed"|"none"), …); digests/reports: Line and Rank values.
+    detail: tuple[Any, ...] = ()
+
+
+def plan(snapshot: Snapshot, now_local: datetime, cal: WorkCalendar, rules: PlanRules = PlanRules()) -> list[Notice]:
+    """Every notice due at or before ``now_local`` (the bureau's wall clock) whose key is not in the ledger."""
+    day = now_local.date()
+    # Nothing falls due before send_time: a run at 08:00 waits for the 09:00 batch instead of sending stale news.
+    if now_local.time().replace(tzinfo=None) < rules.send_time:
+        return []
+    working = cal.is_working_day(day)
+    if not working and not rules.quiet_days_allow_red:
+        return []
+    with paused_gc():
+        return _Planner(snapshot, day, cal, rules, working).run()
+
+
+class _Planner:
+    """One planning run; memoises calendar answers, which repeat across thousands of tasks."""
+
+    def __init__(self, snap: Snapshot, day: date, cal: WorkCalendar, rules: PlanRules, working: bool) -> None:
+        self.snap, self.day, self.cal, self.rules, self.working = snap, day, cal, rules, working
+        self.sent = snap.sent
+        self.max_before = max(rules.days_before, default=0)
+        self.steps = sorted(rules.days_before)
+        self._due: dict[tuple[str, str | None, date | None], date | None] = {}
+        self._left: dict[date, tuple[int, bool]] = {}
+        self._floor: dict[date, date] = {}
+        self._people: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._recipients: dict[int, Recipient] = {}
+        # standing() is pure: tasks with the same milestones and progress get the same colour (most share 年底).
+        self._facts: dict[object, tuple[str, date | None, int | None, bool, tuple[int, date]]] = {}
+        self._sorted: list[Line] | None = None
+        self._sorted_tasks: list[TaskRow] = []  # the task of each sorted line
+        self._profiles: dict[object, list[TaskRow]] | None = None
+        self._snoozed_tasks = {task_id for task_id, _ in snap.snoozes}
+        self._deadlines: dict[int, tuple[int | None, date | None, int, bool, bool]] = {}
+        self._today = day.isoformat()
+        self._first_of_month = cal.first_working_day_of_month(day.year, day.month).value
+        self.out: list[Notice] = []
+
+    # ---- memoised calendar answers -------------------------------------------------------------
+    def due_of(self, m: MilestoneFacts) -> date | None:
+        key = (m.kind, m.period, m.due)
+        if key not in self._due:
+            self._due[key] = current_due(m, self.day, self.cal)
+        return self._due[key]
+
+    def left(self, due: date) -> tuple[int, bool]:
+        found = self._left.get(due)
+        if found is None:
+            answer = self.cal.working_days_between(self.day, due)
+            found = self._left[due] = (answer.value, answer.estimated)
+        return found
+
+    def ack_floor(self, due: date) -> date:
+        """Acks from this day on count for the occurrence due on ``due`` (its first reminder day)."""
+        found = self._floor.get(due)
+        if found is None:
+            found = self._floor[due] = self.cal.working_days_before(due, self.max_before).value
+        return found
+
+    def people(self, task: TaskRow) -> tuple[int, ...]:
+        """The members of the task's lead sections, or each section's head where no members are known."""
+        found = self._people.get(task.sections)
+        if found is None:
+            seen: dict[int, None] = {}
+            for s in task.sections:
+                for pid in self.snap.members.get(s) or self.snap.heads.get(s) or ():
+                    seen[pid] = None
+            found = self._people[task.sections] = tuple(seen)
+        return found
+
+    def recipient(self, pid: int) -> Recipient:
+        found = self._recipients.get(pid)
+        if found is None:
+            found = self._recipients[pid] = Recipient("person", pid)
+        return found
+
+    def facts(self, task: TaskRow) -> tuple[str, date | None, int | None, bool, tuple[int, date]]:
+        """(colour, due, days left, estimated, sort key) via bot.services.status.standing, once per profile."""
+        key: object = task.profile if task.profile >= 0 else (
+            tuple((m.kind, m.period, m.due, m.window_start) for m in task.milestones), task.status, task.percent, task.last_report)
+        found = self._facts.get(key)
+        if found is None:
+            s: Standing = standing(task.milestones, self.day, self.cal, done=task.status == "done", percent=task.percent,
+                                   last_report=task.last_report, rules=self.rules.colours)
+            found = self._facts[key] = (s.colour, s.due, s.days_left, s.estimated, (COLOUR_ORDER.get(s.colour, 9), s.due or date.max))
+        return found
+
+    def line(self, task: TaskRow) -> Line:
+        """The task as a digest or report lists it."""
+        f = self.facts(task)
+        return Line(task.id, f[0], f[1], f[2], f[3])
+
+    def profiles(self) -> dict[object, list[TaskRow]]:
+        """Open tasks by profile (same milestones and progress), in table order: the run works per profile."""
+        if self._profiles is None:
+            by_profile: dict[object, list[TaskRow]] = {}
+            for t in self.snap.tasks:
+                if t.status == "open":
+                    profile: object = t.profile if t.profile >= 0 else ("task", t.id)
+                    found = by_profile.get(profile)
+                    if found is None:
+                        by_profile[profile] = [t]
+                    else:
+                        found.append(t)
+            self._profiles = by_profile
+        return self._profiles
+
+    def sorted_lines(self) -> list[Line]:
+        """Every open task's line, red first, then by due date, then in table order (built once per run)."""
+        if self._sorted is None:
+            # Colour and due date are worked out once per profile; only (colour, due) buckets get sorted.
+            buckets: dict[tuple[int, date], list[list[TaskRow]]] = defaultdict(list)
+            for tasks in self.profiles().values():
+                buckets[self.facts(tasks[0])[4]].append(tasks)
+            lines: list[Line] = []
+            ordered: list[TaskRow] = []
+            for key in sorted(buckets):
+                parts = buckets[key]
+                # Ids follow the table's order (tasks are imported row by row); C-level key, no Python call per task.
+                chunk = parts[0] if len(parts) == 1 else sorted((t for part in parts for t in part), key=_BY_ID)
+                for t in chunk:
+                    f = self.facts(t)
+                    lines.append(Line(t.id, f[0], f[1], f[2], f[3]))
+                ordered.extend(chunk)
+            self._sorted, self._sorted_tasks = lines, ordered
+        return self._sorted
+
+    # ---- the run -------------------------------------------------------------------------------
+    def run(self) -> list[Notice]:
+        quiet_above = self.max_before
+        for tasks in self.profiles().values():
+            d = self.deadline(tasks[0])
+            # Most shapes have nothing due today: no step reached, not overdue, not ongoing.
+            if (d[0] is None or d[2] > quiet_above) and not d[4]:
+                continue
+            for task in tasks:
+                self.task(task)
+        if self.working:
+            self.digests()
+            self.weekly()
+        return self.out
+
+    def deadline(self, task: TaskRow) -> tuple[int | None, date | None, int, bool, bool]:
+        """(index of the milestone that matters now, its current due date, working days left, estimated, ongoing), per shape."""
+        found = self._deadlines.get(task.shape) if task.shape >= 0 else None
+        if found is None:
+            best: int | None = None
+            best_due: date | None = None
+            ongoing = False
+            for i, m in enumerate(task.milestones):
+                if m.kind == "ongoing":
+                    ongoing = True
+                elif m.kind in DEADLINE_KINDS:
+                    due = self.due_of(m)
+                    if due is not None and (best_due is None or due < best_due):
+                        best, best_due = i, due
+            left, est = self.left(best_due) if best_due is not None else (0, False)
+            found = (best, best_due, left, est, ongoing)
+            if task.shape >= 0:
+                self._deadlines[task.shape] = found
+        return found
+
+    def task(self, task: TaskRow) -> None:
+        index, due, left, est, ongoing = self.deadline(task)
+        if index is not None and due is not None:
+            if left < 0:
+                m = task.milestones[index]
+                if self.working:
+                    self.daily(task, "overdue", m, due, -left, est, self._today)
+                self.escalate(task, m, due, -left, est)
+            elif left <= self.max_before and self.working:
+                step = next(n for n in self.steps if n >= left)
+                self.daily(task, "reminder", task.milestones[index], due, left, est, f"d{step}")
+        if ongoing and self.working and self.day >= self._first_of_month:
+            self.daily(task, "progress", None, None, None, False, f"{self.day:%Y-%m}")
+
+    def daily(self, task: TaskRow, kind: str, m: MilestoneFacts | None, due: date | None, days: int | None,
+              est: bool, suffix: str) -> None:
+        """One item per task and person for today; a snooze holds it until its day, then re-reminds once."""
+        people = self.people(task)
+        if not people:
+            return
+        tid, sent, out, ids = task.id, self.sent, self.out, (task.id,)
+        mid = m.id if m is not None else None
+        prefix = f"{kind}:{tid}:{mid}:{due.isoformat()}:{suffix}:p" if m is not None and due is not None else f"{kind}:{tid}:{suffix}:p"
+        snoozed = tid in self._snoozed_tasks
+        for pid in people:
+            until = self.snap.snoozes.get((tid, pid)) if snoozed else None
+            if until is not None and until > self.day:
+                continue
+            key = f"{prefix}{pid}"
+            if key not in sent:
+                out.append(Notice(key, kind, self.recipient(pid), ids, mid, due, days, est))
+            elif until == self.day:
+                key = f"snoozed:{tid}:{until.isoformat()}:p{pid}"
+                if key not in sent:
+                    # Signed like a reminder: working days left, negative when overdue.
+                    signed = days if kind == "reminder" or days is None else -days
+                    out.append(Notice(key, "snoozed", self.recipient(pid), ids, mid, due, signed, est))
+
+    def escalate(self, task: TaskRow, m: MilestoneFacts, due: date, overdue: int, est: bool) -> None:
+        """The 督办 ladder: the section heads after N working days overdue, the lead leaders after M; once each."""
+        steps: list[tuple[str, Iterable[int]]] = []
+        if overdue >= self.rules.escalate_head_after:
+            heads: dict[int, None] = {}
+            for s in task.sections:
+                for pid in self.snap.heads.get(s, ()):
+                    heads[pid] = None
+            steps.append(("escalation_head", heads))
+        if overdue >= self.rules.escalate_leader_after:
+            steps.append(("escalation_leader", task.leaders))
+        if not steps:
+            return
+        detail: tuple[tuple[int, str], ...] | None = None
+        for kind, recipients in steps:
+            for pid in recipients:
+                key = f"{kind}:{task.id}:{m.id}:{due.isoformat()}:p{pid}"
+                if key in self.sent:
+                    continue
+                if detail is None:
+                    detail = self.acknowledgements(task, due)
+                self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), m.id, due, overdue, est, detail))
+
+    def acknowledgements(self, task: TaskRow, due: date) -> tuple[tuple[int, str], ...]:
+        """Who of the task's people acknowledged this occurrence; a snooze counts as an answer, not as ignoring."""
+        floor = self.ack_floor(due)
+        states = []
+        for pid in self.people(task):
+            acked = self.snap.acks.get((task.id, pid))
+            snoozed = self.snap.snoozes.get((task.id, pid))
+            if acked is not None and acked >= floor:
+                states.append((pid, "ack"))
+            elif snoozed is not None and snoozed >= floor:
+                states.append((pid, "snoozed"))
+            else:
+                states.append((pid, "none"))
+        return tuple(states)
+
+    # ---- groups and reports --------------------------------------------------------------------
+    def digests(self) -> None:
+        """Each subscribed group: red, yellow and due-soon tasks of its sections; an empty digest is not sent."""
+        groups = [g for g in self.snap.groups if f"digest:{_group_key(g)}:{self.day.isoformat()}" not in self.sent]
+        if not groups:
+            return
+        lines_all = self.sorted_lines()
+        wanted: set[int] | None = set()
+        for g in groups:
+            if g.sections is None:
+                wanted = None
+                break
+            wanted.update(g.sections)  # type: ignore[union-attr]
+        flagged = []
+        by_section: dict[int, list[Line]] = defaultdict(list)
+        for ln, t in zip(lines_all, self._sorted_tasks, strict=True):  # buckets keep the sorted order
+            if ln.colour in DIGEST_COLOURS:
+                flagged.append(ln)
+                for s in t.sections:
+                    if wanted is None or s in wanted:
+                        by_section[s].append(ln)
+        for group in groups:
+            recipient = Recipient("group", channel=group.channel, address=group.chat_id)
+            if group.sections is None:
+                lines = flagged
+            elif len(group.sections) == 1:
+                lines = by_section.get(next(iter(group.sections)), [])
+            else:
+                merged = {ln.task_id: ln for s in group.sections for ln in by_section.get(s, ())}
+                lines = [ln for ln in flagged if ln.task_id in merged]
+            if lines:
+                key = f"digest:{_group_key(group)}:{self.day.isoformat()}"
+                self.out.append(Notice(key, "digest", recipient, tuple([ln.task_id for ln in lines]), detail=tuple(lines)))
+
+    def weekly(self) -> None:
+        """Once per ISO week, on its first working day reached: leaders get their tasks, admins the whole table."""
+        year, week, _ = self.day.isocalendar()
+        stamp = f"{year}-W{week:02d}"
+        by_leader: dict[int, list[Line]] = defaultdict(list)
+        for ln, t in zip(self.sorted_lines(), self._sorted_tasks, strict=True):
+            for pid in t.leaders:
+                by_leader[pid].append(ln)
+        for pid, lines in by_leader.items():
+            key = f"weekly_leader:{stamp}:p{pid}"
+            if key not in self.sent:
+                self.out.append(Notice(key, "weekly_leader", self.recipient(pid), tuple([ln.task_id for ln in lines]), detail=tuple(lines)))
+        admins = []
+        for account_key in self.snap.admins:
+            channel, _, address = account_key.partition(":")
+            account = self.snap.accounts_by_key.get(account_key)
+            if channel in UNREACHABLE_CHANNELS or (account is not None and account.unreachable):
+                continue
+            recipient = Recipient("account", channel=channel, address=address)
+            key = f"weekly_admin:{stamp}:{recipient.key}"
+            if key not in self.sent:
+                admins.append((key, recipient))
+        if admins:
+            lines = tuple(self.sorted_lines())
+            detail = lines + self.ranking()
+            ids = tuple([ln.task_id for ln in lines])
+            for key, recipient in admins:
+                self.out.append(Notice(key, "weekly_admin", recipient, ids, detail=detail))
+
+    def ranking(self) -> tuple[Rank, ...]:
+        """Sections by on-time rate: done on time vs. done late or still overdue (tasks not yet due are not judged)."""
+        on_time: dict[int, int] = defaultdict(int)
+        assessed: dict[int, int] = defaultdict(int)
+        for task in self.snap.tasks:
+            if task.status == "done":
+                found = next_milestone(task.milestones, task.done_on or self.day, self.cal)
+                ok = found is None or (task.done_on or self.day) <= found[1]
+                for s in task.sections:
+                    assessed[s] += 1
+                    on_time[s] += ok
+        for ln, task in zip(self.sorted_lines(), self._sorted_tasks, strict=True):
+            if ln.colour != "red":
+                break  # red lines come first
+            for s in task.sections:
+                assessed[s] += 1
+        ranks = [Rank(s, on_time[s], assessed[s]) for s in self.snap.sections]
+        return tuple(sorted(ranks, key=lambda r: (r.rate is None, -(r.rate or 0), -r.assessed, self.snap.sections[r.section_id])))
+
+
+def _group_key(group: GroupRow) -> str:
+    return Recipient("group", channel=group.channel, address=group.chat_id).key
