@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.db.clock import UTC
@@ -52,3 +53,94 @@ def configure_logging(level: str) -> None:
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _notifiers(core: Core) -> tuple[dict, object | None]:
+    """One Notifier per configured channel, and the Telegram Application when there is a token."""
+    from scheduler.limits import limited
+
+    notifiers: dict = {}
+    tg_app = None
+    settings = core.settings
+    if settings.telegram.token is not None:
+        from bot.channels.telegram import build_telegram_application
+        from bot.channels.telegram_notifier import TelegramNotifier
+        from handlers.app import handle
+
+        tg_app = build_telegram_application(core, handle, clock=system_now)
+        notifiers["telegram"] = limited(TelegramNotifier(tg_app.bot), settings.reminders)
+    from bot.channels.wecom import build_wecom_notifier, wecom_app_configured
+
+    if wecom_app_configured(settings) or settings.wecom.robot_key is not None:
+        # WeCom enforces its own per-user and robot caps; the Telegram limiter would only slow it down.
+        notifiers["wecom"] = build_wecom_notifier(core, clock=system_now)
+    return notifiers, tg_app
+
+
+async def run_all(settings: Settings) -> int:
+    """Every configured channel and the scheduler in one process, until SIGINT or SIGTERM."""
+    import asyncio
+    import signal
+
+    from bot.channels.wecom import build_wecom_app, serve_wecom, wecom_callback_configured
+    from handlers.app import handle
+    from scheduler.jobs import build_scheduler, stop_scheduler
+
+    core = await open_core(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    notifiers, tg_app = _notifiers(core)
+    scheduler = build_scheduler(core, notifiers, system_now)
+    runners = []
+    if tg_app is not None:
+        from bot.channels.telegram import poll_until
+
+        runners.append(poll_until(tg_app, stop))  # type: ignore[arg-type]
+    if wecom_callback_configured(settings):
+        app = build_wecom_app(core, handle, clock=system_now)
+        runners.append(serve_wecom(app, host=settings.wecom.callback_host, port=settings.wecom.callback_port, stop=stop))
+    scheduler.start()
+    log.info("duban running: channels %s, jobs %s", sorted(notifiers), [job.id for job in scheduler.get_jobs()])
+    try:
+        await asyncio.gather(*runners, stop.wait())
+    finally:
+        await stop_scheduler(scheduler)
+        await core.db.dispose()
+    return 0
+
+
+async def remind_once(settings: Settings, now: datetime, *, dry_run: bool, lang: str) -> int:
+    """The scheduler's pass at ``now``; without ``dry_run`` the notices are queued and sent on configured channels."""
+    from scheduler.jobs import format_pass, run_pass
+    from scheduler.outbox import drain
+
+    core = await open_core(settings)
+    try:
+        result = await run_pass(core, now, dry_run=dry_run)
+        print("\n".join(format_pass(result)))
+        if not dry_run:
+            notifiers, _ = _notifiers(core)
+            if notifiers:
+                sent = await drain(core, notifiers, system_now, timeout=120)
+                print(sent)
+    finally:
+        await core.db.dispose()
+    return 0
+
+
+async def print_jobs(settings: Settings, now: datetime) -> int:
+    """List the scheduler's jobs and their next run times in local time."""
+    from scheduler.jobs import build_scheduler, describe_jobs
+
+    core = await open_core(settings)
+    try:
+        scheduler = build_scheduler(core, {}, lambda: now)
+        for job_id, next_run in describe_jobs(scheduler, now):
+            when = next_run.astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M %Z") if next_run else "-"
+            print(f"{job_id:<24} {when}")
+    finally:
+        await core.db.dispose()
+    return 0

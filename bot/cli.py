@@ -19,6 +19,7 @@ from bot.workcal import CalendarFileError
 from config import Settings, get_settings
 
 log = logging.getLogger("duban.cli")
+DEMO_START = datetime(2023, 10, 27, 9, 0)
 
 
 class CliError(Exception):
@@ -288,7 +289,12 @@ async def cmd_console(args: argparse.Namespace, settings: Settings, lang: str) -
     try:
         if args.demo:
             await _load_sample(core, lang)
-        await run_console(core, stdin=sys.stdin, stdout=sys.stdout, clock=system_now, demo=args.demo)
+        clock = system_now
+        if args.demo:
+            # The sample is the 2023 table: the demo's clock starts on a morning when its deadlines matter.
+            offset = from_local(DEMO_START, settings.timezone) - system_now()
+            clock = lambda: system_now() + offset  # noqa: E731
+        await run_console(core, stdin=sys.stdin, stdout=sys.stdout, clock=clock, demo=args.demo)
     finally:
         await core.db.dispose()
     return 0

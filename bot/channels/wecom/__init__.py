@@ -68,7 +68,8 @@ def build_wecom_delivery(core: Core, *, limits: Limits | None = None) -> Deliver
     robot = WeComRobot(base_url=w.base_url, key=w.robot_key.get_secret_value()) if w.robot_key else None
     delivery = Delivery(core, api, robot, limits=limits or Limits())
     key = id(core)
-    _SHARED[key] = (weakref.ref(core, lambda _ref: _SHARED.pop(key, None)), delivery)
+    # Bind the dict now: at interpreter exit the module global may already be None when the ref dies.
+    _SHARED[key] = (weakref.ref(core, lambda _ref, shared=_SHARED: shared.pop(key, None)), delivery)
     return delivery
 
 

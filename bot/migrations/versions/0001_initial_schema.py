@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 22:15:33.793259
+Create Date: 2026-11-25
 """
 
 from alembic import op
@@ -181,6 +181,7 @@ def upgrade() -> None:
     with op.batch_alter_table('milestones', schema=None) as batch_op:
         batch_op.create_index('ix_milestones_due', ['due'], unique=False)
         batch_op.create_index('ix_milestones_task', ['task_id'], unique=False)
+        batch_op.create_index('ix_milestones_task_kind_due', ['task_id', 'kind', 'due'], unique=False)
 
     op.create_table('sent_notices',
     sa.Column('key', sa.String(length=300), nullable=False),
@@ -285,6 +286,7 @@ def downgrade() -> None:
 
     op.drop_table('sent_notices')
     with op.batch_alter_table('milestones', schema=None) as batch_op:
+        batch_op.drop_index('ix_milestones_task_kind_due')
         batch_op.drop_index('ix_milestones_task')
         batch_op.drop_index('ix_milestones_due')
 
