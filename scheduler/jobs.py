@@ -32,7 +32,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core import Core
-from bot.db.clock import UTC, to_local
+from bot.db.clock import to_local
 from scheduler.compose import Renderer, envelopes
 from scheduler.gcpause import paused_gc
 from scheduler.notifier import Notifier, Target
@@ -198,12 +198,11 @@ class _Jobs:
 def build_scheduler(
     core: Core,
     notifier_by_channel: Mapping[str, Notifier],
-    clock: Callable[[], datetime] | None = None,
+    clock: Callable[[], datetime],
     *,
     policy: DeliveryPolicy | None = None,
 ) -> AsyncIOScheduler:
     """The scheduler with Duban's four jobs (not started: call ``.start()`` inside the running event loop)."""
-    clock = clock or (lambda: datetime.now(UTC))
     sched = DubanScheduler(timezone=ZoneInfo(core.tz), job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     sched.clock = clock
     install_jobs(sched, core, notifier_by_channel, clock, policy=policy)
@@ -244,8 +243,7 @@ async def stop_scheduler(sched: AsyncIOScheduler) -> None:
 
 def describe_jobs(scheduler: AsyncIOScheduler, now: datetime | None = None) -> list[tuple[str, datetime | None]]:
     """(job id, next run time) for every job; works before the scheduler is started too."""
-    clock = getattr(scheduler, "clock", None)
-    now = now or (clock() if clock else datetime.now(UTC))
+    now = now or scheduler.clock()  # type: ignore[attr-defined]  # set by build_scheduler
     out = []
     for job in scheduler.get_jobs():
         next_run = getattr(job, "next_run_time", None) if scheduler.running else job.trigger.get_next_fire_time(None, now.astimezone(scheduler.timezone))
