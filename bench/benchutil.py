@@ -5,17 +5,10 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"  # generated databases; ``*.sqlite3`` keeps them out of git
-
-
-def on_path() -> None:
-    """Put the project root on sys.path, so ``tests.fakes`` imports when the bench runs as a script."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
 
 
 def summary(samples: list[float], digits: int = 2) -> dict[str, float | int]:

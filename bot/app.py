@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.db.clock import UTC
-from bot.db.migrate import upgrade
+from bot.db.migrate import at_head
 from bot.core import Core
 from config import Settings
 
@@ -32,7 +32,9 @@ def sample_table() -> tuple[str, bytes]:
 async def open_core(settings: Settings, *, migrate: bool | None = None) -> Core:
     """Open the database (upgrading an embedded SQLite by itself) and build the core."""
     db = Database(settings.database.url, echo=settings.database.echo)
-    if migrate if migrate is not None else db.is_sqlite:
+    if (migrate if migrate is not None else db.is_sqlite) and not await at_head(db.engine):
+        from bot.db.migrate import upgrade
+
         await upgrade(db.engine)
     core = Core(settings=settings, db=db)
     await core.reload_calendar()
@@ -70,9 +72,10 @@ def _notifiers(core: Core) -> tuple[dict, object | None]:
 
         tg_app = build_telegram_application(core, handle, clock=system_now)
         notifiers["telegram"] = limited(TelegramNotifier(tg_app.bot), settings.reminders)
-    from bot.channels.wecom import build_wecom_notifier, wecom_app_configured
+    w = settings.wecom
+    if (w.corp_id and w.agent_id is not None and w.secret) or w.robot_key is not None:
+        from bot.channels.wecom import build_wecom_notifier
 
-    if wecom_app_configured(settings) or settings.wecom.robot_key is not None:
         # WeCom enforces its own per-user and robot caps; the Telegram limiter would only slow it down.
         notifiers["wecom"] = build_wecom_notifier(core, clock=system_now)
     return notifiers, tg_app
@@ -83,7 +86,6 @@ async def run_all(settings: Settings) -> int:
     import asyncio
     import signal
 
-    from bot.channels.wecom import build_wecom_app, serve_wecom, wecom_callback_configured
     from handlers.app import handle
     from scheduler.jobs import build_scheduler, stop_scheduler
 
@@ -99,7 +101,10 @@ async def run_all(settings: Settings) -> int:
         from bot.channels.telegram import poll_until
 
         runners.append(poll_until(tg_app, stop))  # type: ignore[arg-type]
-    if wecom_callback_configured(settings):
+    w = settings.wecom
+    if w.corp_id and w.token and w.encoding_aes_key:
+        from bot.channels.wecom import build_wecom_app, serve_wecom
+
         app = build_wecom_app(core, handle, clock=system_now)
         runners.append(serve_wecom(app, host=settings.wecom.callback_host, port=settings.wecom.callback_port, stop=stop))
     scheduler.start()

@@ -157,16 +157,23 @@ class _Jobs:
         self._pass_lock: asyncio.Lock | None = None
         self.passes = 0  # passes finished (tests and health checks watch it)
         self._delivery: asyncio.Task[DeliveryResult] | None = None
+        self._pass: asyncio.Task | None = None
 
     async def run_pass(self) -> None:
         """The daily/weekly/catch-up pass; errors are logged, never raised into the scheduler."""
         self._pass_lock = self._pass_lock or asyncio.Lock()
         async with self._pass_lock:
+            self._pass = asyncio.current_task()
             try:
                 result = await run_pass(self.core, self.clock())
                 log.info("pass at %s: %d notices, %d messages", result.local, len(result.notices), len(result.messages))
+            except asyncio.CancelledError:
+                log.info("planning pass stopped by shutdown; its writes were rolled back, the next start catches up")
+                return
             except Exception:
                 log.exception("planning pass failed")
+            finally:
+                self._pass = None
             self.passes += 1
         self.kick()
 
@@ -181,11 +188,12 @@ class _Jobs:
 
     async def stop(self) -> None:
         """Cancel the delivery run in progress, if any."""
-        task, self._delivery = self._delivery, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for task in (self._pass, self._delivery):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._delivery = None
 
     async def _deliver(self) -> DeliveryResult:
         try:

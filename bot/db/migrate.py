@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+HEAD_REVISION = "0001"  # a test checks it against the migrations' head
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
     """An Alembic config pointing at Duban's migrations and ``url``."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url)
@@ -25,6 +29,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     def _upgrade(connection) -> None:  # type: ignore[no-untyped-def]
         cfg.attributes["connection"] = connection
+        from alembic import command
+
         command.upgrade(cfg, revision)
 
     async with engine.begin() as conn:
@@ -40,3 +46,12 @@ async def current(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as conn:
         return await conn.run_sync(_current)
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the database is already at HEAD_REVISION (checked without importing Alembic)."""
+    try:
+        async with engine.connect() as conn:
+            return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar() == HEAD_REVISION
+    except DBAPIError:
+        return False

@@ -177,16 +177,26 @@ def _facts(row: Iterable) -> MilestoneFacts:
     return MilestoneFacts(*row)
 
 
+_RECURRING_SLOTS = 32
+
+
+@lru_cache(maxsize=1)
+def _recurring_query() -> Select:
+    """Recurring milestones of up to ``_RECURRING_SLOTS`` tasks (parameters id0…): prepared once."""
+    ids = [bindparam(f"id{i}", type_=Integer) for i in range(_RECURRING_SLOTS)]
+    return select(
+        Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start
+    ).where(Milestone.task_id.in_(ids), Milestone.kind == "recurring")
+
+
 async def _recurring_dues(session: AsyncSession, day: Day, ids: list[int]) -> dict[int, date]:
     """The current due date of each task's recurring milestones (their period's end on or after today)."""
     found: dict[int, date] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = await session.execute(
-            select(
-                Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start
-            ).where(Milestone.task_id.in_(ids[start : start + _CHUNK]), Milestone.kind == "recurring")
-        )
-        for task_id, *facts in rows:
+    for start in range(0, len(ids), _RECURRING_SLOTS):
+        chunk = ids[start : start + _RECURRING_SLOTS]
+        # Unused slots repeat the last id: one statement shape, so fetch_rows prepares it once.
+        params = {f"id{i}": chunk[min(i, len(chunk) - 1)] for i in range(_RECURRING_SLOTS)}
+        for task_id, *facts in await fetch_rows(session, _recurring_query(), params):
             due = current_due(_facts(facts), day.today, day.cal)
             if due is not None and (task_id not in found or due < found[task_id]):
                 found[task_id] = due

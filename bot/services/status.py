@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.timenodes import occurrences
+from bot.timenodes.recurrence import occurrences
 from bot.workcal import WorkCalendar
 
 Colour = Literal["red", "yellow", "blue", "green", "done"]

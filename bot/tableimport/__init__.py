@@ -14,7 +14,16 @@ from bot.tableimport.model import (
     Problem,
     RowWarning,
 )
-from bot.tableimport.parse import read_table
+
+
+def __getattr__(name: str) -> object:
+    """``read_table`` loads the readers (python-docx, lxml, calamine: about 0.15 s) on first use."""
+    if name == "read_table":
+        from bot.tableimport.parse import read_table
+
+        globals()["read_table"] = read_table
+        return read_table
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "FIELDS",

@@ -15,7 +15,6 @@ Readings worth knowing (each is covered by tests/timenodes):
 - Vague words (尽快, 适时, 按序时, 如期) and placeholders (20xx年) give warnings and no date.
 """
 
-from bot.timenodes.extract import extract
 from bot.timenodes.model import (
     WARNING_CODES,
     Extraction,
@@ -25,6 +24,16 @@ from bot.timenodes.model import (
     TimeWarning,
 )
 from bot.timenodes.recurrence import occurrences
+
+
+def __getattr__(name: str) -> object:
+    """``extract`` loads the pattern tables (about 0.1 s of regex compiling) on first use, not at start-up."""
+    if name == "extract":
+        from bot.timenodes.extract import extract as function
+
+        globals()["extract"] = function  # importing the submodule bound this name to the module
+        return function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "WARNING_CODES",

@@ -27,3 +27,22 @@ async def test_upgrade_twice_is_harmless(db: Database) -> None:
     await upgrade(db.engine)
     await upgrade(db.engine)
     assert await current(db.engine) is not None
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from alembic.script import ScriptDirectory
+
+    from bot.db.migrate import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == HEAD_REVISION
+
+
+async def test_open_core_migrates_a_fresh_sqlite_file_and_skips_alembic_when_at_head(tmp_path) -> None:
+    from bot.app import open_core
+    from bot.db.migrate import at_head
+    from config import Settings
+
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}")  # type: ignore[call-arg]
+    core = await open_core(settings)
+    assert await at_head(core.db.engine)
+    await core.db.dispose()
