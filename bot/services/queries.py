@@ -128,6 +128,7 @@ class Page:
     newest_table: int | None
 
 
+@lru_cache(maxsize=1)
 def _newest_table() -> Select:
     return (
         select(TaskTable.id)
@@ -139,7 +140,8 @@ def _newest_table() -> Select:
 
 async def newest_table_id(session: AsyncSession) -> int | None:
     """The newest active table: ``#N`` refers to its tasks."""
-    return await session.scalar(_newest_table())
+    rows = await fetch_rows(session, _newest_table())
+    return rows[0][0] if rows else None
 
 
 def _active() -> ColumnElement[bool]:
