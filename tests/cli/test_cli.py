@@ -103,3 +103,22 @@ def test_db_upgrade_on_postgres(tmp_path):
     out = duban(tmp_path, "db", "upgrade", db=url)
     assert out.returncode == 0, out.stderr
     assert "0001" in out.stdout
+
+
+def test_remind_dry_run_lists_the_pass_and_jobs_lists_the_schedule(tmp_path, fixtures_dir):
+    duban(tmp_path, "import", str(fixtures_dir / "yuanjiang-2023-tasks.txt"))
+    out = duban(tmp_path, "remind", "--at", "2023-10-27T09:00", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("2023-10-27 09:00 dry run")
+    assert "王卫健" in out.stdout  # #11's lead leader has no account yet: listed as not routable
+    jobs = duban(tmp_path, "jobs")
+    assert jobs.returncode == 0, jobs.stderr
+    for job in ("duban-daily-pass", "duban-weekly-report", "duban-catch-up", "duban-deliver"):
+        assert job in jobs.stdout
+    bad = duban(tmp_path, "remind", "--at", "tomorrow")
+    assert bad.returncode == 2 and "--at" in bad.stderr
+
+
+def test_run_without_token_points_to_the_console_demo(tmp_path):
+    out = duban(tmp_path, "run")
+    assert out.returncode == 2 and "duban console --demo" in out.stdout
