@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from operator import attrgetter
-from typing import Any, Literal
 
 from bot.services.notices import UNREACHABLE_CHANNELS
-from bot.services.status import MilestoneFacts, Rules, Standing, current_due, next_milestone, standing
+from bot.services.status import (
+    MilestoneFacts,
+    Standing,
+    current_due,
+    next_milestone,
+    standing,
+)
 from bot.workcal import WorkCalendar
 from scheduler.gcpause import paused_gc
+from scheduler.notice import Line, Notice, PlanRules, Rank, Recipient
 from scheduler.snapshot import GroupRow, Snapshot, TaskRow
 
 DEADLINE_KINDS = frozenset({"dated", "target", "recurring", "default"})
@@ -30,90 +35,6 @@ ESCALATION_KINDS = ("escalation_head", "escalation_leader")
 COLOUR_ORDER = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "done": 4}
 _BY_ID = attrgetter("id")
 DIGEST_COLOURS = frozenset({"red", "yellow", "blue"})
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRules:
-    """When notices fall due (from ``settings.reminders``)."""
-
-    days_before: tuple[int, ...] = (5, 3, 1, 0)
-    send_time: time = time(9, 0)
-    escalate_head_after: int = 3
-    escalate_leader_after: int = 5
-    quiet_days_allow_red: bool = False
-    colours: Rules = field(default_factory=Rules)
-
-    @classmethod
-    def from_settings(cls, reminders: Any) -> PlanRules:
-        """Rules from a ReminderSettings object."""
-        hour, minute = (int(x) for x in str(reminders.send_time).split(":")[:2])
-        return cls(
-            days_before=tuple(sorted({int(n) for n in reminders.days_before}, reverse=True)),
-            send_time=time(hour, minute),
-            escalate_head_after=reminders.escalate_head_after,
-            escalate_leader_after=reminders.escalate_leader_after,
-            quiet_days_allow_red=reminders.quiet_days_allow_red,
-            colours=Rules(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """Who a notice is for: a person (routed to their account), an account (admins) or a group chat."""
-
-    kind: Literal["person", "account", "group"]
-    person_id: int | None = None
-    channel: str | None = None
-    address: str | None = None
-
-    @property
-    def key(self) -> str:
-        """A short stable spelling used inside idempotency keys."""
-        if self.kind == "person":
-            return f"p{self.person_id}"
-        return f"{'a' if self.kind == 'account' else 'g'}{self.channel}:{self.address}"
-
-
-@dataclass(slots=True)  # not frozen: built once per task and run
-class Line:
-    """One task as a digest or report shows it."""
-
-    task_id: int
-    colour: str
-    due: date | None
-    days_left: int | None
-    estimated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Rank:
-    """A section's on-time record for the admins' weekly ranking."""
-
-    section_id: int
-    on_time: int
-    assessed: int
-
-    @property
-    def rate(self) -> float | None:
-        """Share of assessed tasks done on time (None when nothing can be assessed yet)."""
-        return self.on_time / self.assessed if self.assessed else None
-
-
-@dataclass(slots=True)  # not frozen: a run builds tens of thousands, and frozen init costs 3× as much
-class Notice:
-    """One planned notice with its idempotency key; rendering turns groups of them into messages."""
-
-    key: str
-    kind: str
-    recipient: Recipient
-    task_ids: tuple[int, ...]
-    milestone_id: int | None = None
-    due: date | None = None
-    # Working days left (reminder), overdue (overdue/escalation), or None.
-    days: int | None = None
-    estimated: bool = False
-    # Escalations: ((person_id, "ack"|"snoozed"|"none"), …); digests/reports: Line and Rank values.
-    detail: tuple[Any, ...] = ()
 
 
 def plan(snapshot: Snapshot, now_local: datetime, cal: WorkCalendar, rules: PlanRules = PlanRules()) -> list[Notice]:
