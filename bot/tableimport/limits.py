@@ -168,8 +168,8 @@ class _TagScanner:
         self.file = file
         self.carry = b""
 
-    def feed(self, chunk: bytes) -> None:
-        """Scan the complete tags of this chunk and keep a trailing partial tag for the next one."""
+    def _complete(self, chunk: bytes) -> bytes:
+        """This chunk's complete tags, after the partial tag kept from the last; keeps a new trailing one."""
         buf = self.carry + chunk
         cut = buf.rfind(b"<")
         if cut >= 0 and buf.find(b">", cut) < 0:
@@ -179,6 +179,11 @@ class _TagScanner:
                 raise refuse("import.corrupt_zip", self.file)
         else:
             self.carry = b""
+        return buf
+
+    def feed(self, chunk: bytes) -> None:
+        """Scan the complete tags of this chunk and keep a trailing partial tag for the next one."""
+        buf = self._complete(chunk)
         for match in self.pattern.finditer(buf):
             self.tag(match.group(1), match.group(2))
 
@@ -226,15 +231,7 @@ class SheetScanner(_TagScanner):
 
     def feed(self, chunk: bytes) -> None:
         """Scan the complete tags of this chunk; quickly when every row and cell starts with its reference."""
-        buf = self.carry + chunk
-        cut = buf.rfind(b"<")
-        if cut >= 0 and buf.find(b">", cut) < 0:
-            self.carry = buf[cut:]
-            buf = buf[:cut]
-            if len(self.carry) > MAX_TAG:
-                raise refuse("import.corrupt_zip", self.file)
-        else:
-            self.carry = b""
+        buf = self._complete(chunk)
         if not self.in_data:
             # The declared dimension comes before the cells (the schema fixes the order).
             for dim in self._dimension.finditer(buf):
