@@ -183,7 +183,7 @@ async def cmd_tasks(args: argparse.Namespace, settings: Settings, lang: str) -> 
     from bot.services.task_list import list_tasks
 
     today = _date("--at", args.at, lang) or local_date(system_now(), settings.timezone)
-    rules = Rules(settings.reminders.blue_within, settings.reminders.stale_progress_days)
+    rules = Rules.from_settings(settings.reminders)
 
     async def body(core: Core) -> int:
         async with core.db.session() as session:

@@ -74,9 +74,7 @@ class Ctx:
 
     def day(self) -> Day:
         """Today with the calendar and the colour rules from the settings."""
-        reminders = self.core.settings.reminders
-        rules = Rules(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days)
-        return Day(self.today, self.core.calendar, rules, self.core.tz)
+        return Day(self.today, self.core.calendar, Rules.from_settings(self.core.settings.reminders), self.core.tz)
 
     async def viewer(self) -> Viewer:
         """Whose view a listing takes: the group's subscriptions in a group, else the person (or admin)."""

@@ -30,7 +30,7 @@ class PlanRules:
             escalate_head_after=reminders.escalate_head_after,
             escalate_leader_after=reminders.escalate_leader_after,
             quiet_days_allow_red=reminders.quiet_days_allow_red,
-            colours=Rules(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days),
+            colours=Rules.from_settings(reminders),
         )
 
 

@@ -9,11 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.clock import local_date
 from bot.db.models import Milestone, Person, Section, Task, TaskLeader, TaskSection, TaskTable
-from bot.services.status import MilestoneFacts, Rules, Standing, standing
+from bot.services.status import MilestoneFacts, Rules, Standing, stored_standing
 from bot.workcal import WorkCalendar
-from config.settings import ReminderSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +162,5 @@ async def load_export(session: AsyncSession, *, include_removed: bool = False) -
 
 def task_standing(task: TaskRow, today: date, cal: WorkCalendar, rules: Rules, tz: str) -> Standing:
     """The task's colour on ``today``, by the same rules as the conversation and the scheduler."""
-    last = local_date(task.progress_at, tz) if task.progress_at else None
-    return standing(
-        [m.facts() for m in task.milestones],
-        today,
-        cal,
-        done=task.status == "done",
-        percent=task.progress_percent,
-        last_report=last,
-        rules=rules,
-    )
-
-
-def rules_of(reminders: ReminderSettings) -> Rules:
-    """The colour thresholds from the reminder settings."""
-    return Rules(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days)
+    return stored_standing([m.facts() for m in task.milestones], today, cal, rules, tz,
+                           status=task.status, percent=task.progress_percent, progress_at=task.progress_at)

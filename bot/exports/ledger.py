@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
 from bot.db.clock import to_local
-from bot.exports.data import ExportData, TableRow, TaskRow, load_export, rules_of, task_standing
+from bot.exports.data import ExportData, TableRow, TaskRow, load_export, task_standing
 from bot.services.import_plan import derive_title
 from bot.services.status import Rules, Standing
 from bot.texts import t
@@ -257,6 +257,6 @@ def build_ledger(data: ExportData, today: date, cal: WorkCalendar, rules: Rules,
 async def ledger_xlsx(session: AsyncSession, core: Core, today: date, lang: str = "zh") -> bytes:
     """The 台账 of every active table as xlsx bytes, coloured by each task's standing on ``today``."""
     data = await load_export(session)
-    rules = rules_of(core.settings.reminders)
+    rules = Rules.from_settings(core.settings.reminders)
     # Building the workbook is CPU work; keep the event loop (other chats) responsive meanwhile.
     return await asyncio.to_thread(build_ledger, data, today, core.calendar, rules, core.tz, lang)

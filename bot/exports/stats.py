@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
 from bot.exports import fonts
-from bot.exports.data import ExportData, load_export, rules_of, task_standing
+from bot.exports.data import ExportData, load_export, task_standing
 from bot.services.status import Rules
 from bot.texts import t
 from bot.workcal import WorkCalendar
@@ -138,7 +138,7 @@ def render_chart(stats: Stats, lang: str = "zh") -> bytes:
 
 
 async def _stats(session: AsyncSession, core: Core, today: date) -> tuple[Stats, Rules]:
-    rules = rules_of(core.settings.reminders)
+    rules = Rules.from_settings(core.settings.reminders)
     data = await load_export(session)
     return compute_stats(data, today, core.calendar, rules, core.tz), rules
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
+from bot.db.clock import local_date
 from bot.timenodes.recurrence import occurrences
 from bot.workcal import WorkCalendar
+from config import ReminderSettings
 
 Colour = Literal["red", "yellow", "blue", "green", "done"]
 COLOUR_MARKS: dict[str, str] = {"red": "🔴", "yellow": "🟡", "blue": "🔵", "green": "🟢", "done": "✅"}
@@ -47,6 +49,11 @@ class Rules:
 
     blue_within: int = 5
     stale_days: int = 10
+
+    @classmethod
+    def from_settings(cls, reminders: ReminderSettings) -> Rules:
+        """The thresholds configured in ``settings.reminders``."""
+        return cls(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days)
 
 
 def current_due(m: MilestoneFacts, today: date, cal: WorkCalendar) -> date | None:
@@ -97,6 +104,22 @@ def standing(
         return Standing("yellow", m.id, due, left.value, estimated)
     colour: Colour = "blue" if left.value <= rules.blue_within else "green"
     return Standing(colour, m.id, due, left.value, estimated)
+
+
+def stored_standing(
+    milestones: Iterable[MilestoneFacts],
+    today: date,
+    cal: WorkCalendar,
+    rules: Rules,
+    tz: str,
+    *,
+    status: str,
+    percent: int | None,
+    progress_at: datetime | None,
+) -> Standing:
+    """A stored task's standing: its status and last report (a UTC instant) read in the bureau's time zone."""
+    last = local_date(progress_at, tz) if progress_at else None
+    return standing(milestones, today, cal, done=status == "done", percent=percent, last_report=last, rules=rules)
 
 
 def _behind(

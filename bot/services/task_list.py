@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Person, Section, Task, TaskLeader, TaskSection, TaskTable
-from bot.services.status import MilestoneFacts, Rules, Standing, standing
+from bot.services.status import MilestoneFacts, Rules, Standing, stored_standing
 from bot.workcal import WorkCalendar
 
 
@@ -38,13 +38,8 @@ def milestone_facts(task: Task) -> list[MilestoneFacts]:
 
 def task_standing(task: Task, today: date, cal: WorkCalendar, rules: Rules, tz: str) -> Standing:
     """A stored task's colour and next due date on ``today``."""
-    from bot.db.clock import local_date
-
-    last = local_date(task.progress_at, tz) if task.progress_at else None
-    return standing(
-        milestone_facts(task), today, cal, done=task.status == "done", percent=task.progress_percent,
-        last_report=last, rules=rules,
-    )
+    return stored_standing(milestone_facts(task), today, cal, rules, tz,
+                           status=task.status, percent=task.progress_percent, progress_at=task.progress_at)
 
 
 async def list_tasks(
