@@ -86,15 +86,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
 
 
 def _with_search_path(url: str, schema: str) -> Database:
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-
-    database = Database.__new__(Database)
-    database.url = url
-    database.engine = create_async_engine(
-        url, connect_args={"server_settings": {"search_path": schema}}, pool_pre_ping=True
-    )
-    database.sessions = async_sessionmaker(database.engine, expire_on_commit=False)
-    return database
+    return Database(url, connect_args={"server_settings": {"search_path": schema}})
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +18,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    func,
+    inspect,
+    select,
+    update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
 from bot.db.clock import UTC
@@ -129,6 +137,10 @@ class Task(Base):
     progress_text: Mapped[str | None] = mapped_column(Text)
     progress_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    # The earliest due date of its fixed milestones (see earliest_fixed_due), stored so that listings sort
+    # and filter tasks without reading every milestone. Every ORM flush keeps it in step (_keep_fixed_due);
+    # rows written with Core statements must set it themselves.
+    fixed_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -143,10 +155,42 @@ class Task(Base):
         cascade="all, delete-orphan", order_by="Milestone.position", lazy="selectin"
     )
 
-    __table_args__ = (
-        UniqueConstraint("table_id", "no", name="uq_tasks_table_no"),
-        Index("ix_tasks_status", "status"),
+    # No index on status: nearly every row is open or done, and without statistics SQLite would still pick
+    # such an index and then read each row twice (index entry, then the row).
+    __table_args__ = (UniqueConstraint("table_id", "no", name="uq_tasks_table_no"),)
+
+
+UNFIXED_KINDS = frozenset({"recurring", "ongoing"})
+
+
+def earliest_fixed_due(milestones: Iterable[Any]) -> date | None:
+    """The earliest due date among milestones (anything with ``kind`` and ``due``) that are not recurring or ongoing."""
+    return min((m.due for m in milestones if m.due is not None and m.kind not in UNFIXED_KINDS), default=None)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_fixed_due(session: Session, _context: Any) -> None:
+    # Worked out by the database after the flush, so every ORM change counts: milestones added, edited in
+    # place, deleted, or dropped from a task's collection, whether or not their task is loaded.
+    touched = {m.task_id for m in (*session.new, *session.dirty, *session.deleted) if isinstance(m, Milestone)}
+    touched |= {
+        task.id for task in session.dirty if isinstance(task, Task) and inspect(task).attrs.milestones.history.has_changes()
+    }
+    touched.discard(None)
+    if not touched:
+        return
+    earliest = (
+        select(func.min(Milestone.due))
+        .where(Milestone.task_id == Task.id, Milestone.due.is_not(None), Milestone.kind.not_in(sorted(UNFIXED_KINDS)))
+        .scalar_subquery()
     )
+    ids = sorted(touched)
+    for start in range(0, len(ids), 500):
+        stmt = update(Task).where(Task.id.in_(ids[start : start + 500])).values(fixed_due=earliest)
+        for task_id, fixed in session.connection().execute(stmt.returning(Task.id, Task.fixed_due)):
+            loaded = session.identity_map.get(identity_key(Task, task_id))
+            if loaded is not None:
+                set_committed_value(loaded, "fixed_due", fixed)
 
 
 class TaskLeader(Base):

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db import sqlite_conn
 from bot.db.models import Base
 
 
@@ -26,25 +27,49 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = None) -> AsyncEngine:
     """An async engine for ``url``, with SQLite tuned for one embedded process."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo)
+        engine: AsyncEngine | None = None
+
+        def url_args() -> tuple:
+            assert engine is not None
+            args, kwargs = engine.sync_engine.dialect.create_connect_args(engine.sync_engine.url)
+            return args, {**kwargs, **(connect_args or {})}
+
+        # The URL's own arguments still apply; only the connection class differs (see bot.db.sqlite_conn).
+        engine = create_async_engine(url, echo=echo, async_creator=sqlite_conn.creator(url_args))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
 
 
 class Database:
     """An engine with its session factory."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, connect_args=connect_args)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reader: sqlite_conn.LoopReader | None = None
+        self._reader_path = _plain_sqlite_file(url)
+        self._wal_set = False
+        if self._reader_path is not None:
+            # The first pooled connection puts the file into WAL mode; only then may a reader join it.
+            event.listen(self.engine.sync_engine, "connect", self._connected)
+
+    def _connected(self, _dbapi_connection: object, _record: object) -> None:
+        self._wal_set = True
+
+    def _loop_reader(self) -> sqlite_conn.LoopReader | None:
+        if self._reader is None and self._wal_set and self._reader_path is not None:
+            self._reader = sqlite_conn.LoopReader.open(self._reader_path)
+            if self._reader is None:
+                self._reader_path = None  # not WAL after all: do not try again
+        return self._reader
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,8 +79,15 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
-        async with self.sessions() as session, session.begin():
+        async with self.sessions() as session:  # closing it rolls back whatever was not committed
+            reader = self._loop_reader()
+            if reader is not None:
+                session.info[sqlite_conn.READER_KEY] = reader
             yield session
+            # The transaction begins with the first statement that needs one: a request that only read
+            # through the loop reader has nothing to commit.
+            if session.in_transaction():
+                await session.commit()
 
     async def create_all(self) -> None:
         """Create every table straight from the models (tests and throwaway demo databases)."""
@@ -69,4 +101,17 @@ class Database:
 
     async def dispose(self) -> None:
         """Close all pooled connections."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         await self.engine.dispose()
+
+
+def _plain_sqlite_file(url: str) -> str | None:
+    """The file of an SQLite URL naming a plain file (no in-memory database, no URI options), else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.query:
+        return None
+    if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return parsed.database

@@ -1,21 +1,24 @@
-"""Read-only SELECTs for the hot paths, in one round trip to SQLite's worker thread.
+"""Read-only SELECTs for the hot paths, without SQLAlchemy's per-statement overhead or thread round trips.
 
 aiosqlite runs SQLite in a worker thread, and SQLAlchemy's adapter makes four round trips per statement
-(cursor, execute, fetchall, close); each is a thread wake-up, which is most of the cost of a small query.
-Here a statement built once is compiled once, run with aiosqlite's ``execute_fetchall`` (one round trip) on
-the session's own connection and transaction, and its columns are converted with SQLAlchemy's own type
-processors. Other databases simply go through ``session.execute``.
+(cursor, execute, fetchall, close); each is a thread wake-up, which costs more than a small query. Here a
+statement built once is compiled once and run on the event loop: by the session's loop reader while the
+session has not begun a transaction, else on the session's own connection and transaction (see
+``bot.db.sqlite_conn``). Its columns are converted with SQLAlchemy's own type processors. Other databases
+simply go through ``session.execute``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.sqlite_conn import READER_KEY, read_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +64,33 @@ async def fetch_rows(
     are passed to SQLite as they are.
     """
     params = params or {}
+    reader = session.info.get(READER_KEY)
+    if reader is not None and not session.in_transaction():
+        # Nothing written in this session yet: the loop reader sees what its connection would.
+        prepared = _prepare(stmt, session.bind.dialect)
+        rows = reader.rows(prepared.sql, _values(prepared, params))
+        if rows is not None:
+            return _converted(prepared, rows)
     connection = await session.connection()
     if connection.dialect.name != "sqlite" or connection.dialect.driver != "aiosqlite":
         return list((await session.execute(stmt, params)).all())
     prepared = _prepare(stmt, connection.dialect)
-    values = [params[name] if name in params else prepared.defaults[name] for name in prepared.names]
+    values = _values(prepared, params)
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection  # the aiosqlite.Connection under SQLAlchemy's adapter
     assert driver is not None
-    rows = await driver.execute_fetchall(prepared.sql, values)
+    # These statements are small and indexed: run them on the loop rather than pay a thread round trip.
+    rows = read_now(driver, prepared.sql, values)
+    if rows is None:
+        rows = await driver.execute_fetchall(prepared.sql, values)
+    return _converted(prepared, rows)
+
+
+def _values(prepared: _Prepared, params: Mapping[str, Any]) -> list[Any]:
+    return [params[name] if name in params else prepared.defaults[name] for name in prepared.names]
+
+
+def _converted(prepared: _Prepared, rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
     if not prepared.processors:
         return [tuple(row) for row in rows]
     converted: list[Sequence[Any]] = []

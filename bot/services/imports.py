@@ -19,6 +19,7 @@ from bot.db.models import (
     TaskLeader,
     TaskSection,
     TaskTable,
+    earliest_fixed_due,
 )
 from bot.services.import_plan import PlannedTask, document_year, plan_tasks, table_title
 from bot.tableimport import ImportFailure, ImportLimits, ParsedTable, Problem, read_table
@@ -242,6 +243,7 @@ def _task_row(table_id: int, task: PlannedTask, now: datetime) -> dict:
         "remarks": task.remarks,
         "source_line": task.line,
         "status": "open",
+        "fixed_due": earliest_fixed_due(task.milestones),
         "created_at": now,
         "updated_at": now,
     }

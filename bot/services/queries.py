@@ -1,33 +1,30 @@
 """What officials ask: my tasks by role, overdue, due soon, by section, by leader, search, and one task's detail.
 
 A listing takes two set-based queries, whatever its length. The first reads, per visible task, only what
-filtering and sorting need: the earliest fixed due date of its milestones, aggregated in SQL (recurring
-milestones, whose current due date depends on today and the working-day calendar, are resolved in Python
-for the few tasks that have them). The second loads one page: titles, progress and milestone facts of at
-most a page of tasks, coloured with ``bot.services.status``.
+filtering and sorting need: the earliest due date of its fixed milestones, stored on the task row
+(``Task.fixed_due``), and the facts of its recurring milestones, whose current due date depends on today and
+the working-day calendar and is worked out in Python. The second loads one page: titles, progress and
+milestone facts of at most a page of tasks, coloured with ``bot.services.status``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
     Integer,
     Select,
     and_,
     bindparam,
-    case,
     exists,
     func,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
@@ -158,51 +155,26 @@ def _milestones_due_before(cutoff: date, *, recurring: bool) -> ColumnElement[bo
 
 
 def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElement | None = None) -> Select:
-    """Per task: id, table, seq, status, earliest fixed due date, whether it has recurring milestones[, role]."""
+    """Per task: id, table, seq, status, earliest fixed due date[, role], then its recurring milestones' facts.
+
+    A task with recurring milestones gives one row per such milestone (their current due date depends on
+    today, so it is worked out in Python); any other task gives one row with the milestone columns empty.
+    """
     # Plain comparisons rather than IN lists keep the statement free of expanding parameters (see fastread).
-    fixed = func.min(
-        case((and_(Milestone.kind != "ongoing", Milestone.kind != "recurring"), Milestone.due), else_=None)
-    )
-    recurring = func.max(case((and_(Milestone.kind == "recurring", Milestone.due.is_not(None)), 1), else_=0))
-    columns: list = [Task.id, Task.table_id, Task.seq, Task.status, type_coerce(fixed, Date), recurring]
+    columns: list = [Task.id, Task.table_id, Task.seq, Task.status, Task.fixed_due]
+    columns += [Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start]
     if role is not None:
-        columns.append(func.min(role))
+        columns.append(role)
+    recurring = and_(Milestone.task_id == Task.id, Milestone.kind == "recurring", Milestone.due.is_not(None))
     return (
         select(*columns)
-        .outerjoin(Milestone, Milestone.task_id == Task.id)
+        .outerjoin(Milestone, recurring)
         .where(or_(*(Task.status == status for status in statuses)), _active(), where)
-        .group_by(Task.id)
     )
 
 
 def _facts(row: Iterable) -> MilestoneFacts:
     return MilestoneFacts(*row)
-
-
-_RECURRING_SLOTS = 32
-
-
-@lru_cache(maxsize=1)
-def _recurring_query() -> Select:
-    """Recurring milestones of up to ``_RECURRING_SLOTS`` tasks (parameters id0…): prepared once."""
-    ids = [bindparam(f"id{i}", type_=Integer) for i in range(_RECURRING_SLOTS)]
-    return select(
-        Milestone.task_id, Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start
-    ).where(Milestone.task_id.in_(ids), Milestone.kind == "recurring")
-
-
-async def _recurring_dues(session: AsyncSession, day: Day, ids: list[int]) -> dict[int, date]:
-    """The current due date of each task's recurring milestones (their period's end on or after today)."""
-    found: dict[int, date] = {}
-    for start in range(0, len(ids), _RECURRING_SLOTS):
-        chunk = ids[start : start + _RECURRING_SLOTS]
-        # Unused slots repeat the last id: one statement shape, so fetch_rows prepares it once.
-        params = {f"id{i}": chunk[min(i, len(chunk) - 1)] for i in range(_RECURRING_SLOTS)}
-        for task_id, *facts in await fetch_rows(session, _recurring_query(), params):
-            due = current_due(_facts(facts), day.today, day.cal)
-            if due is not None and (task_id not in found or due < found[task_id]):
-                found[task_id] = due
-    return found
 
 
 async def _entries(
@@ -213,17 +185,21 @@ async def _entries(
         rows = await fetch_rows(session, query, params)
     else:
         rows = list((await session.execute(query, params or {})).all())
-    recurring = [row[0] for row in rows if row[5]]
-    dues = await _recurring_dues(session, day, recurring) if recurring else {}
-    entries: list[Entry] = []
+    found: dict[int, Entry] = {}
     for row in rows:
+        task_id = row[0]
         due = row[4]
-        if row[0] in dues and (due is None or dues[row[0]] < due):
-            due = dues[row[0]]
-        role = None if len(row) < 7 else (ROLE_LEADER if row[6] == 0 else ROLE_SECTION)
-        entries.append(Entry(row[0], row[1], row[2], row[3], due, role))
-    entries.sort(key=Entry.key)
-    return entries
+        if row[5] is not None:
+            current = current_due(_facts(row[5:10]), day.today, day.cal)
+            if current is not None and (due is None or current < due):
+                due = current
+        entry = found.get(task_id)
+        if entry is None:
+            role = None if len(row) < 11 else (ROLE_LEADER if row[10] else ROLE_SECTION)
+            found[task_id] = Entry(task_id, row[1], row[2], row[3], due, role)
+        elif due is not None and (entry.due is None or due < entry.due):
+            found[task_id] = replace(entry, due=due)
+    return sorted(found.values(), key=Entry.key)
 
 
 @lru_cache(maxsize=8)
@@ -301,8 +277,7 @@ def _my_tasks_query(group: str) -> Select:
                 select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
             ),
         )
-    role = case((led_by(person), 0), else_=1)
-    return _light(where, ("open",), role)
+    return _light(where, ("open",), led_by(person))
 
 
 async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None) -> TaskList:

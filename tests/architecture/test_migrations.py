@@ -46,3 +46,35 @@ async def test_open_core_migrates_a_fresh_sqlite_file_and_skips_alembic_when_at_
     core = await open_core(settings)
     assert await at_head(core.db.engine)
     await core.db.dispose()
+
+
+async def test_0002_fills_fixed_due_for_tasks_already_there(db: Database) -> None:
+    from datetime import date, datetime
+
+    from sqlalchemy import Date, DateTime, bindparam, text
+
+    await db.drop_all()
+    await upgrade(db.engine, "0001")
+    rows = {
+        "task_tables": "INSERT INTO task_tables (id, title, year, source_name, source_hash, source_format, columns,"
+        " active, imported_at, updated_at) VALUES (1, 't', 2024, 'f.csv', 'h', 'csv', '[]', true, :now, :now)",
+        "tasks": "INSERT INTO tasks (id, table_id, no, seq, title, content, units, status, created_at, updated_at)"
+        " VALUES (:id, 1, :no, :id, 't', 'c', '[]', 'open', :now, :now)",
+        "milestones": "INSERT INTO milestones (task_id, position, due, text, kind, estimate)"
+        " VALUES (:task, 0, :due, '', :kind, false)",
+    }
+    now = datetime(2024, 3, 1, 2, 0)
+    typed = {name: text(sql).bindparams(*(bindparam(p, type_=t) for p, t in (("now", DateTime()), ("due", Date()))
+                                          if f":{p}" in sql)) for name, sql in rows.items()}
+    async with db.engine.begin() as conn:
+        await conn.execute(typed["task_tables"], {"now": now})
+        for ident in (1, 2, 3):
+            await conn.execute(typed["tasks"], {"id": ident, "no": str(ident), "now": now})
+        for task, due, kind in [(1, date(2024, 9, 30), "dated"), (1, date(2024, 6, 30), "target"),
+                                (1, date(2024, 3, 31), "recurring"), (2, None, "ongoing"),
+                                (2, date(2024, 4, 30), "recurring")]:
+            await conn.execute(typed["milestones"], {"task": task, "due": due, "kind": kind})
+    await upgrade(db.engine)
+    async with db.engine.connect() as conn:
+        found = dict((await conn.execute(text("SELECT id, fixed_due FROM tasks ORDER BY id"))).all())
+    assert {k: str(v) if v is not None else None for k, v in found.items()} == {1: "2024-06-30", 2: None, 3: None}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.migrate import HEAD_REVISION
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -102,7 +104,7 @@ def test_db_upgrade_on_postgres(tmp_path):
         pytest.skip("PostgreSQL not configured: set DUBAN_TEST_POSTGRES_URL")
     out = duban(tmp_path, "db", "upgrade", db=url)
     assert out.returncode == 0, out.stderr
-    assert "0001" in out.stdout
+    assert HEAD_REVISION in out.stdout
 
 
 def test_remind_dry_run_lists_the_pass_and_jobs_lists_the_schedule(tmp_path, fixtures_dir):
