@@ -204,7 +204,8 @@ class TaskLeader(Base):
 
     person: Mapped[Person] = relationship(lazy="joined")
 
-    __table_args__ = (Index("ix_task_leaders_person", "person_id"),)
+    # With task_id in the index, "the tasks this person leads" is read from the index alone.
+    __table_args__ = (Index("ix_task_leaders_person", "person_id", "task_id"),)
 
 
 class TaskSection(Base):
@@ -218,7 +219,8 @@ class TaskSection(Base):
 
     section: Mapped[Section] = relationship(lazy="joined")
 
-    __table_args__ = (Index("ix_task_sections_section", "section_id"),)
+    # With task_id in the index, "the tasks of this section" is read from the index alone.
+    __table_args__ = (Index("ix_task_sections_section", "section_id", "task_id"),)
 
 
 class Milestone(Base):
@@ -408,6 +410,12 @@ class SentNotice(Base):
 
 
 # ---- Conversation (issue 3): indexes for the hot listings ------------------------------------------------
-# 我的任务 aggregates each visible task's milestones by kind and due date; covering them in one index keeps
-# that aggregate inside the index instead of visiting every milestone row.
-Index("ix_milestones_task_kind_due", Milestone.task_id, Milestone.kind, Milestone.due)
+# Listings join each visible task's recurring milestones (their current due date depends on today). Few
+# milestones recur, so a partial index on just those is small and stays in cache, where probing an index of
+# every milestone would touch a page per task.
+Index(
+    "ix_milestones_recurring",
+    Milestone.task_id,
+    sqlite_where=Milestone.kind == "recurring",
+    postgresql_where=Milestone.kind == "recurring",
+)

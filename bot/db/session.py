@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -79,7 +80,8 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
-        async with self.sessions() as session:  # closing it rolls back whatever was not committed
+        session = self.sessions()
+        try:
             reader = self._loop_reader()
             if reader is not None:
                 session.info[sqlite_conn.READER_KEY] = reader
@@ -88,6 +90,11 @@ class Database:
             # through the loop reader has nothing to commit.
             if session.in_transaction():
                 await session.commit()
+        finally:
+            # Only an open transaction holds a connection (after an error, or a failed commit). Closing is
+            # shielded so that a cancelled request still hands its connection back to the pool.
+            if session.in_transaction():
+                await asyncio.shield(session.close())
 
     async def create_all(self) -> None:
         """Create every table straight from the models (tests and throwaway demo databases)."""

@@ -10,10 +10,10 @@ milestone facts of at most a page of tasks, coloured with ``bot.services.status`
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,8 +23,11 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    literal_column,
     or_,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
@@ -34,6 +37,7 @@ from bot.db.models import (
     ExtensionRequest,
     Milestone,
     Person,
+    SectionMember,
     Task,
     TaskEvent,
     TaskLeader,
@@ -43,7 +47,7 @@ from bot.db.models import (
 from bot.services.fastread import fetch_rows
 from bot.services.status import MilestoneFacts, Rules, Standing, current_due, standing
 from bot.services.subscriptions import ChatSections
-from bot.services.visibility import Viewer, led_by, responsible, visible
+from bot.services.visibility import Viewer, led_by, visible
 from bot.workcal import WorkCalendar
 
 # A non-working stretch can make a milestone due a few days ahead count as overdue (the due date is moved
@@ -69,10 +73,10 @@ class Day:
         return self.cal.working_days_between(self.today, due).value
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """A listed task before its page is shown: what filtering and sorting need."""
 
+    # A named tuple rather than a dataclass: a listing makes one per visible task, hundreds per request.
     id: int
     table_id: int
     seq: int
@@ -185,21 +189,27 @@ async def _entries(
         rows = await fetch_rows(session, query, params)
     else:
         rows = list((await session.execute(query, params or {})).all())
-    found: dict[int, Entry] = {}
+    first: dict[int, Sequence[Any]] = {}
+    dues: dict[int, date | None] = {}
+    roles: dict[int, int] = {}
     for row in rows:
-        task_id = row[0]
-        due = row[4]
-        if row[5] is not None:
+        task_id, due = row[0], row[4]
+        if row[5] is not None:  # a recurring milestone: its current period's end may come first
             current = current_due(_facts(row[5:10]), day.today, day.cal)
             if current is not None and (due is None or current < due):
                 due = current
-        entry = found.get(task_id)
-        if entry is None:
-            role = None if len(row) < 11 else (ROLE_LEADER if row[10] else ROLE_SECTION)
-            found[task_id] = Entry(task_id, row[1], row[2], row[3], due, role)
-        elif due is not None and (entry.due is None or due < entry.due):
-            found[task_id] = replace(entry, due=due)
-    return sorted(found.values(), key=Entry.key)
+        if task_id not in first:
+            first[task_id], dues[task_id] = row, due
+        elif due is not None and (dues[task_id] is None or due < dues[task_id]):  # type: ignore[operator]
+            dues[task_id] = due
+        if len(row) > 10 and row[10] < roles.get(task_id, 2):
+            roles[task_id] = row[10]
+    entries = [
+        Entry(i, r[1], r[2], r[3], dues[i], None if i not in roles else (ROLE_LEADER if roles[i] == 0 else ROLE_SECTION))
+        for i, r in first.items()
+    ]
+    entries.sort(key=Entry.key)
+    return entries
 
 
 @lru_cache(maxsize=8)
@@ -267,17 +277,29 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
 
 @lru_cache(maxsize=8)
 def _my_tasks_query(group: str) -> Select:
-    """/mytasks is the hot path: its statement is built once per shape, with the person as a parameter."""
+    """/mytasks is the hot path: its statement is built once per shape, with the person as a parameter.
+
+    It starts from the person's task ids, each tagged with the role it comes from (0 leads, 1 section), and
+    joins the tasks by key: no set of ids to build first. A task reached twice (led and of a section, or of
+    two of the person's sections) comes back twice; ``_entries`` keeps one, with its first role.
+    """
     person = bindparam("person", type_=Integer)
-    where = responsible(person)
+    mine = union_all(
+        select(TaskLeader.task_id.label("task_id"), literal_column("0").label("role")).where(
+            TaskLeader.person_id == person
+        ),
+        select(TaskSection.task_id, literal_column("1"))
+        .join(SectionMember, SectionMember.section_id == TaskSection.section_id)
+        .where(SectionMember.person_id == person),
+    ).subquery("mine")
+    stmt = _light(true(), ("open",), mine.c.role).join_from(Task, mine, mine.c.task_id == Task.id)
     if group == "some":
-        where = and_(
-            where,
+        stmt = stmt.where(
             Task.id.in_(
                 select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
-            ),
+            )
         )
-    return _light(where, ("open",), led_by(person))
+    return stmt
 
 
 async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None) -> TaskList:
