@@ -139,16 +139,18 @@ async def task(ctx: Ctx, args: str) -> list[Reply]:
     return [await detail_reply(ctx, found)]
 
 
-async def _section_page(ctx: Ctx, section: Section) -> list[Reply]:
-    listing = await queries.by_section(ctx.session, ctx.day(), await ctx.viewer(), section.id)
+async def _owned_page(ctx: Ctx, kind: str, ident: int, name: str) -> list[Reply]:
+    """The open tasks of one section (``kind`` "section") or one lead leader ("leader"), as a page."""
+    lookup = queries.by_section if kind == "section" else queries.by_leader
+    listing = await lookup(ctx.session, ctx.day(), await ctx.viewer(), ident)
     return [
         await task_page(
             ctx,
             listing,
-            title=ctx.t("conv.title_section", name=esc(section.name)),
-            command="section_id",
-            arg=str(section.id),
-            empty=ctx.t("conv.empty_section", name=esc(section.name)),
+            title=ctx.t(f"conv.title_{kind}", name=esc(name)),
+            command=f"{kind}_id",
+            arg=str(ident),
+            empty=ctx.t(f"conv.empty_{kind}", name=esc(name)),
         )
     ]
 
@@ -160,7 +162,7 @@ async def section(ctx: Ctx, args: str) -> list[Reply]:
     found = await find_section(ctx.session, args.strip())
     if found is None:
         return [Reply(ctx.t("conv.section_not_found", name=esc(args.strip())))]
-    return await _section_page(ctx, found)
+    return await _owned_page(ctx, "section", found.id, found.name)
 
 
 async def section_by_id(ctx: Ctx, args: str) -> list[Reply]:
@@ -168,21 +170,7 @@ async def section_by_id(ctx: Ctx, args: str) -> list[Reply]:
     found = await ctx.session.get(Section, int(args)) if args.isdigit() else None
     if found is None:
         return [Reply(ctx.t("conv.section_not_found", name="?"))]
-    return await _section_page(ctx, found)
-
-
-async def _leader_page(ctx: Ctx, person: Person) -> list[Reply]:
-    listing = await queries.by_leader(ctx.session, ctx.day(), await ctx.viewer(), person.id)
-    return [
-        await task_page(
-            ctx,
-            listing,
-            title=ctx.t("conv.title_leader", name=esc(person.name)),
-            command="leader_id",
-            arg=str(person.id),
-            empty=ctx.t("conv.empty_leader", name=esc(person.name)),
-        )
-    ]
+    return await _owned_page(ctx, "section", found.id, found.name)
 
 
 async def leader(ctx: Ctx, args: str) -> list[Reply]:
@@ -192,7 +180,7 @@ async def leader(ctx: Ctx, args: str) -> list[Reply]:
     found = await find_person(ctx.session, args)
     if found is None:
         return [Reply(ctx.t("conv.person_not_found", name=esc(args.strip())))]
-    return await _leader_page(ctx, found)
+    return await _owned_page(ctx, "leader", found.id, found.name)
 
 
 async def leader_by_id(ctx: Ctx, args: str) -> list[Reply]:
@@ -200,7 +188,7 @@ async def leader_by_id(ctx: Ctx, args: str) -> list[Reply]:
     found = await ctx.session.get(Person, int(args)) if args.isdigit() else None
     if found is None:
         return [Reply(ctx.t("conv.person_not_found", name="?"))]
-    return await _leader_page(ctx, found)
+    return await _owned_page(ctx, "leader", found.id, found.name)
 
 
 async def search(ctx: Ctx, args: str) -> list[Reply]:
