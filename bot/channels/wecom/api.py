@@ -195,7 +195,7 @@ class WeComApi:
         return response
 
     async def _get_json(self, path: str, params: dict[str, Any], what: str) -> dict[str, Any]:
-        return _json(await self._request("GET", path, what, params=params), what)
+        return json_body(await self._request("GET", path, what, params=params), what)
 
     async def _call(self, method: str, path: str, what: str, *, params: dict[str, Any] | None = None,
                     raw: bool = False, **kwargs: Any) -> Any:
@@ -206,7 +206,7 @@ class WeComApi:
                                            **kwargs)
             if raw and not _is_json(response):
                 return response
-            body = _json(response, what)
+            body = json_body(response, what)
             try:
                 check(body, what)
             except _TokenRefused:
@@ -273,7 +273,8 @@ def _is_json(response: httpx.Response) -> bool:
     return "json" in kind or kind.startswith("text/plain")
 
 
-def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+def json_body(response: httpx.Response, what: str) -> dict[str, Any]:
+    """A WeCom answer's JSON object; anything else is ``Transient`` (a proxy's error page, a cut answer)."""
     try:
         body = response.json()
     except ValueError:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from bot.channels.wecom import redact
-from bot.channels.wecom.api import check
+from bot.channels.wecom.api import check, json_body
 from bot.channels.wecom.render import truncate_utf8
 from scheduler.notifier import Transient
 
@@ -50,12 +50,7 @@ class WeComRobot:
             raise Transient(f"WeCom {what}: {type(error).__name__}") from None
         if response.status_code != 200:
             raise Transient(f"WeCom {what}: HTTP {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError:
-            raise Transient(f"WeCom {what}: answer is not JSON") from None
-        if not isinstance(body, dict):
-            raise Transient(f"WeCom {what}: answer is not a JSON object")
+        body = json_body(response, what)
         check(body, what)
         return body
 
