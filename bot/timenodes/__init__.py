@@ -11,6 +11,9 @@ Readings worth knowing (each is covered by tests/timenodes):
 - 长期 / 持续推进 / 常态化 are ``ongoing`` only as a clause of their own (a deadline cell such as
   "长期坚持"); in running text they are verbs ("持续推进医防融合") and not nodes.
 - 每天/每日 are recurring with period "day"; the scheduler does not remind daily.
+- A cited title (《…规划（2021—2025年）》, 《…2025年工作要点》) is consumed whole: its years are the
+  document's, not the task's. 全年任务 / 全年目标 / 全年计划 / 全年工作 / 全年指标 are the year's workload:
+  their year end counts only when nothing else in the text has a due date (全年 on its own is a year end).
 - ISO dates (2023-10-31) count only alone in the cell or with 前, never inside header metadata.
 - Vague words (尽快, 适时, 按序时, 如期) and placeholders (20xx年) give warnings and no date.
 """

@@ -62,7 +62,10 @@ def extract(text: str, doc_year: int, *, default: bool = True) -> Extraction:
     found = Found(source, folded, doc_year)
     for m in matches:
         HANDLERS[m.lastgroup](found, m)  # type: ignore[index]
-    milestones = _dedupe(found.milestones)
+    milestones = found.milestones
+    if not any(m.due is not None for m in milestones):
+        milestones = milestones + found.fallback
+    milestones = _dedupe(milestones)
     warnings = tuple(dict.fromkeys(found.warnings))
     if not milestones:
         milestones = _nothing_found(doc_year, default).milestones

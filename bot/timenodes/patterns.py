@@ -93,6 +93,9 @@ _DATE_FIRST = _DIGITS + _NUMERALS + "xX_" + "今明次本去上下" + "年全前
 # (rule, pattern, characters a match can start with). Order matters: at one position the first rule wins.
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- things that look like dates but are not deadlines ---
+    # A cited title (《…三年行动方案（2024—2026年）》, 《…2025年工作要点》) names a document; its years and
+    # dates are the document's, not the task's. No 。 inside, so an unbalanced 《 cannot swallow a sentence.
+    ("title", r"《[^《》。]{0,100}》|〈[^〈〉。]{0,100}〉", "《〈"),
     ("docno", r"[〔\[【(（]\s?[12][\dOo]{3}\s?[〕\]】)）]\s?\d*\s?号?", "〔[【(（"),
     ("section", r"[(（][一二三四五六七八九十]{1,3}[)）]", "(（"),
     ("label", r"(?:截止|完成|办结)(?:时间|日期|时限)(?:为|是)?", "截完办"),
@@ -158,6 +161,8 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("持", r"续"),
     ("常", r"态"),
     ("〔[【(（", r"\s?[12一二三四五六七八九十]"),
+    ("《", r"[^《》。]{0,100}》"),
+    ("〈", r"[^〈〉。]{0,100}〉"),
 )
 FIRST_CHARS = "".join(sorted({c for _, _, first in RULES for c in first}))
 assert set(FIRST_CHARS) <= {c for chars, _ in _CONTINUATIONS for c in chars}, "a first character has no gate"
@@ -176,3 +181,5 @@ for _c in FIRST_CHARS:
 # Words near a bare year that make it a goal: 2025年达…目标, 完成2023年…, 到2025年.
 GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至")
 CLAUSE_END = re.compile(r"[,;。!?\n:，；！？：]")
+# Nouns after 全年 that make it "the year's workload" (全年任务的50%), not a deadline of its own.
+YEAR_NOUN = re.compile(r"任务|目标|计划|工作|指标")

@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
+from bot.timenodes.patterns import YEAR_NOUN
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -26,6 +27,8 @@ class Found:
     doc_year: int
     milestones: list[MilestoneDraft] = field(default_factory=list)
     warnings: list[TimeWarning] = field(default_factory=list)
+    # Year ends read from 全年任务/全年目标…: kept only when the text dates the task in no other way.
+    fallback: list[MilestoneDraft] = field(default_factory=list)
     # Where the last 每年 ended and which milestone it made, so 每年6月底前 becomes one dated node.
     yearly_end: int = -1
     yearly_index: int = -1
@@ -36,10 +39,11 @@ class Found:
 
     def add(
         self, due: date | None, m: re.Match[str], kind: MilestoneKind, *, period: Period | None = None,
-        estimate: bool = False,
+        estimate: bool = False, weak: bool = False,
     ) -> None:
-        """Record a milestone quoting the match."""
-        self.milestones.append(MilestoneDraft(due, self.phrase(m), kind, period, estimate))
+        """Record a milestone quoting the match (``weak``: only if nothing else dates the text)."""
+        draft = MilestoneDraft(due, self.phrase(m), kind, period, estimate)
+        (self.fallback if weak else self.milestones).append(draft)
 
     def warn(self, code: str, m: re.Match[str]) -> None:
         """Record a warning quoting the match."""
@@ -65,12 +69,12 @@ def _is_placeholder(m: re.Match[str]) -> bool:
     return any(m.group(g) is not None for g in ("yp", "mp", "mp2", "mp3", "dp", "dp2"))
 
 
-def _year_level(found: Found, m: re.Match[str], year: int) -> None:
+def _year_level(found: Found, m: re.Match[str], year: int, weak: bool = False) -> None:
     """A year end (年底, 2025年底, a span's end): dated this year, a target later, history before."""
     if year > found.doc_year:
-        found.add(date(year, 12, 31), m, "target")
+        found.add(date(year, 12, 31), m, "target", weak=weak)
     elif year == found.doc_year:
-        found.add(date(year, 12, 31), m, "dated")
+        found.add(date(year, 12, 31), m, "dated", weak=weak)
     else:
         found.warn("past", m)
 
@@ -144,8 +148,10 @@ def on_date(found: Found, m: re.Match[str]) -> None:
     elif (q := m.group("q")) is not None:
         month, day = _QUARTER_END[cn_number(q) or 4]
         _dated(found, m, date(year, month, day), False)
-    elif m.group("yea") is not None or m.group("yeb") is not None:
-        _year_level(found, m, year)
+    elif (whole := m.group("yea") or m.group("yeb")) is not None:
+        # "6月底前完成全年任务的50%": 全年任务 is the year's workload, the deadline is 6月底前.
+        weak = whole == "全年" and m.group("pre") is None and YEAR_NOUN.match(found.folded, m.end()) is not None
+        _year_level(found, m, year, weak)
     elif m.group("pre") is not None:  # 2025年前: before 2025 begins
         found.warn("year_before", m)
         if year - 1 >= doc:
@@ -229,10 +235,11 @@ def on_vague(found: Found, m: re.Match[str]) -> None:
 
 
 def _ignore(found: Found, m: re.Match[str]) -> None:
-    """Document numbers, section numbers, as-of facts, baselines: consumed, never deadlines."""
+    """Cited titles, document numbers, section numbers, as-of facts, baselines: consumed, never deadlines."""
 
 
 HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
+    "k_title": _ignore,
     "k_docno": _ignore,
     "k_section": _ignore,
     "k_label": _ignore,
