@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.db.models import Task
+from bot.ids import parse_id
 from bot.services import notices
 from bot.services import progress as service
 from bot.services.progress import ProgressError
@@ -261,9 +262,12 @@ async def _decide(ctx: Ctx, args: str, approve: bool) -> list[Reply]:
     words = args.split()
     if not words or not words[0].lstrip("#").isdigit():
         return [Reply(ctx.t("conv.decide_usage"))]
+    request_id = parse_id(words[0].lstrip("#"))
     try:
+        if request_id is None:  # more digits than any id has: as unknown as any other number
+            raise ProgressError("conv.extend_unknown")
         decision = await service.decide_extension(
-            ctx.session, ctx.actor(), int(words[0].lstrip("#")), approve=approve, now=ctx.request.now
+            ctx.session, ctx.actor(), request_id, approve=approve, now=ctx.request.now
         )
     except ProgressError as error:
         return _refused(ctx, error)

@@ -6,6 +6,7 @@ import html
 from datetime import datetime
 
 from bot.db.clock import to_local
+from bot.services.people import echoed
 from bot.services.queries import EventLine, MilestoneLine, TaskDetail, TaskLine
 from bot.services.status import COLOUR_MARKS, Standing
 from bot.texts import catalog, t
@@ -23,6 +24,11 @@ def shorten(text: str, limit: int) -> str:
     """At most ``limit`` characters, with an ellipsis when cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(text: str) -> str:
+    """What a user typed, as a short escaped prefix: a reply never echoes unbounded input."""
+    return esc(echoed(text))
 
 
 def ref(table_id: int, no: str, newest: int | None) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.db.models import Person, Section, Task
+from bot.ids import parse_id
 from bot.services import queries
 from bot.services.people import find_person, find_section
 from bot.services.visibility import can_see, is_responsible, leads
 from handlers.context import Ctx
 from handlers.paging import fit_arg, task_page
-from handlers.render import detail, esc
+from handlers.render import detail, esc, quote
 from handlers.router import button_data
 from handlers.types import Button, Reply
 
@@ -81,7 +82,8 @@ async def load_task(ctx: Ctx, ref: str) -> Task | None:
     """The task meant by ``#N``, ``T/N`` or a button's ``@id``, if the caller may see it here."""
     ref = ref.strip()
     if ref.startswith("@"):
-        task = await ctx.session.get(Task, int(ref[1:])) if ref[1:].isdigit() else None
+        task_id = parse_id(ref[1:])
+        task = await ctx.session.get(Task, task_id) if task_id is not None else None
         if task is not None and task.status == "removed":
             task = None
     else:
@@ -94,7 +96,7 @@ async def load_task(ctx: Ctx, ref: str) -> Task | None:
 def not_found(ctx: Ctx, ref: str) -> list[Reply]:
     """The same answer for a task that does not exist and one the caller may not see."""
     shown = ref.lstrip("@#＃") if not ref.startswith("@") else "?"
-    return [Reply(ctx.t("conv.task_not_found", ref=esc(shown)))]
+    return [Reply(ctx.t("conv.task_not_found", ref=quote(shown)))]
 
 
 async def detail_reply(ctx: Ctx, task: Task, *, edit: bool = False) -> Reply:
@@ -161,13 +163,14 @@ async def section(ctx: Ctx, args: str) -> list[Reply]:
         return [Reply(ctx.t("conv.section_usage"))]
     found = await find_section(ctx.session, args.strip())
     if found is None:
-        return [Reply(ctx.t("conv.section_not_found", name=esc(args.strip())))]
+        return [Reply(ctx.t("conv.section_not_found", name=quote(args)))]
     return await _owned_page(ctx, "section", found.id, found.name)
 
 
 async def section_by_id(ctx: Ctx, args: str) -> list[Reply]:
     """A page of a section's list (from a page button)."""
-    found = await ctx.session.get(Section, int(args)) if args.isdigit() else None
+    section_id = parse_id(args)
+    found = await ctx.session.get(Section, section_id) if section_id is not None else None
     if found is None:
         return [Reply(ctx.t("conv.section_not_found", name="?"))]
     return await _owned_page(ctx, "section", found.id, found.name)
@@ -179,13 +182,14 @@ async def leader(ctx: Ctx, args: str) -> list[Reply]:
         return [Reply(ctx.t("conv.leader_usage"))]
     found = await find_person(ctx.session, args)
     if found is None:
-        return [Reply(ctx.t("conv.person_not_found", name=esc(args.strip())))]
+        return [Reply(ctx.t("conv.person_not_found", name=quote(args)))]
     return await _owned_page(ctx, "leader", found.id, found.name)
 
 
 async def leader_by_id(ctx: Ctx, args: str) -> list[Reply]:
     """A page of a leader's list (from a page button)."""
-    found = await ctx.session.get(Person, int(args)) if args.isdigit() else None
+    person_id = parse_id(args)
+    found = await ctx.session.get(Person, person_id) if person_id is not None else None
     if found is None:
         return [Reply(ctx.t("conv.person_not_found", name="?"))]
     return await _owned_page(ctx, "leader", found.id, found.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -14,6 +15,8 @@ from bot.db.models import Account, Person, Section, SectionMember
 
 _SPACES = re.compile(r"\s+")
 NAME_MAX = 60
+# Error messages quote at most this much of what was typed: a reply never echoes unbounded input.
+ECHO_MAX = 30
 
 
 class PeopleError(Exception):
@@ -26,8 +29,18 @@ class PeopleError(Exception):
 
 
 def normalize_name(name: str) -> str:
-    """A name as stored: tables write "汪  峰" for a two-character name, so spaces never count."""
-    return _SPACES.sub("", name).strip()
+    """A name as stored: NFKC, no format characters (zero-width, bidi controls) and no spaces at all."""
+    # NFKC folds full-width letters and compatibility ideographs into what they look like, and format
+    # characters are invisible: otherwise two names that look the same could be two people. Tables write
+    # "汪  峰" for a two-character name, so spaces never count.
+    folded = unicodedata.normalize("NFKC", name)
+    return _SPACES.sub("", "".join(ch for ch in folded if unicodedata.category(ch) != "Cf"))
+
+
+def echoed(text: str) -> str:
+    """A short prefix of what a user typed, for a message that quotes it."""
+    text = " ".join(text.split())
+    return text if len(text) <= ECHO_MAX else text[: ECHO_MAX - 1] + "…"
 
 
 async def find_person(session: AsyncSession, name: str) -> Person | None:
@@ -64,8 +77,10 @@ async def add_person(
 ) -> tuple[Person, bool]:
     """Create a person (or find the existing one) and optionally put them in a section; returns (person, created)."""
     clean = normalize_name(name)
-    if not clean or len(clean) > NAME_MAX:
-        raise PeopleError("conv.person_bad_name", name=name)
+    if len(clean) > NAME_MAX:
+        raise PeopleError("conv.person_name_too_long", limit=NAME_MAX, length=len(clean))
+    if not clean:
+        raise PeopleError("conv.person_bad_name", name=echoed(name))
     person = await session.scalar(select(Person).where(Person.name == clean))
     created = person is None
     if person is None:
@@ -81,7 +96,7 @@ async def _section_or_fail(session: AsyncSession, name: str) -> Section:
     found = await find_section(session, name)
     if found is None:
         known = "、".join(await section_names(session)) or "—"
-        raise PeopleError("conv.section_unknown", name=name, known=known)
+        raise PeopleError("conv.section_unknown", name=echoed(name), known=known)
     return found
 
 

@@ -29,6 +29,12 @@ class Actor:
     admin: bool
 
 
+# What a person writes is stored whole and shown to others: a progress note is a paragraph, a reason or an
+# evidence line a sentence or two. Longer texts belong in a document, not in the audit trail.
+NOTE_MAX = 2000
+REASON_MAX = 500
+
+
 class ProgressError(Exception):
     """A refused change, with a text key (``conv.*``) and its parameters for the user."""
 
@@ -50,6 +56,11 @@ def _require_open(task: Task) -> None:
         raise ProgressError("conv.task_removed", no=task.no)
     if task.status == "done":
         raise ProgressError("conv.task_already_done", no=task.no)
+
+
+def _require_short(text: str | None, limit: int) -> None:
+    if text is not None and len(text.strip()) > limit:
+        raise ProgressError("conv.text_too_long", limit=limit, length=len(text.strip()))
 
 
 def _event(task: Task, actor: Actor, kind: str, now: datetime, **fields: object) -> TaskEvent:
@@ -87,6 +98,7 @@ async def report_progress(
         raise ProgressError("conv.progress_bad_percent", percent=percent)
     if not text.strip() and percent is None:
         raise ProgressError("conv.progress_empty")
+    _require_short(text, NOTE_MAX)
     if percent is not None:
         task.progress_percent = percent
     task.progress_text = text.strip() or task.progress_text
@@ -104,6 +116,7 @@ async def finish(
     """办结: the task is done, with optional evidence (a document number, a link, a sentence)."""
     await _require_responsible(session, actor, task)
     _require_open(task)
+    _require_short(evidence, REASON_MAX)
     task.status = "done"
     task.done_at = now
     task.updated_at = now
@@ -141,6 +154,7 @@ async def reopen(
         raise ProgressError("conv.admin_only")
     if task.status != "done":
         raise ProgressError("conv.reopen_not_done", no=task.no)
+    _require_short(reason, REASON_MAX)
     task.status = "open"
     task.done_at = None
     task.updated_at = now
@@ -166,6 +180,7 @@ async def request_extension(
     _require_open(task)
     if not reason.strip():
         raise ProgressError("conv.extend_no_reason")
+    _require_short(reason, REASON_MAX)
     pending = await session.scalar(
         select(exists().where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == "pending"))
     )

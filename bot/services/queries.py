@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
 from bot.db.clock import local_date
+from bot.ids import parse_id
 from bot.db.models import (
     ExtensionRequest,
     Milestone,
@@ -364,9 +365,9 @@ def parse_ref(ref: str) -> tuple[int | None, str] | None:
     table: int | None = None
     if "/" in text:
         head, _, text = text.partition("/")
-        if not head.isdigit():
+        table = parse_id(head)
+        if table is None:
             return None
-        table = int(head)
     if not text or len(text) > 20 or any(ch.isspace() for ch in text):
         return None
     return table, text

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ChatSubscription, Section
-from bot.services.people import PeopleError, find_section, section_names
+from bot.services.people import PeopleError, echoed, find_section, section_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ async def subscribe(
             section = await find_section(session, name)
             if section is None:
                 known = "、".join(await section_names(session)) or "—"
-                raise PeopleError("conv.section_unknown", name=name, known=known)
+                raise PeopleError("conv.section_unknown", name=echoed(name), known=known)
             wanted.append(section.id)
     current = await chat_sections(session, channel, chat_id)
     for section_id in dict.fromkeys(wanted):
@@ -84,7 +84,7 @@ async def unsubscribe(
             section = await find_section(session, name)
             if section is None:
                 known = "、".join(await section_names(session)) or "—"
-                raise PeopleError("conv.section_unknown", name=name, known=known)
+                raise PeopleError("conv.section_unknown", name=echoed(name), known=known)
             ids.append(section.id)
         query = query.where(ChatSubscription.section_id.in_(ids))
     await session.execute(query)

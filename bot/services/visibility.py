@@ -69,7 +69,9 @@ def visible(viewer: Viewer) -> ColumnElement[bool]:
 
 async def can_see(session: AsyncSession, viewer: Viewer, task_id: int) -> bool:
     """Whether ``viewer`` may see the task (one query)."""
-    return bool(await session.scalar(select(exists().where(and_(Task.id == task_id, visible(viewer))))))
+    # The subquery names its table: a condition that folds to false (a group with no subscriptions) would
+    # otherwise leave EXISTS with no FROM at all, which SQLite refuses.
+    return bool(await session.scalar(select(select(Task.id).where(Task.id == task_id, visible(viewer)).exists())))
 
 
 async def is_responsible(session: AsyncSession, person_id: int | None, task_id: int) -> bool:

@@ -172,6 +172,7 @@ MESSAGES = {
     "conv.ack_again": "You had already acknowledged {ref} {title}.",
     "conv.progress_bad_percent": "The percent must be between 0 and 100 (got {percent}%).",
     "conv.progress_empty": "Please add a note or a percent, e.g. progress 11 50% draft finished.",
+    "conv.text_too_long": "Too long: at most {limit} characters, this one has {length}. Please shorten it; attach details as a file.",
     "conv.progress_done": "Progress of {ref} recorded: {percent}, {text}",
     "conv.progress_prompt": "Send: progress {no} PERCENT TEXT\nFor example: progress {no} 60% first draft out for comments",
     "conv.done_prompt": "Mark {ref} {title} as done?\nTo add evidence, send instead: done {no} EVIDENCE",
@@ -202,6 +203,7 @@ MESSAGES = {
     # ---- admin ----
     "conv.person_usage": "Usage: /person add NAME [SECTION] [head]",
     "conv.person_bad_name": "\"{name}\" is not a valid name.",
+    "conv.person_name_too_long": "Name too long: at most {limit} characters, this one has {length}.",
     "conv.person_added": "Added {name}.",
     "conv.person_exists": "{name} already exists.",
     "conv.member_usage": "Usage: /member add NAME SECTION [head] or /member remove NAME SECTION",

@@ -172,6 +172,7 @@ MESSAGES = {
     "conv.ack_again": "你已签收过 {ref} {title}。",
     "conv.progress_bad_percent": "百分比应在 0 到 100 之间（收到 {percent}%）。",
     "conv.progress_empty": "请写上进度说明或百分比，如 进度 11 50% 已完成方案起草。",
+    "conv.text_too_long": "内容太长：最多 {limit} 个字，这次有 {length} 个字。请精简后再发，详细材料可另附文件。",
     "conv.progress_done": "已记录 {ref} 的进度：{percent}，{text}",
     "conv.progress_prompt": "请直接发送：进度 {no} 百分比 说明\n例如：进度 {no} 60% 已完成初稿，正在征求意见",
     "conv.done_prompt": "确认将 {ref} {title} 办结？\n如需附办结说明，请改为发送：办结 {no} 说明",
@@ -202,6 +203,7 @@ MESSAGES = {
     # ---- 管理 ----
     "conv.person_usage": "用法：/person add 姓名 [股室] [head]",
     "conv.person_bad_name": "姓名「{name}」无效。",
+    "conv.person_name_too_long": "姓名太长：最多 {limit} 个字，这次有 {length} 个字。",
     "conv.person_added": "已新增人员 {name}。",
     "conv.person_exists": "人员 {name} 已存在。",
     "conv.member_usage": "用法：/member add 姓名 股室 [head] 或 /member remove 姓名 股室",
