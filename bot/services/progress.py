@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ExtensionRequest, Milestone, Snooze, Task, TaskEvent
+from bot.db.models import ExtensionRequest, Milestone, Snooze, Task, TaskEvent, TaskTable
 from bot.services.status import MilestoneFacts, next_milestone
 from bot.services.visibility import is_responsible, leads
 from bot.workcal import WorkCalendar
@@ -33,6 +33,9 @@ class Actor:
 # evidence line a sentence or two. Longer texts belong in a document, not in the audit trail.
 NOTE_MAX = 2000
 REASON_MAX = 500
+# A new date must fall in this window around the table's year: a table is a year's plan, and a date in
+# 9999 is a slip of the keyboard (or a probe), not a plan.
+YEARS_BEFORE, YEARS_AFTER = 1, 10
 
 
 class ProgressError(Exception):
@@ -196,6 +199,10 @@ async def request_extension(
         raise ProgressError("conv.extend_recurring", no=task.no)
     if new_due <= current or new_due < today:
         raise ProgressError("conv.extend_not_later", no=task.no, due=current.isoformat())
+    year = await session.scalar(select(TaskTable.year).where(TaskTable.id == task.table_id)) or today.year
+    first, last = date(year - YEARS_BEFORE, 1, 1), date(year + YEARS_AFTER, 12, 31)
+    if not first <= new_due <= last:
+        raise ProgressError("conv.date_out_of_range", first=first.isoformat(), last=last.isoformat())
     request = ExtensionRequest(
         task_id=task.id,
         milestone_id=target.id,

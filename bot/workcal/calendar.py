@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar as _stdcal
+from bisect import bisect_left
 from collections.abc import Mapping
 from datetime import date
 from itertools import accumulate
 
 from bot.texts import t
 from bot.workcal.model import CountAnswer, DateAnswer, DayInfo
-from bot.workcal.sources import builtin_day, days_of_year, has_official_year
+from bot.workcal.sources import WEEKENDS_ONLY_FROM, builtin_day, days_of_year, has_official_year, weekdays_before
 
 _MIN_YEAR, _MAX_YEAR = date.min.year, date.max.year
 
@@ -36,6 +37,7 @@ class WorkCalendar:
 
     def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
         self._overrides: dict[date, bool] = dict(overrides or {})
+        self._override_years = sorted({d.year for d in self._overrides})
         self._years: dict[int, _Year] = {}
         self._interned: dict[DayInfo, DayInfo] = {}
         self._answers: dict[int, DateAnswer] = {}
@@ -83,11 +85,28 @@ class WorkCalendar:
             return tb.cum_work[pb] - ta.cum_work[pa], tb.cum_est[pb] - ta.cum_est[pa]
         work = ta.total - ta.cum_work[pa] + tb.cum_work[pb]
         est = ta.est_total - ta.cum_est[pa] + tb.cum_est[pb]
-        for y in range(ta.year + 1, tb.year):
+        y = ta.year + 1
+        while y < tb.year:
+            stop = self._weekends_only_until(y, tb.year)
+            if stop > y:
+                # Years nobody has data for are counted, not built: a date in 9999 costs what one in 2101 does.
+                first, end = date(y, 1, 1).toordinal(), date(stop, 1, 1).toordinal()
+                work += weekdays_before(end) - weekdays_before(first)
+                est += end - first
+                y = stop
+                continue
             mid = self._years.get(y) or self._build(y)
             work += mid.total
             est += mid.est_total
+            y += 1
         return work, est
+
+    def _weekends_only_until(self, year: int, limit: int) -> int:
+        """The end (exclusive, at most ``limit``) of the run of weekend-only years from ``year``, or ``year``."""
+        if year < WEEKENDS_ONLY_FROM:
+            return year
+        i = bisect_left(self._override_years, year)
+        return min(limit, self._override_years[i]) if i < len(self._override_years) else limit
 
     def _forward(self, start: _Year, i: int, n: int) -> DateAnswer:
         """The n-th (n >= 1) working day after day index i of table ``start``, across years."""

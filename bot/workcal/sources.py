@@ -50,6 +50,16 @@ def estimate_day(d: date) -> DayInfo | None:
     return DayInfo(working=cn.is_working_day(d), source="estimate", name=cn.get(d))
 
 
+# From this year on neither source knows anything: every day is a weekend_day guess.
+WEEKENDS_ONLY_FROM = holidays.China.end_year + 1
+
+
+def weekdays_before(ordinal: int) -> int:
+    """How many Mondays to Fridays come before the day with this proleptic ordinal (day 1 was a Monday)."""
+    weeks, rest = divmod(ordinal - 1, 7)
+    return weeks * 5 + min(rest, 5)
+
+
 def weekend_day(d: date) -> DayInfo:
     """Last resort: Monday to Friday work, Saturday and Sunday off."""
     return DayInfo(working=d.weekday() < 5, source="weekend", name=None)

@@ -183,6 +183,7 @@ MESSAGES = {
     "conv.extend_no_milestone": "#{no} has no dated milestone to extend.",
     "conv.extend_recurring": "The current milestone of #{no} is recurring and cannot be extended on its own; ask an admin.",
     "conv.extend_not_later": "The new date must be after the current milestone ({due}) and not before today.",
+    "conv.date_out_of_range": "Date out of range: please give a date between {first} and {last}.",
     "conv.extend_done": "Extension request for {ref} sent (#{id}, to {due}). A lead leader or an admin decides; until then the milestone stays.",
     "conv.extend_unknown": "There is no such extension request.",
     "conv.extend_not_approver": "Only a lead leader of #{no} or an admin can decide extensions.",

@@ -183,6 +183,7 @@ MESSAGES = {
     "conv.extend_no_milestone": "#{no} 没有带日期的时间节点，无需申请延期。",
     "conv.extend_recurring": "#{no} 的当前节点是周期性节点，不能单独延期，请联系管理员。",
     "conv.extend_not_later": "新日期应晚于当前节点（{due}）且不早于今天。",
+    "conv.date_out_of_range": "日期超出范围：请填写 {first} 至 {last} 之间的日期。",
     "conv.extend_done": "已提交 {ref} 的延期申请（#{id}，延至 {due}），待牵头领导或管理员审批。审批前原时间节点不变。",
     "conv.extend_unknown": "没有这份延期申请。",
     "conv.extend_not_approver": "只有 #{no} 的牵头领导或管理员可以审批延期。",
