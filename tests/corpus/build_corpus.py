@@ -1,0 +1,1001 @@
+"""Rebuild the real-document corpus under tests/corpus/ (a dev tool; tests do not run it).
+
+Every document below was read from the stored public copy named in its SOURCE.md and retyped
+cell by cell; the expected rows were read by hand.  The files are rebuilt in the format the
+bureau published them in, or in a format bureaus use for such tables.  xls and pdf need
+LibreOffice (`soffice`) on PATH.
+
+    .venv/bin/python tests/corpus/build_corpus.py            # rebuild every document
+    .venv/bin/python tests/corpus/build_corpus.py SLUG ...   # rebuild some
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _soffice(src: Path, fmt: str, outdir: Path) -> Path:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise SystemExit("soffice is needed for xls/pdf")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+             "--outdir", str(outdir), str(src)],
+            check=True, capture_output=True, timeout=180,
+        )
+    out = outdir / (src.stem + "." + fmt.split(":")[0])
+    if not out.exists():
+        raise SystemExit(f"conversion failed: {src} -> {fmt}")
+    return out
+
+
+def _xlsx(path: Path, grid: list[list], merges: list[str] = (), widths: dict | None = None,
+          wrap: bool = True, sheet: str = "Sheet1") -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    thin = Side(style="thin")
+    for r, row in enumerate(grid, start=1):
+        for c, val in enumerate(row, start=1):
+            if val is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=val)
+            cell.alignment = Alignment(wrap_text=wrap, vertical="center")
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for m in merges:
+        ws.merge_cells(m)
+    for col, w in (widths or {}).items():
+        ws.column_dimensions[col].width = w
+    ws["A1"].font = Font(bold=True)
+    # row heights as a clerk would leave them after wrapping (LibreOffice does not auto-fit on convert)
+    import math
+    from openpyxl.utils import get_column_letter
+    for r, row in enumerate(grid, start=1):
+        lines = 1
+        for c, val in enumerate(row, start=1):
+            if not val:
+                continue
+            w = (widths or {}).get(get_column_letter(c), 10)
+            per_line = max(1, int(w / 2))
+            n = sum(max(1, math.ceil(len(part) / per_line)) for part in str(val).split("\n"))
+            lines = max(lines, n)
+        ws.row_dimensions[r].height = 15 * lines + 4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    wb.save(path)
+
+
+def _docx_table(doc, grid: list[list], merges: list[tuple[int, int, int, int]] = ()):
+    """grid: rows of cell texts (None = covered by a merge); merges: (r0, c0, r1, c1) inclusive."""
+    ncols = max(len(r) for r in grid)
+    table = doc.add_table(rows=len(grid), cols=ncols)
+    table.style = "Table Grid"
+    for r, row in enumerate(grid):
+        for c in range(ncols):
+            val = row[c] if c < len(row) else None
+            if val is None:
+                continue
+            cell = table.cell(r, c)
+            lines = str(val).split("\n")
+            cell.text = lines[0]
+            for extra in lines[1:]:
+                cell.add_paragraph(extra)
+    for r0, c0, r1, c1 in merges:
+        keep = table.cell(r0, c0).text
+        merged = table.cell(r0, c0).merge(table.cell(r1, c1))
+        # merging concatenates paragraphs of all cells; keep only the top-left text
+        for p in list(merged.paragraphs)[1:]:
+            p._element.getparent().remove(p._element)
+        merged.paragraphs[0].text = keep.split("\n")[0]
+        for extra in keep.split("\n")[1:]:
+            merged.add_paragraph(extra)
+    return table
+
+
+def _write_expected(folder: Path, doc: dict) -> None:
+    exp = {"file": doc["file"], "title": doc["title"], "year": doc["year"], "rows": doc["rows"],
+           "notes": doc["notes"]}
+    (folder / "expected.json").write_text(json.dumps(exp, ensure_ascii=False, indent=1) + "\n",
+                                          encoding="utf-8")
+
+
+def _write_source(folder: Path, doc: dict) -> None:
+    s = doc["source"]
+    lines = [f"# {doc['slug']}", ""]
+    for k in ("title", "issuer", "url", "date", "published_as", "rebuilt_as", "layout", "subset"):
+        if k in s:
+            lines.append(f"- **{k.replace('_', ' ')}**: {s[k]}")
+    if s.get("more"):
+        lines += ["", s["more"]]
+    (folder / "SOURCE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def R(no, content, *, category=None, title=None, leaders=(), sections=(), units=(), dates=()):
+    return {"no": no, "category": category, "title": title, "content": content,
+            "leaders": list(leaders), "sections": list(sections), "units": list(units),
+            "dates": sorted(set(dates))}
+
+
+DOCS: list[dict] = []
+
+
+def doc(fn):
+    DOCS.append(fn())
+    return fn
+
+
+# ---------------------------------------------------------------- 1 广东省卫健委 台账 (xlsx)
+
+@doc
+def guangdong():
+    g1 = "做好常态化疫情防控信息发布"
+    g2 = "常规政务公开事项"
+    rows = [
+        ("1", g1, "重点围绕散发疫情、隔离管控、流调溯源、精准防控等发布权威信息",
+         "应急处、监督处、医政医管处、疾控处、基层处等按职责分工落实", "长期推进"),
+        ("2", None, "扎实做好疫苗接种信息公开和舆论引导工作", "疾控处", "长期推进"),
+        ("3", None, "提高新冠肺炎疫情信息发布规范化水平,强化政府内部信息整合", "宣传处会办公室", "2021年8月前"),
+        ("4", None, "做好爱国卫生运动、健康中国行动、健康广东行动的信息发布工作", "规划信息处(爱卫办)", "长期推进"),
+        ("5", g2, "强化行政执法信息公开,加强反垄断与反不正当竞争执法信息公开", "政法处", "长期推进"),
+        ("6", None, "积极推进部门所属单位预算、决算及相关报表公开", "财务处",
+         "2021年2月公布预算信息,2021年8月公布上年度决算信息"),
+        ("7", None, "逐步清理、摸清底数,有步骤推进本部门规范性文件统一公开工作", "政法处", "长期推进"),
+        ("8", None, "修订完善本部门主动公开目录,指导下级卫生健康行政部门有序推进基层政务公开标准化规范化建设", "办公室", "长期推进"),
+    ]
+    grid = [["2021 年政务公开工作重点任务台账", None, None, None, None, None],
+            ["序号", "工作任务", "细化分工", "责任处室", "完成时限", "备注"]]
+    grid += [[n, cat, det, dept, when, None] for n, cat, det, dept, when in rows]
+    return dict(
+        slug="guangdong-wsjkw-2021-zwgk-taizhang", file="taizhang.xlsx", fmt="xlsx",
+        grid=grid, merges=["A1:F1", "B3:B6", "B7:B10"],
+        widths={"A": 6, "B": 18, "C": 46, "D": 30, "E": 20, "F": 8},
+        title="2021 年政务公开工作重点任务台账", year=2021,
+        rows=[
+            R("1", rows[0][2], category=g1, sections=["应急处", "监督处", "医政医管处", "疾控处", "基层处"]),
+            R("2", rows[1][2], category=g1, sections=["疾控处"]),
+            R("3", rows[2][2], category=g1, sections=["宣传处"], units=["办公室"], dates=["2021-07-31"]),
+            R("4", rows[3][2], category=g1, sections=["规划信息处(爱卫办)"]),
+            R("5", rows[4][2], category=g2, sections=["政法处"]),
+            R("6", rows[5][2], category=g2, sections=["财务处"], dates=["2021-02-28", "2021-08-31"]),
+            R("7", rows[6][2], category=g2, sections=["政法处"]),
+            R("8", rows[7][2], category=g2, sections=["办公室"]),
+        ],
+        notes=("工作任务 is merged over 1-4 and 5-8 (the page prints it only on rows 1 and 5), so it is the "
+               "category and 细化分工 is the content; title stays null. Row 1: '等按职责分工落实' is a role phrase, "
+               "not part of a unit name. Row 3 '宣传处会办公室' = 宣传处 leads, 会 (jointly with) 办公室 -> "
+               "办公室 as related unit. '2021年8月前' read as before August -> 2021-07-31. Row 6 '2021年2月公布…,"
+               "2021年8月公布…' are two month deadlines without 底/前, read as the end of those months. "
+               "长期推进 is ongoing (no date). The 备注 column is empty in the source."),
+        source=dict(
+            title="广东省卫生健康委2021年政务公开工作重点任务台账",
+            issuer="广东省卫生健康委员会",
+            url="https://m.hqtbz.com/wsjkw/zwgk_bmwj/content/post_3974223.html (a mirror of the wsjkw path of "
+                "the 广东省卫生健康委 site; found with the `search` tool, corpus pages)",
+            date="发文日期 2021-03-16",
+            published_as="web page with the table in the page body (an attachment-style 台账)",
+            rebuilt_as="xlsx: merged title row, header row, 工作任务 merged vertically over its group",
+            layout="序号 | 工作任务 (merged category) | 细化分工 (task) | 责任处室 | 完成时限 | 备注; title ends in 台账",
+            subset="rows 1-8, the whole of the table as far as the stored copy shows it (the copy may stop "
+                   "before the end of the table)",
+            more="Punctuation is kept as the stored copy gives it (ASCII commas and brackets, as in the "
+                 "shared fixtures).",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 2 池州市信访局 政务公开清单 (xls)
+
+@doc
+def chizhou():
+    rows = [
+        ("强化行政规范性文件集中规范公开", "1", "对行政规范性文件进行全面清理,并向社会公布现行有效行政规范性文件目录。", "办公室", "年底前"),
+        ("深化政策解读形式", "2", "积极做好政策解读工作,持续提升政策解读质量,丰富解读形式。", "各科室", "持续推进"),
+        ("做好主动公开基础工作", "3", "严格规范政府信息公开专栏,及时、集中、规范发布法定主动公开内容。严格执行政府信息公开制度,"
+         "完善政府信息公开保密审查,增强保密意识,防范泄密风险。", "各科室", "持续推进"),
+        (None, "4", "规范做好政府信息公开工作年度报告编制发布工作,将年度重点工作任务落实情况纳入年报,确保体例规范、"
+         "数据准确,接受社会监督。", "办公室", "持续推进"),
+        ("规范办理依申请公开", "5", "依法依规办理政府信息公开申请,做行政复议答复和行政诉讼答辩工作,防范法律风险。", "各科室", "持续推进"),
+        ("认真抓好工作落实", "6", "制定并公开本部门政务公开重点任务清单,明确具体要求、责任科室及完成时限,逐项推动工作落实",
+         "办公室", "持续推进"),
+        ("加强宣传", "7", "积极参加“政务公开交流”约稿活动,认真总结报送优秀稿件。", "各科室", "持续推进"),
+        ("做好指导监督", "8", "积极参加政务公开工作培训和研讨交流,不断提升业务能力。", "办公室", "持续推进"),
+    ]
+    grid = [["工作任务", "序号", "具体要求", "责任科室", "时限要求"]] + [list(r) for r in rows]
+    cats = []
+    last = None
+    for r in rows:
+        last = r[0] or last
+        cats.append(last)
+    return dict(
+        slug="chizhou-xfj-zwgk-renwu", file="renwu.xls", fmt="xls",
+        grid=grid, merges=["A4:A5"], widths={"A": 22, "B": 6, "C": 50, "D": 10, "E": 12},
+        title=None, year=None,
+        rows=[R(r[1], r[2], category=cats[i], sections=[r[3]]) for i, r in enumerate(rows)],
+        notes=("序号 is the SECOND column; the first column 工作任务 is a group heading (merged over 3-4), read as "
+               "category. The stored copy starts at the header row: no title and no year are visible, so title "
+               "and year are null. Row 1 has the deadline '年底前', a non-recurring year-end date whose year the "
+               "document does not state; it is left out of dates (an importer must take the year from the admin). "
+               "持续推进 is ongoing. '各科室' (all sections) is kept as the responsible section."),
+        source=dict(
+            title="(not shown in the stored copy; a 政务公开 重点任务清单 of the bureau, cf. row 6)",
+            issuer="池州市信访局 (site xfj.chizhou.gov.cn)",
+            url="https://xfj.chizhou.gov.cn/OpennessContent/show/1426818.html",
+            date="not shown in the stored copy",
+            published_as="web page with an html table",
+            rebuilt_as="xls (BIFF8, converted with LibreOffice from an xlsx built from the cells); no title row, "
+                       "as on the page",
+            layout="工作任务 (merged category) | 序号 (second column) | 具体要求 | 责任科室 | 时限要求",
+            subset="all 8 rows",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 3 江门市土地储备中心 政务公开 (csv utf-8)
+
+@doc
+def jiangmen():
+    rows = [
+        ("一、做好财政信息公开。", "1.积极推进本中心预算、决算及相关报表公开。", "财务科"),
+        ("二、做好政府网站专栏信息公开。", "2.及时更新网站频道的各类型概况信息。", "办公室"),
+        ("", "3.及时反馈网民对调查征集信息的意见。", "各科室"),
+        ("", "4.及时更新微信公众号信息。", "办公室牵头,各科室配合"),
+        ("三、持续加强重大政策发布解读。", "5.聚焦我中心工作,切实加强重大政策实施的发布解读。要开展深入宣传阐释,精心组织策划,"
+         "及时发布权威信息,积极开展多角度、全方位、立体化、多频次的深度解读。", "各科室"),
+        ("", "6.综合运用新闻发布会、在线访谈、图文动画、短视频等形式,对重大政策开展深入解读,更加注重对政策背景、"
+         "出台目的、重要举措等方面的实质性解读。", "各科室"),
+        ("四、不断改进政策解读工作方式。", "7.按照《江门市政府系统政策解读工作细则(试行)》相关要求,健全政策解读工作机制,"
+         "规范工作流程,确保解读方案、解读材料与政策文件同步组织、同步审签、同步部署。", "办公室牵头,各科室配合"),
+        ("", "8.加强政策咨询服务,要积极解答政策执行机关和企业、群众的咨询,精准传达政策意图(政策文件和解读资料需添加咨询方式)。",
+         "各科室"),
+        ("", "9.加强内部协调工作,修订本单位政府信息公开指南,明确对外告知政府信息公开渠道。", "办公室牵头,各科室配合"),
+        ("五、切实增强回应关切效果。", "10.密切关注涉及土地储备等方面的舆情并及时作出回应,助力防范化解重大风险。", "各科室"),
+    ]
+    out = []
+    last = None
+    for cat, text, dept in rows:
+        last = cat or last
+        no, body = text.split(".", 1)
+        if dept == "办公室牵头,各科室配合":
+            secs, units = ["办公室"], ["各科室"]
+        else:
+            secs, units = [dept], []
+        out.append(R(no, body, category=last, sections=secs, units=units))
+    return dict(
+        slug="jiangmen-tdcb-zwgk-renwu", file="renwu.csv", fmt="csv-utf8",
+        grid=[["工作任务", "具体要求", "责任部门"]] + [list(r) for r in rows],
+        title=None, year=None, rows=out,
+        notes=("No 序号 column: the numbers are written at the start of the 具体要求 text ('1.' … '10.'); they are "
+               "taken as no and stripped from content. 工作任务 was merged over its group in the page table; the "
+               "CSV has it only on the first row of each group (as Excel saves a merged cell), the rest blank. "
+               "'办公室牵头,各科室配合' = 办公室 leads, 各科室 assist. No title, year or dates are visible; the "
+               "issuer is inferred from the path (jmstdcbzx) and the text ('本中心', '土地储备')."),
+        source=dict(
+            title="(not shown in the stored copy; the bureau's 政务公开 task table)",
+            issuer="江门市土地储备中心 (inferred from the path bmpd/jmstdcbzx and the text)",
+            url="http://sd-xs.com/bmpd/jmstdcbzx/zwdt/tzgg/content/post_2452685.html (a mirror of the "
+                "江门市人民政府 department pages)",
+            date="not shown in the stored copy",
+            published_as="web page with an html table",
+            rebuilt_as="CSV, UTF-8 with BOM (as Excel's 'CSV UTF-8'), merged 工作任务 blank below its first row",
+            layout="工作任务 (merged category) | 具体要求 (numbered '1.' in the text, no 序号 column) | 责任部门 "
+                   "(roles in one cell: 'X牵头,Y配合')",
+            subset="rows 1-10; row 11 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 4 青阳县卫健委 2023 Q4 (html)
+
+@doc
+def qingyang_q4():
+    head = ["序号", "2023年重点工作任务", "牵头  领导", "牵头         责任单位", "主体          责任单位",
+            "配合         责任单位", "工作评价", "2023年10-12月份进展情况", "20224年1-3月份进度安排", "备注"]
+    body = [
+        ["81", "科学精准落实疫情防控优化措施,加强医疗资源建设,最大程度保护人民生命安全和身体健康,最大限度减少疫情对经济社会发展的影响。",
+         "汪  峰   吴蓓蓓", "县卫健委", "各乡镇<br>县开发区", "县直有关单位", "达到时序进度",
+         "加强基层医疗卫生机构传染病物资配备,加强基层医疗卫生机构人员培训",
+         "加强重点场所重点人群防治,做好宣传和舆论监督,落实医疗救治资源保障", ""],
+        ["85", "新增托育机构2所以上。", "吴蓓蓓", "县卫健委", "有关乡镇", "县直有关单位", "已完成",
+         "完成青阳县托幼中心、童之梦备案工作", "按省、市工作要求,开展2024年度新增托位机构摸底、登记、卫生学评价等工作", ""],
+        ["87", "创建全国中医药示范县、国家慢性病综合防控示范区。启用县人民医院新院区,推进县中医院诊疗能力提升。",
+         "吴蓓蓓", "县卫健委", "县卫健委", "县直有关单位", "达到时序进度",
+         "创建全国中医药示范县:组织有条件的乡镇卫生院开展“每周一村”中医药义诊活动,积极宣传中医适宜技", "", ""],
+    ]
+    name = "2023年卫健委重点工作责任清单进展情况汇总表(第四季度)"
+    trs = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
+    html = f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{name}</title>
+</head>
+<body>
+<div class="crumb">您现在所在的位置: 网站首页 &gt; 政府信息公开 &gt; 青阳县卫生健康委员会 &gt; 决策部署落实情况</div>
+<table class="meta">
+<tr><td>索引号:</td><td>11341823MB1566401C/202401-00005</td><td>组配分类:</td><td>决策部署落实情况</td></tr>
+<tr><td>发布机构:</td><td>青阳县卫生健康委员会</td><td>主题分类:</td><td>卫生、体育</td></tr>
+<tr><td>名称:</td><td>{name}</td><td>文号:</td><td></td></tr>
+<tr><td>成文日期:</td><td></td><td>发布日期:</td><td>2024-01-04</td></tr>
+<tr><td>废止日期:</td><td></td><td></td><td></td></tr>
+</table>
+<h1>{name}</h1>
+<p class="info">发布时间:2024-01-04 14:40 来源:青阳县卫生健康委员会</p>
+<div class="content">
+<p>2023年县政府重点工作责任清单进展情况汇总表(10-12月)</p>
+<table border="1">
+<tr>{''.join(f'<td>{h}</td>' for h in head)}</tr>
+{trs}
+</table>
+</div>
+</body>
+</html>
+"""
+    return dict(
+        slug="qingyang-wjw-2023-q4-jinzhan", file="jinzhan.html", fmt="html", html=html,
+        title="2023年县政府重点工作责任清单进展情况汇总表(10-12月)", year=2023,
+        rows=[
+            R("81", body[0][1], leaders=["汪峰", "吴蓓蓓"], sections=["县卫健委"],
+              units=["各乡镇", "县开发区", "县直有关单位"]),
+            R("85", body[1][1], leaders=["吴蓓蓓"], sections=["县卫健委"], units=["有关乡镇", "县直有关单位"]),
+            R("87", body[2][1], leaders=["吴蓓蓓"], sections=["县卫健委"], units=["县直有关单位"]),
+        ],
+        notes=("A progress report on the county's responsibility list: 序号 are the county-wide numbers (81, 85, 87), "
+               "not 1..n. Header cells carry padding spaces ('牵头  领导', '牵头         责任单位') and years "
+               "('2023年重点工作任务', and the source's own typo '20224年1-3月份进度安排'). Row 81's leader cell "
+               "'汪  峰   吴蓓蓓' is two people: the two-character name 汪峰 is padded with spaces. 牵头责任单位 -> "
+               "sections; 主体责任单位 and 配合责任单位 -> units (row 87's 主体 县卫健委 repeats the lead and is not "
+               "repeated in units). Row 81: the stored text reads '各乡镇\\n县开发区\\n县直有关单位'; read as 主体 "
+               "'各乡镇/县开发区' and 配合 '县直有关单位' like the other rows. Progress columns are reports, not "
+               "deadlines: '2024年度' there gives no date. The 'title' is the table's own heading; the page "
+               "<title>/<h1> says …汇总表(第四季度)."),
+        source=dict(
+            title="2023年卫健委重点工作责任清单进展情况汇总表(第四季度)",
+            issuer="青阳县卫生健康委员会",
+            url="https://www.ahqy.gov.cn/OpennessContent/show/1493481.html",
+            date="发布日期 2024-01-04",
+            published_as="web page (html table in the page body)",
+            rebuilt_as="saved web page: <title>, metadata table, <h1>, table heading paragraph, task table",
+            layout="序号 (not from 1) | 2023年重点工作任务 | 牵头 领导 | 牵头/主体/配合 责任单位 | 工作评价 | progress "
+                   "columns; headers with years and padding spaces; two leaders in one cell",
+            subset="the 3 rows the stored copy shows (81, 85, 87). Row 87 is cut off inside its 进展情况 cell: that "
+                   "cell ends where the copy ends and 进度安排 is left empty.",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 5 枞阳县 2023 上半年落实 (xlsx)
+
+@doc
+def zongyang():
+    g = "办好更加暖心的民生实事"
+    rows = [
+        ["14", "聚力推动制造业提质扩量增效", "做大做优电子信息、绿色食品、大健康等成长型产业。",
+         "县发展改革委\n县经济和信息化局\n县农业农村局\n县卫生健康委",
+         "上半年,累计外出招商6天,拜访对接企业5个,目标企业分别为苏州佳信德机械科技有限公司、江苏快而捷物流股份有限公司、"
+         "苏州亚平电子有限公司、华润博雅生物制药公司、国药集团安徽省医疗器械有限公司。"],
+        ["80", "建设宜居韧性智慧之城", "创成国家园林城市、省级文明城市,争创全国文明城市提名城市、国家卫生县城。",
+         "县文明办\n县住房城乡建设局\n县卫生健康委", "制定创建国家卫生县实施方案,开展创建督导。"],
+        ["135", g, "坚持人民至上、生命至上,准确把握、全面执行新阶段疫情防控措施,全力做好儿童、老人等重点群体防治和健康服务,"
+         "及时救治重症患者,坚决守护好群众生命安全和身体健康。", "县卫生健康委",
+         "2023年1月8日起,依据《传染病防治法》《传染病信息报告管理规范(2015年版)》要求,提高疫情信息报送及时性、准确性和完整性,"
+         "坚持“保健康、防重症”原则,“乙类乙管”以来,我县累计报告新冠病毒感染者2547例,其中轻型2016例,中型475例、无症状感染者56例,"
+         "无因新冠病毒感染导致的重症、危重症和死亡病例报告。"],
+        ["148", None, "全面深化综合医改,争创省级健康县。", "县卫生健康委",
+         "1.加强等级医院创建,县人民医院开展三级甲等医院创建,县中医院启动三级中医医院创建,横埠镇中心卫生院创建二级医院,"
+         "推进重点学科建设,扶持薄弱学科建设。持续乡村医疗卫生服务能力提升“百千万”工程,今年安排第三批18名县级医务人员"
+         "【县人民医院10人、县中医"],
+    ]
+    grid = [["序号", "主要工作目标", "目标任务主要内容", "牵头责任单位", "上半年落实情况"]] + rows
+    return dict(
+        slug="zongyang-2023-shangbannian-luoshi", file="luoshi.xlsx", fmt="xlsx",
+        grid=grid, merges=["B4:B5"], widths={"A": 6, "B": 18, "C": 40, "D": 18, "E": 60},
+        title=None, year=2023,
+        rows=[
+            R("14", rows[0][2], category=rows[0][1],
+              sections=["县发展改革委", "县经济和信息化局", "县农业农村局", "县卫生健康委"]),
+            R("80", rows[1][2], category=rows[1][1], sections=["县文明办", "县住房城乡建设局", "县卫生健康委"]),
+            R("135", rows[2][2], category=g, sections=["县卫生健康委"]),
+            R("148", rows[3][2], category=g, sections=["县卫生健康委"]),
+        ],
+        notes=("主要工作目标 is a heading of the 政府工作报告 and is merged over 135 and 148 (the page prints it once), so "
+               "it is read as category, not title. 牵头责任单位 lists several units one per line, all lead units. "
+               "上半年落实情况 is a progress report: its dates (2023年1月8日起, 2015年版) are not deadlines. The year "
+               "2023 comes from the progress text (the copy shows no title)."),
+        source=dict(
+            title="(not shown in the stored copy; the county's 2023 政府工作报告 目标任务 上半年落实情况, rows owned "
+                  "by or shared with 县卫生健康委)",
+            issuer="枞阳县 (zongyang.gov.cn openness page; rows of 县卫生健康委)",
+            url="https://zongyang.gov.cn/openness/OpennessContent/show/923991.html",
+            date="2023 (from the text)",
+            published_as="web page with an html table",
+            rebuilt_as="xlsx without a title row (header first), 主要工作目标 merged over 135-148",
+            layout="序号 (sparse county numbers) | 主要工作目标 (merged heading) | 目标任务主要内容 | 牵头责任单位 "
+                   "(several, one per line) | 上半年落实情况",
+            subset="the 4 rows the stored copy shows; row 148's 上半年落实情况 cell is cut off where the copy ends",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 6 灵璧县卫健委 2021 (txt)
+
+LINGBI_TXT = """• 政府信息公开
+您当前的位置:首页 > 信息公开 > 灵璧县卫生健康委员会 > 决策部署落实情况
+浏览量:  【字体:   】
+
+县卫健委2021年政府工作报告任务分解
+
+文章来源:灵璧县卫生健康委员会 浏览量: 发表时间:2021-05-07 10:49 责任编辑:卫健委政务公开
+
+1.落实积极应对人口老龄化国家战略,加快发展健康、养老、育幼、家政等服务业,加强公益性、基础性服务业供给,推动生活性服务业向高品质和多样化升级。
+
+牵头责任单位:县卫健委、县民政局
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+2.加强重大公共卫生安全风险源头防控,切实保障人民群众生命安全
+
+牵头责任单位:县卫健委
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+3.毫不放松抓好新冠肺炎疫情常态化防控工作,完善疾病预防控制体系和平战结合的疫情防控救治体系。
+
+牵头责任单位:县卫健委
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+4.创建国家卫生县城。
+
+牵头责任单位:县卫健委
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+5.树立全周期健康管理理念,推广家庭医生签约服务。补齐公共医疗卫生基础设施短板,加快建设县妇幼保健院、医疗废物集中处置中心、县疾控中心等重点项目。加快优质医疗资源扩容,支持县人民医院、中医医院创建三级综合医院,实施16个乡镇卫生院、158个村卫生室改扩建项目,进一步提升县域医疗服务整体能力。
+
+牵头责任单位:县卫健委
+
+主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位
+
+监督方式:0557-6031710
+"""
+
+
+@doc
+def lingbi():
+    units = ["各乡镇人民政府", "经济开发区管委会", "县政府有关部门", "有关直属单位"]
+    contents = [
+        "落实积极应对人口老龄化国家战略,加快发展健康、养老、育幼、家政等服务业,加强公益性、基础性服务业供给,推动生活性服务业向高品质和多样化升级。",
+        "加强重大公共卫生安全风险源头防控,切实保障人民群众生命安全",
+        "毫不放松抓好新冠肺炎疫情常态化防控工作,完善疾病预防控制体系和平战结合的疫情防控救治体系。",
+        "创建国家卫生县城。",
+        "树立全周期健康管理理念,推广家庭医生签约服务。补齐公共医疗卫生基础设施短板,加快建设县妇幼保健院、医疗废物集中处置中心、"
+        "县疾控中心等重点项目。加快优质医疗资源扩容,支持县人民医院、中医医院创建三级综合医院,实施16个乡镇卫生院、158个村卫生室"
+        "改扩建项目,进一步提升县域医疗服务整体能力。",
+    ]
+    rows = []
+    for i, c in enumerate(contents, start=1):
+        secs = ["县卫健委", "县民政局"] if i == 1 else ["县卫健委"]
+        rows.append(R(str(i), c, sections=secs, units=units))
+    return dict(
+        slug="lingbi-wjw-2021-gzbg-fenjie", file="fenjie.txt", fmt="txt", text=LINGBI_TXT,
+        title="县卫健委2021年政府工作报告任务分解", year=2021, rows=rows,
+        notes=("Pasted page text, no table: each task is a numbered paragraph followed by two label lines "
+               "'牵头责任单位:' (-> sections) and '主要协作单位:' (-> units, split on 、 and ,). No deadlines. "
+               "'监督方式:0557-6031710' and the page furniture are not tasks."),
+        source=dict(
+            title="县卫健委2021年政府工作报告任务分解",
+            issuer="灵璧县卫生健康委员会",
+            url="https://www.lingbi.gov.cn/public/6626531/154359391.html",
+            date="发表时间 2021-05-07",
+            published_as="web page, numbered paragraphs with label lines",
+            rebuilt_as="txt: the page as it reads when copied as text",
+            layout="工作要点-like numbered items with '牵头责任单位:' / '主要协作单位:' label lines",
+            subset="all 5 items",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 7 同心县 2023 任务分解 (txt)
+
+TONGXIN_TXT = """具体任务
+全面落实疫情防控“新十条”,抓紧完成方舱医院升级改造亚定点医院,二级以上医疗机构、基层医疗卫生机构发热门诊应设尽设、应开尽开,全面完成老年人群疫苗接种,守好疫情防线;中医院门诊楼建成投运,下马关分院加快建设,改扩建社区卫生服务中心,提升乡镇卫生院,积极争取疾控中心综合楼项目;深入开展爱国卫生运动,广泛开展全民健身活动,举办同心县第四届运动会,备战自治区全运会,创建全国卫生县和自治区健康县。
+责任单位
+卫健局、文旅局
+配合单位
+各乡镇
+完成时限
+方舱医院升级改造亚定点医院,二级以上医疗机构、基层医疗卫生机构发热门诊应设尽设、应开尽开,1月底前完成;其它事项12月底前取得明显成效并长期坚持
+"""
+
+
+@doc
+def tongxin():
+    content = TONGXIN_TXT.split("\n")[1]
+    return dict(
+        slug="tongxin-2023-gzbg-renwu", file="renwu.txt", fmt="txt", text=TONGXIN_TXT,
+        title=None, year=2023,
+        rows=[R("1", content, sections=["卫健局", "文旅局"], units=["各乡镇"], dates=["2023-01-31", "2023-12-31"])],
+        notes=("One task of the county's 2023 政府工作报告 任务分解, published one task per page: the cells come one per "
+               "line after their header line (具体任务 / 责任单位 / 配合单位 / 完成时限). The 完成时限 cell holds two "
+               "deadlines for two parts of the task: '1月底前' and '12月底前' (…'并长期坚持' is the ongoing part). "
+               "No 序号: position 1. Year 2023 from the page path (2023zfgzbg) and date (20230313)."),
+        source=dict(
+            title="(page of the 2023 政府工作报告 任务分解 special column; no title in the stored text)",
+            issuer="同心县人民政府 (tongxin.gov.cn)",
+            url="https://tongxin.gov.cn/ztzl/2023zfgzbg/rwfj/202303/t20230313_3991682.html",
+            date="2023-03-13 (from the path)",
+            published_as="web page, a two-column table shown as header line / value line",
+            rebuilt_as="txt: the page as it reads when copied as text",
+            layout="one task per page, header and value on alternate lines; two dates in one 完成时限 cell",
+            subset="the whole page (one task)",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 8 立山区 2023 分工方案 (pdf from docx)
+
+LISHAN_ITEMS = [
+    ("1", "努力实现地区生产总值增长6.2%左右。", "区发改局", "立山经济开发区,全区经济运行各专班"),
+    ("2", "规模上工业增加值增长5%左右。", "区工信局", "立山经济开发区"),
+    ("3", "固定资产投资增长15%左右。", "区发改局", "立山经济开发区,各街道、区直各部门"),
+    ("4", "社会消费品零售总额增长9%左右。", "区商务局", "各街道,区市场局"),
+    ("5", "一般公共预算收入增长8%左右。", "区财政局", "立山经济开发区,各街道,税务局"),
+    ("6", "居民收入增长与经济增长基本同步。", "区发改局", "各街道,各相关单位"),
+]
+
+
+@doc
+def lishan():
+    import re
+    rows = []
+    for no, c, lead, resp in LISHAN_ITEMS:
+        rows.append(R(no, c, category="一、经济社会发展的主要预期目标", sections=[lead],
+                      units=[u for u in re.split("[,、]", resp) if u]))
+    return dict(
+        slug="lishan-2023-zhongdian-fengong", file="fangan.pdf", fmt="pdf-docx", builder=lambda p: _lishan_docx(p),
+        title="立山区政府2023年重点工作任务分解和责任分工方案", year=2023, rows=rows,
+        notes=("A 分工方案 with no table: numbered items under a part heading, each followed by '牵头单位:' "
+               "(-> sections) and '责任单位:' (here the co-responsible units, since a lead is named separately -> "
+               "units, split on , and 、). Targets, no deadlines. The notice carries the 发文字号 鞍立政发〔2023〕2号."),
+        source=dict(
+            title="立山区政府2023年重点工作任务分解和责任分工方案 (鞍立政发〔2023〕2号)",
+            issuer="鞍山市立山区人民政府",
+            url="http://www.lishan.gov.cn/html/ASLSQ/202303/0168765895614794.html",
+            date="2023-03-28",
+            published_as="web page of the 文件 (notice + 方案 text)",
+            rebuilt_as="pdf with a text layer, made by LibreOffice from a docx of the notice and the 方案",
+            layout="part heading + numbered items with '牵头单位:' / '责任单位:' label paragraphs; year also in "
+                   "the 发文字号 〔2023〕",
+            subset="items 1-6 of part 一 (the stored copy stops at item 7, whose units are not shown; item 7 is "
+                   "left out)",
+        ),
+    )
+
+
+def _lishan_docx(path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    for t in ("鞍山市立山区人民政府文件", "鞍立政发〔2023〕2号"):
+        d.add_paragraph(t).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知").alignment = \
+        WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("立山经济开发区,各街道办事处,各区直部门,各有关单位:")
+    d.add_paragraph("经区政府同意,现将《立山区政府2023年重点工作任务分解和责任分工方案》印发给你们,请结合实际,认真贯彻落实。")
+    for t in ("立山区人民政府", "2023年3月28日"):
+        d.add_paragraph(t).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph("(此件公开发布)")
+    d.add_page_break()
+    for t in ("立山区政府2023年重点工作", "任务分解和责任分工方案"):
+        d.add_paragraph(t).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("为全面贯彻落实党的二十大精神,深入贯彻中央、省市工作会议精神和市委十三届五次全会精神、区委十五届四次全会精神,"
+                    "认真贯彻国家、省、市关于2023年重点工作部署,聚焦辽宁省全面振兴新突破三年行动、鞍山市“抓项目、进企业、解难题”"
+                    "专项行动,做好今年政府工作,努力实现全年经济社会发展的目标任务,现就全区2023年重点工作,制定分工方案如下。")
+    d.add_paragraph("一、经济社会发展的主要预期目标")
+    for no, c, lead, resp in LISHAN_ITEMS:
+        d.add_paragraph(f"{no}.{c}")
+        d.add_paragraph(f"牵头单位:{lead}")
+        d.add_paragraph(f"责任单位:{resp}")
+    d.save(path)
+
+
+# ---------------------------------------------------------------- 9 南陵县 2024 分解表 (pdf from xlsx)
+
+@doc
+def nanling():
+    head = ["序号", "目标与任务", "分 管 县领导", "牵头责任单位", "责任单位"]
+    r80 = ("极回应群众新期待新要求,加大普惠性托育供给,新增托位数400个以上,公办园在园幼儿占比60%以上。实施中小学办学能力提升工程,"
+           "推动义务教育优质均衡发展。实施中小学办学能力提升工程,推动义务教育优质均衡发展。")
+    r81 = "保障芜职院现代物流智造学院秋季开学,支持芜湖科技工程学校发展,探索职业教育赋能区域发展路径。"
+    grid = [["附件", None, None, None, None],
+            ["2024年《政府工作报告》重点工作目标任务分解表", None, None, None, None],
+            head,
+            ["80", r80, "俞 悦", "县教育局", "县各有关单位"],
+            ["81", r81, "陆 明\n俞 悦", "县教育局", "县各有关单位"]]
+    return dict(
+        slug="nanling-2024-gzbg-fenjiebiao", file="fenjiebiao.pdf", fmt="pdf-xlsx",
+        grid=grid, merges=["A2:E2"], widths={"A": 6, "B": 60, "C": 10, "D": 12, "E": 14},
+        title="2024年《政府工作报告》重点工作目标任务分解表", year=2024,
+        rows=[
+            R("80", r80, leaders=["俞悦"], sections=["县教育局"], units=["县各有关单位"]),
+            R("81", r81, leaders=["陆明", "俞悦"], sections=["县教育局"], units=["县各有关单位"]),
+        ],
+        notes=("Header '分 管 县领导' has spaces inside. Two-character leader names are padded with a space ('俞 悦'); "
+               "row 81's cell holds two leaders, which the page text runs together as '陆 明俞 悦' (rebuilt with a line "
+               "break between them). Row 80's text starts '极回应' and repeats a sentence: kept as published. "
+               "'新增托位数400个以上' etc. are targets, no deadlines."),
+        source=dict(
+            title="2024年《政府工作报告》重点工作目标任务分解表 (附件; the education bureau's rows)",
+            issuer="南陵县 (nlx.gov.cn openness page; rows of 县教育局)",
+            url="https://www.nlx.gov.cn/openness/public/6605131/39230837.html",
+            date="2024",
+            published_as="web page with an html table under '附件' and the title",
+            rebuilt_as="pdf with a text layer, made by LibreOffice from an xlsx (附件 line, merged title row, header)",
+            layout="序号 (80, 81) | 目标与任务 | 分 管 县领导 (spaced header, two leaders in a cell) | 牵头责任单位 | 责任单位",
+            subset="both rows on the page",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 10 谯城区教育局 2025 (docx with part rows)
+
+@doc
+def qiaocheng():
+    parts = ["一、2025年经济社会发展的主要预期目标", "二、全力以赴扩投资、优服务,筑牢经济增长根基",
+             "三、全力以赴延链条、壮集群,构建现代产业体系", "四、全力以赴增动能、聚人气,激发改革创新活力",
+             "五、全力以赴促融合、护生态,打造宜居宜业家园", "六、全力以赴惠民生、增福祉,加快社会事业发展"]
+    r3 = ("3", "固定资产投资增长7.5%左右。", "区发改委",
+          "区工信局、区住建局、区交通局、区水利局、区农业农村局、区教育局、区卫健委,各乡镇人民政府、街道办事处,谯城经开区管委会,魏武国控集团。")
+    r68 = ("68", "持续推进学前教育普及普惠、义务教育优质均衡发展,加快建设黎明小学、亳州四中等扩建教学楼项目。", "区教育局",
+           "区政府有关部门,各乡镇人民政府、街道办事处。")
+    r69 = ("69", "深化与海亮集团合作,积极引进优质教育资源。", "区教育局", "区投资促进中心。")
+    grid = [["序号", "重点工作任务", "主要责任单位", "协同配合单位"],
+            [parts[0], None, None, None], list(r3)]
+    grid += [[p, None, None, None] for p in parts[1:]]
+    grid += [list(r68), list(r69)]
+    merges = [(i, 0, i, 3) for i, row in enumerate(grid) if row[1] is None]
+    return dict(
+        slug="qiaocheng-jyj-2025-gzbg-fenjiebiao", file="fenjiebiao.docx", fmt="docx",
+        builder=lambda p: _qiaocheng_docx(p, grid, merges),
+        title="谯城区教育局2025年政府工作报告重点工作任务分解表", year=2025,
+        rows=[
+            R("3", r3[1], category=parts[0], sections=["区发改委"],
+              units=["区工信局", "区住建局", "区交通局", "区水利局", "区农业农村局", "区教育局", "区卫健委",
+                     "各乡镇人民政府", "街道办事处", "谯城经开区管委会", "魏武国控集团"]),
+            R("68", r68[1], category=parts[5], sections=["区教育局"],
+              units=["区政府有关部门", "各乡镇人民政府", "街道办事处"]),
+            R("69", r69[1], category=parts[5], sections=["区教育局"], units=["区投资促进中心"]),
+        ],
+        notes=("Full-width part-heading rows ('一、…' to '六、…') sit inside the table; parts 二 to 五 have no rows "
+               "(the bureau kept only its own rows of the county table, keeping the county numbers 3, 68, 69). "
+               "Part rows are categories, not tasks. Units split on 、 and , (trailing 。 dropped). "
+               "'7.5%左右' is a target; no deadlines."),
+        source=dict(
+            title="谯城区教育局2025年政府工作报告重点工作任务分解表",
+            issuer="谯城区教育局",
+            url="https://www.bzqc.gov.cn/XxgkContent/show/2831654.html",
+            date="发文日期 2025-06-13",
+            published_as="web page (title, then the table)",
+            rebuilt_as="docx: title paragraph above a Word table whose part rows are merged across all columns",
+            layout="序号 | 重点工作任务 | 主要责任单位 | 协同配合单位, with merged part-heading rows (some empty)",
+            subset="rows 3, 68, 69; row 73 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+def _qiaocheng_docx(path: Path, grid, merges) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    d.add_paragraph("谯城区教育局2025年政府工作报告重点工作任务分解表").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_table(d, grid, merges)
+    d.save(path)
+
+
+# ---------------------------------------------------------------- 11 中山市医保局 2021 (docx, two merged columns)
+
+@doc
+def zhongshan2021():
+    g1, g2, g3 = "做好各类规划主动公开", "做好市场规则标准和监管执法信息公开", "做好财政信息公开"
+    u1 = "各科室、医疗保障事业管理中心按职责分工落实"
+    u3 = "法规和基金监管科、医药服务管理科、医疗保障事业管理中心按职责分工落实"
+    u6 = "办公室、法规和基金监管科、医保中心按职责分工落实"
+    items = [
+        "1.主动公开《中山市医疗保障事业发展“十四五”规划》等各类规划原文和政策解读等相关信息。",
+        "2.加强数据互联互通工作,在市政府门户网站统一归集整理本地区主动公开的各类规划,集中发布规划原文和政策解读等相关信息。",
+        "3.主动公开全国统一的市场准入负面清单,及时根据调整情况做好更新发布。",
+        "4.及时公开定点医药机构管理相关政策规定和动态管理情况,定期公布签订协议的两定机构名单。",
+        "5.强化行政执法信息公开,定期公布医保基金使用监督检查结果,曝光医保基金使用违法案件。",
+        "6.积极推进部门及所属单位预算、决算及相关报表公开。",
+        "7.按照《医疗保障基金使用监督管理条例》规定,定期公开医保基金收入、支出、结余等情况。",
+    ]
+    grid = [["工作任务", "具体要求", "落实科室(部门)"],
+            [g1, items[0], u1], [None, items[1], "办公室"],
+            [g2, items[2], u3], [None, items[3], None], [None, items[4], None],
+            [g3, items[5], u6], [None, items[6], None]]
+    merges = [(1, 0, 2, 0), (3, 0, 5, 0), (3, 2, 5, 2), (6, 0, 7, 0), (6, 2, 7, 2)]
+    cats = [g1, g1, g2, g2, g2, g3, g3]
+    secs = [["各科室", "医疗保障事业管理中心"], ["办公室"]] + \
+        [["法规和基金监管科", "医药服务管理科", "医疗保障事业管理中心"]] * 3 + [["办公室", "法规和基金监管科", "医保中心"]] * 2
+    rows = [R(t.split(".", 1)[0], t.split(".", 1)[1], category=cats[i], sections=secs[i]) for i, t in enumerate(items)]
+    return dict(
+        slug="zhongshan-ybj-2021-zwgk-fengong", file="fengong.docx", fmt="docx",
+        builder=lambda p: _zhongshan2021_docx(p, grid, merges),
+        title="中山市医疗保障局2021年政务公开工作要点分工方案", year=2021, rows=rows,
+        notes=("No 序号 column: numbers are at the start of the 具体要求 text. Both 工作任务 (category) and 落实科室(部门) "
+               "are merged vertically over several rows (3-5 and 6-7 share one 落实科室 cell). '按职责分工落实' is a "
+               "role phrase: every unit listed is responsible (sections). No deadlines."),
+        source=dict(
+            title="中山市医疗保障局2021年政务公开工作要点分工方案",
+            issuer="中山市医疗保障局",
+            url="http://hsa.zs.gov.cn/zwgk/zcgw/qtwj/content/post_1972574.html",
+            date="印发 2021-07-22, 发布 2021-07-27",
+            published_as="web page: notice text, title, table",
+            rebuilt_as="docx: the notice paragraphs, the title paragraph, then the Word table with vertical merges",
+            layout="工作任务 (merged category) | 具体要求 (numbered text) | 落实科室(部门) (merged over rows; "
+                   "'…按职责分工落实')",
+            subset="items 1-7. The stored copy is cut off two characters before the end of the last 落实科室 cell "
+                   "('…医保中心按职责分工落'); the cell is rebuilt ending '落实', the only possible reading. The "
+                   "stored text shows 3-5 and 6-7 each followed by a single 落实科室 cell: rebuilt as one row per "
+                   "item with that cell merged over them.",
+        ),
+    )
+
+
+def _zhongshan2021_docx(path: Path, grid, merges) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    d.add_paragraph("局机关各科室、医保中心:")
+    d.add_paragraph("根据《中山市人民政府办公室关于印发中山市2021年政务公开工作要点分工方案的通知》,结合中山市医疗保障局实际,"
+                    "制定《中山市医疗保障局2021年政务公开工作要点分工方案》,现印发给你们,请认真贯彻执行,执行中遇到的问题请及时"
+                    "向局办公室反映。")
+    for t in ("中山市医疗保障局", "2021年7月22日"):
+        d.add_paragraph(t).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph("中山市医疗保障局2021年政务公开工作要点分工方案").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_table(d, grid, merges)
+    d.save(path)
+
+
+# ---------------------------------------------------------------- 12 中山市医保局 2022 (csv GBK)
+
+@doc
+def zhongshan2022():
+    top = "一、优化政务公开工作基础"
+    s1, s2 = "(一)深化行政规章、规范性文件集中公开。", "(二)持续推进基层政务公开标准化规范化。"
+    t1 = "1.规范行政法规使用,统一参考中国政府法制信息网行政法规库,确保使用的行政法规文本为最新版本。"
+    t2 = ("2.摸清本单位规范性文件底数,健全动态更新工作机制;明确标注规范性文件的名称、文号、发布机构、索引号、主题分类、"
+          "成文及发布日期、有效性等要素,提高规范性文件公开质量和搜索功能准确性。")
+    t3 = "3.结合权责清单以及实际承担的工作职责,持续推动政府信息主动公开目录的动态更新调整,切实将主动公开目录列明的公开事项公开到位。"
+    title = "中山市医疗保障局贯彻落实国务院办公厅省政府办公厅市政府办公室2022年政务公开工作要点分工方案"
+    grid = [[title, "", "", ""],
+            ["工作要求", "一级要点", "二级要点", "责任科室"],
+            [top, s1, t1, "法规和基金监管科牵头,办公室配合"],
+            ["", "", t2, "办公室牵头,各科室按职责分工落实"],
+            ["", s2, t3, "办公室牵头,各科室按职责分工落实"]]
+    return dict(
+        slug="zhongshan-ybj-2022-zwgk-fengong", file="fengong.gbk.csv", fmt="csv-gbk", grid=grid,
+        title=title, year=2022,
+        rows=[
+            R("1", t1.split(".", 1)[1], category=s1, sections=["法规和基金监管科"], units=["办公室"]),
+            R("2", t2.split(".", 1)[1], category=s1, sections=["办公室"], units=["各科室"]),
+            R("3", t3.split(".", 1)[1], category=s2, sections=["办公室"], units=["各科室"]),
+        ],
+        notes=("Two levels of merged headings (工作要求 '一、…' over 一级要点 '(一)…'); category gives the nearer one, "
+               "all three rows also fall under '一、优化政务公开工作基础'. The CSV carries them only on the first row of "
+               "each merge (blank below), as Excel saves merged cells. Tasks are the numbered 二级要点 ('1.'…). "
+               "Roles in one cell: 'X牵头,Y配合' and 'X牵头,各科室按职责分工落实' (各科室 assist). A title row sits "
+               "above the header. No deadlines."),
+        source=dict(
+            title=title,
+            issuer="中山市医疗保障局",
+            url="http://hsa.zs.gov.cn/zwgk/zcgw/qtwj/content/post_2145150.html",
+            date="2022-08-10",
+            published_as="web page: notice, title, table",
+            rebuilt_as="CSV in GBK (as Excel on a Chinese Windows machine saves 'CSV (逗号分隔)'), title row, header, "
+                       "merged headings blank below their first row",
+            layout="工作要求 | 一级要点 | 二级要点 | 责任科室: two levels of merged category, tasks numbered in the "
+                   "text, roles inside one cell",
+            subset="rows 1-3; the next cell holds items 4 and 5 together and is cut off in the stored copy, so it "
+                   "is left out",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 13 青阳县卫健委 2025 月度安排 (docx, no table)
+
+QY_MAR = [
+    "组织医疗机构完成“十四五”全国眼健康规划终期评估(眼科资源调查)填报工作。",
+    "开展2025年健康口腔行动部署和筹备工作。",
+    "处置突发公共卫生事件1起:“安徽九子山公学一起诺如病毒感染性腹泻暴发疫情”。",
+    "开展水质监测采样工作。",
+    "开展血吸虫病查治病工作。加大禁牧政策宣传和禁牧巡视力度,及时掌握疫情动态流行因素的变化情况。",
+    "根据《关于印发安徽省医养联合体建设试点工作实施方案的通知》文件要求,报送医养联合体建设试点申报书,初步确定建立以县人民医院和县中医医院为牵头单位的医养联合体。",
+    "报送2019-2024年度老年健康与医养结合服务管理项目实施情况评估报告,报送老年友善医疗机构申报材料。",
+    "根据省民生实事安排方案,积极开展出生缺陷防治提升行动和两癌筛查工作,截至目前:1-3月份完成新生儿疾病筛查131 人,听力筛查131人,筛查率均达100%;宫颈癌筛查任务数8000例,1-3月份已完成1495例,完成率18.69 %;乳腺癌筛查任务数5600例,1-3月份已完成1581例,完成率28.23%。",
+    "报送干细胞临床研究开展情况。",
+    "开展中医院2025年招聘事宜。",
+    "开展乡镇履职事项清单工作。",
+    "按时召开2024年度抓基层党建述职评议考核工作方案及前期会议准备工作,以及组织生活会相关材料。",
+]
+QY_APR = [
+    "组织开展紧密型县域医共体工作。",
+    "常态化做好医药腐败领域集中整治和殡葬领域集中整治工作。",
+    "组织实施健康口腔窝沟封闭和涂氟儿童口腔干预项目。",
+    "开展结核病高风险人群症状筛查工作。",
+    "组织开展春季查灭螺督查暨风险监测工作。",
+]
+
+
+@doc
+def qingyang_monthly():
+    c1, c2 = "一、3月工作落实情况", "二、4月工作安排"
+    rows = [R(str(i), t, category=c1) for i, t in enumerate(QY_MAR, start=1)]
+    rows += [R(str(i), t, category=c2) for i, t in enumerate(QY_APR, start=1)]
+    return dict(
+        slug="qingyang-wjw-2025-03-gongzuo-anpai", file="anpai.docx", fmt="docx", builder=lambda p: _qingyang_monthly_docx(p),
+        title="卫健委3月份工作落实情况暨4月份工作安排", year=2025, rows=rows,
+        notes=("工作要点-style: numbered points under two part headings, no table, no assignees, numbering restarts "
+               "in part 二 (so 'no' repeats: 1-12 then 1-5). Part 一 reports what was done in March; part 二 is the "
+               "April plan; both are kept as rows with their part as category. No deadline is written in any item "
+               "('截至目前', '1-3月份' are as-of facts; '2025年健康口腔行动', '2019-2024年度…评估报告', '2024年度…述职' "
+               "name programmes/periods). The year is only in the text (2025)."),
+        source=dict(
+            title="卫健委3月份工作落实情况暨4月份工作安排",
+            issuer="青阳县卫生健康委员会",
+            url="https://www.ahqy.gov.cn/OpennessContent/show/1663765.html",
+            date="2025 (from the text; the stored copy shows no date)",
+            published_as="web page of numbered paragraphs",
+            rebuilt_as="docx: title (two lines as on the page) and numbered paragraphs, no table",
+            layout="工作要点 style: part headings + numbered points, no table, no assignees, no year in the title",
+            subset="part 一 items 1-12 and part 二 items 1-5; item 二.6 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+def _qingyang_monthly_docx(path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    for t in ("卫健委3月份工作落实情况暨", "4月份工作安排"):
+        d.add_paragraph(t).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("一、3月工作落实情况")
+    for i, t in enumerate(QY_MAR, start=1):
+        d.add_paragraph(f"{i}.{t}")
+    d.add_paragraph("二、4月工作安排")
+    for i, t in enumerate(QY_APR, start=1):
+        d.add_paragraph(f"{i}.{t}")
+    d.save(path)
+
+
+# ---------------------------------------------------------------- 14 武汉市 2018 责任分解方案 (html, no table)
+
+@doc
+def wuhan():
+    t1 = "规范政府举债行为,严格控制增量,积极消化存量,依法处置隐性债务。"
+    t2 = "开展非法金融活动专项整治,多措并举化解银行不良贷款,推动地方法人金融机构稳健运营,强化对影子银行、互联网金融等薄弱环节监管。"
+    name = "武汉市人民政府办公厅关于印发2018年省《政府工作报告》涉及我市工作任务责任分解方案的通知"
+    html = f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{name}</title>
+</head>
+<body>
+<div class="header">主办单位:中共武汉市委宣传部 承办单位:长江网</div>
+<div class="crumb">武汉文化产业政策服务平台</div>
+<h1>{name}</h1>
+<p class="info">2022-10-19 14:39 来源: 武汉市人民政府办公厅</p>
+<div class="article">
+<p>各区人民政府,市人民政府各部门:</p>
+<p>根据《省人民政府办公厅关于分解落实〈政府工作报告〉的通知》(鄂政办发〔2018〕4号)要求,经市人民政府同意,现将《2018年省〈政府工作报告〉涉及我市工作任务责任分解方案》印发给你们,并就有关事项通知如下,请一并贯彻执行。</p>
+<p>一、各牵头单位要切实履行牵头责任,统筹推进各项工作落实;各责任单位要进一步细化目标任务,建立主要负责人负总责、分管负责人具体抓、相关责任处室抓落实的工作机制,强化办理措施,明确时限要求,并积极向省直对口部门的汇报办理情况,争取其支持,以确保圆满完成涉及我市的各项工作任务。</p>
+<p>二、请各牵头单位和责任单位于2018年3月9日前将各项工作落实措施报送市人民政府督查室,市人民政府督查室将适时对各单位目标完成情况进行督办检查。</p>
+<p style="text-align:right">武汉市人民政府办公厅</p>
+<p style="text-align:right">2018年2月14日</p>
+<h2>2018年省《政府工作报告》涉及我市工作任务责任分解方案</h2>
+<p>一、坚决打好三大攻坚战</p>
+<p>(一)打好防范化解重大风险攻坚战</p>
+<p>1.{t1}(牵头单位:市财政局;责任单位:市发展改革委、市国土规划局、市城乡建设委、市审计局、市国资委、市金融工作局)</p>
+<p>2.{t2}(责任单位:市金融工作局)</p>
+</div>
+</body>
+</html>
+"""
+    cat = "(一)打好防范化解重大风险攻坚战"
+    return dict(
+        slug="wuhan-2018-sheng-gzbg-zerenfenjie", file="fangan.html", fmt="html", html=html,
+        title="2018年省《政府工作报告》涉及我市工作任务责任分解方案", year=2018,
+        rows=[
+            R("1", t1, category=cat, sections=["市财政局"],
+              units=["市发展改革委", "市国土规划局", "市城乡建设委", "市审计局", "市国资委", "市金融工作局"]),
+            R("2", t2, category=cat, sections=["市金融工作局"]),
+        ],
+        notes=("No table: numbered paragraphs under two levels of part headings ('一、…', '(一)…'; category gives the "
+               "nearer one). Roles are written in brackets at the end of the task: '(牵头单位:X;责任单位:Y、Z)'. When "
+               "only '责任单位' is given (item 2) it is the responsible unit -> sections; when a 牵头单位 is also given "
+               "the 责任单位 are co-responsible -> units. The notice's '2018年3月9日前' is an instruction about "
+               "reporting, not a task row."),
+        source=dict(
+            title=name,
+            issuer="武汉市人民政府办公厅",
+            url="http://zt.cjn.cn/zt2022/whcyzcpt/shijzc/zcfg/202211/t4327000.htm (长江网's policy platform copy)",
+            date="2018-02-14 (reposted 2022-10-19)",
+            published_as="web page (notice + 方案 as paragraphs)",
+            rebuilt_as="saved web page with <title>/<h1>, the notice and the 方案 paragraphs, no table",
+            layout="part headings + numbered tasks with inline '(牵头单位:…;责任单位:…)'",
+            subset="items 1-2; item 3 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- build
+
+
+def build(d: dict) -> None:
+    folder = HERE / d["slug"]
+    folder.mkdir(exist_ok=True)
+    target = folder / d["file"]
+    fmt = d["fmt"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if fmt == "xlsx":
+            _xlsx(target, d["grid"], d.get("merges", ()), d.get("widths"))
+        elif fmt in ("xls", "pdf-xlsx"):
+            src = tmp / (target.stem + ".xlsx")
+            _xlsx(src, d["grid"], d.get("merges", ()), d.get("widths"))
+            out = _soffice(src, "xls" if fmt == "xls" else "pdf", tmp)
+            shutil.copy(out, target)
+        elif fmt == "docx":
+            d["builder"](target)
+        elif fmt == "pdf-docx":
+            src = tmp / (target.stem + ".docx")
+            d["builder"](src)
+            shutil.copy(_soffice(src, "pdf", tmp), target)
+        elif fmt in ("csv-utf8", "csv-gbk"):
+            enc = "utf-8-sig" if fmt == "csv-utf8" else "gbk"
+            with open(target, "w", encoding=enc, newline="") as fh:
+                csv.writer(fh, lineterminator="\r\n").writerows(d["grid"])
+        elif fmt == "html":
+            target.write_text(d["html"], encoding="utf-8")
+        elif fmt == "txt":
+            target.write_text(d["text"], encoding="utf-8")
+        else:
+            raise SystemExit(f"unknown format {fmt}")
+    _write_expected(folder, d)
+    _write_source(folder, d)
+
+
+def main(argv: list[str]) -> None:
+    wanted = set(argv)
+    for d in DOCS:
+        if wanted and d["slug"] not in wanted:
+            continue
+        build(d)
+        print(d["slug"], d["file"], len(d["rows"]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
