@@ -951,6 +951,118 @@ def wuhan():
     )
 
 
+# ---------------------------------------------------------------- 15 花山区 2017 健康花山 分解 (docx, label lines)
+
+HUASHAN_ITEMS = [
+    ("1", "全年空气质量优良天数不少于300天。", "2017年不少于292天。持续推进,逐年增加。"),
+    ("2", "集中式饮用水源地水质达标率为100%、重点工业企业污水排放稳定达标率、工业危险废弃物处理率均达100%。",
+     "2017年底,持续巩固。"),
+    ("3", "工业固体废物处置利用率达92%。", "2017年底达91%。持续推进,逐年提"),
+]
+
+
+@doc
+def huashan():
+    cat = "(一)营造健康环境"
+    units = ["濮塘镇", "各街道", "区发经信委"]
+    rows = [R(no, c, category=cat, leaders=["王先柱"], sections=["区环保局"], units=units, dates=["2017-12-31"])
+            for no, c, _ in HUASHAN_ITEMS]
+    return dict(
+        slug="huashan-2017-jiankang-fenjie", file="tongzhi.docx", fmt="docx",
+        builder=lambda p: _huashan_docx(p),
+        title="花山区人民政府办公室关于分解健康花山建设重点工作任务的通知", year=2017, rows=rows,
+        notes=("No table: numbered tasks under part headings '一、…' and '(一)…' (category gives the nearer one), each "
+               "followed by four label paragraphs 牵头领导 / 牵头单位 / 配合单位 / 完成时限. Dates: '2017年不少于292天' "
+               "is a target for the year 2017 (-> 2017-12-31); '2017年底' -> 2017-12-31; '持续推进,逐年增加' and "
+               "'持续巩固' are ongoing. Units split on 、 and , (trailing 。 dropped). The year is in the title, the "
+               "发文字号 花政办〔2017〕10号 and the deadlines."),
+        source=dict(
+            title="花山区人民政府办公室关于分解健康花山建设重点工作任务的通知 (花政办〔2017〕10号)",
+            issuer="马鞍山市花山区人民政府办公室 (政策咨询机关: 花山区卫计委)",
+            url="https://www.mashsq.gov.cn/xxgk/openness/detail/content/58cf2a9fc632a38b5b3de253.html",
+            date="成文日期 2017-03-10",
+            published_as="web page of the 文件 (metadata table, notice, numbered tasks with label lines)",
+            rebuilt_as="docx: notice paragraphs and the numbered tasks with their label paragraphs, no table",
+            layout="part headings + numbered tasks, each with '牵头领导:' '牵头单位:' '配合单位:' '完成时限:' lines",
+            subset="items 1-3 of part (一); item 3's 完成时限 is cut off in the stored copy after '逐年提' and is "
+                   "kept exactly that far",
+        ),
+    )
+
+
+def _huashan_docx(path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    d.add_paragraph("花政办〔2017〕10号").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("花山区人民政府办公室关于分解健康花山建设重点工作任务的通知").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("濮塘镇政府,各街道办事处,区政府各部门,各有关单位:")
+    d.add_paragraph("为认真贯彻落实全国、省、区卫生与健康大会精神,加快推进健康花山建设,深化新一轮综合医改,进一步提高人民健康水平,"
+                    "现将全区卫生与健康暨健康花山建设重点工作任务予以分解,请结合工作职责,认真抓好落实。")
+    d.add_paragraph("一、抓好健康城区创建")
+    d.add_paragraph("(一)营造健康环境")
+    for no, c, when in HUASHAN_ITEMS:
+        d.add_paragraph(f"{no}.{c}")
+        d.add_paragraph("牵头领导:王先柱")
+        d.add_paragraph("牵头单位:区环保局")
+        d.add_paragraph("配合单位:濮塘镇、各街道,区发经信委。")
+        d.add_paragraph(f"完成时限:{when}")
+    d.save(path)
+
+
+# ---------------------------------------------------------------- 16 湘潭县卫健局 2020 民生实事 (txt)
+
+XIANGTAN_TXT = """根据上级有关文件精神,现将2020年我局承办的重点民生实事项目目标任务分解情况予以公示。
+一、省(市)重点民生实事项目:
+1、所有建制乡镇医院2名全科医生全覆盖(17个乡镇34名);
+2、村卫生室运行经费任务数192.6万元;
+3、孕产妇免费产前筛查5000人。
+二、市重点民生实事项目:
+1、推进乡级预防接种门诊数字化建设与儿童保健门诊规范化建设15家,提质改造4家;
+2、救治救助贫困重性精神病患者180人;
+3、 免费为新生儿进行遗传代谢病筛查全覆盖(5000人)。
+公示时间为2020年6月11日至6月18日,若有异议,可通过来信、来电、来访等形式向湘潭县卫生健康局反映。
+地址:湘潭县易俗河镇牡丹路9号邮编:411218
+联系人 :张锐电话:0731-57222539
+联系人:胡向阳 电话:0731-57805156
+联系人:陈利平 电话:0731-57777205
+联系人:黄金锋 电话:0731-57777204
+附件:2020年重点民生实事项目任务分解表
+湘潭县卫生健康局
+2020年6月11日
+"""
+
+
+@doc
+def xiangtan():
+    lines = XIANGTAN_TXT.split("\n")
+    c1, c2 = "一、省(市)重点民生实事项目:", "二、市重点民生实事项目:"
+    rows = []
+    for line, cat in zip(lines[2:5] + lines[6:9], [c1] * 3 + [c2] * 3):
+        no, body = line.split("、", 1)
+        rows.append(R(no, body.strip().rstrip(";"), category=cat))
+    return dict(
+        slug="xiangtan-wjj-2020-minsheng-shishi", file="gongshi.txt", fmt="txt", text=XIANGTAN_TXT,
+        title=None, year=2020, rows=rows,
+        notes=("Pasted page text of a 公示: two part headings ending in ':' with numbered items '1、' that restart in each "
+               "part (no repeats 1-3, 1-3); item 二.3 has a space after '3、'. No assignees (the bureau itself owns "
+               "all), no deadlines: the 公示时间 '2020年6月11日至6月18日' is about the notice, not a task. The page names an "
+               "attachment (…任务分解表) that the stored copy does not include. Trailing ';' of the items dropped from "
+               "content, final '。' kept."),
+        source=dict(
+            title="(no title in the stored copy; a 公示 of 湘潭县卫生健康局's 2020 重点民生实事项目 目标任务分解)",
+            issuer="湘潭县卫生健康局 (via 湘潭县融媒体中心)",
+            url="https://www.xtxnews.cn/content/2020/06/11/7359338.html",
+            date="2020-06-11",
+            published_as="web page text",
+            rebuilt_as="txt: the page body as it reads when copied as text",
+            layout="工作要点 style: part headings + '1、' items restarting per part, no assignees, no dates",
+            subset="the whole page body",
+        ),
+    )
+
+
 # ---------------------------------------------------------------- build
 
 
@@ -988,6 +1100,37 @@ def build(d: dict) -> None:
     _write_source(folder, d)
 
 
+README_HEAD = """# Real published task tables (corpus)
+
+Each folder holds one real document published by a Chinese government body, rebuilt cell by cell from the
+stored public copy named in its SOURCE.md, with `expected.json`: what a careful official reads in it (schema
+below). Build the reader for the family of such documents, not for these files. `build_corpus.py` regenerates
+every file from the data typed into it (needs LibreOffice for xls and pdf); tests use the committed files.
+
+The search tool's stored copies show only the opening part of each page, so several documents keep fewer
+than 8 rows: the rows kept are always the contiguous run the copy shows, and SOURCE.md says where it stops.
+Punctuation is kept as the stored copies give it (mostly ASCII ',' '(' ')' ':' ';' where the originals have
+full-width forms), as in `shared/fixtures`.
+
+expected.json: `file`, `title` (null when the copy shows none), `year` (the year bare dates belong to; null
+when the document does not say), `rows` (each: `no`, `category`, `title`, `content`, `leaders`, `sections`,
+`units`, `dates` as YYYY-MM-DD, non-recurring deadlines only), `notes` (ambiguities and how they were read).
+
+| slug | issuer | format | layout family | rows |
+|---|---|---|---|---|
+"""
+
+
+def write_readme() -> None:
+    lines = [README_HEAD.rstrip("\n")]
+    for d in DOCS:
+        fmt = {"csv-utf8": "csv (UTF-8 BOM)", "csv-gbk": "csv (GBK)", "pdf-docx": "pdf (from docx)",
+               "pdf-xlsx": "pdf (from xlsx)"}.get(d["fmt"], d["fmt"])
+        s = d["source"]
+        lines.append(f"| `{d['slug']}` | {s['issuer']} | {fmt} | {s['layout']} | {len(d['rows'])} |")
+    (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> None:
     wanted = set(argv)
     for d in DOCS:
@@ -995,6 +1138,7 @@ def main(argv: list[str]) -> None:
             continue
         build(d)
         print(d["slug"], d["file"], len(d["rows"]))
+    write_readme()
 
 
 if __name__ == "__main__":
