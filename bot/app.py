@@ -12,6 +12,7 @@ from bot.db import Database
 from bot.db.clock import UTC
 from bot.db.migrate import at_head
 from bot.core import Core
+from bot.redact import Redactor, install_redactor
 from config import Settings
 
 log = logging.getLogger("duban")
@@ -49,13 +50,15 @@ def demo_database(folder: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def configure_logging(level: str) -> None:
-    """Plain log lines; secrets never reach them because settings keep tokens as SecretStr."""
+def configure_logging(level: str, settings: Settings | None = None) -> Redactor:
+    """Plain log lines with every configured secret masked; returns the redactor for other output too."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redactor = install_redactor(Redactor.from_settings(settings) if settings is not None else Redactor())
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    return redactor
 
 
 def _notifiers(core: Core) -> tuple[dict, object | None]:

@@ -310,7 +310,7 @@ async def _load_sample(core: Core, lang: str, now: datetime) -> None:
     async with core.db.session() as session:
         preview = await prepare_import(session, data, name, now=now)
         table = await apply_import(session, preview, now=now, actor="demo", channel="console")
-    print(t("cli.demo_ready", lang, title=table.title, tasks=len(preview.tasks), db=core.settings.database.url))
+    print(t("cli.demo_ready", lang, title=table.title, tasks=len(preview.tasks), db=core.redact(core.settings.database.url)))
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings, lang: str) -> int:
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = get_settings()
     lang = args.lang or settings.language
-    configure_logging(settings.log_level if args.command in ("run", "console") else "WARNING")
+    redact = configure_logging(settings.log_level if args.command in ("run", "console") else "WARNING", settings)
     try:
         return asyncio.run(COMMANDS[args.command](args, settings, lang))
     except CliError as exc:
@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a one-line error for the admin; the details go to the log
         log.debug("command failed", exc_info=True)
-        print(t("cli.error", lang, message=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        print(t("cli.error", lang, message=redact(f"{type(exc).__name__}: {exc}")), file=sys.stderr)
         return 1
 
 

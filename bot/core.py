@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import select
 
 from bot.db import Database
 from bot.db.models import CalendarOverride
+from bot.redact import Redactor
 from bot.workcal import WorkCalendar
 from config import Settings
 
@@ -24,6 +26,11 @@ class Core:
     def is_admin(self, account_key: str) -> bool:
         """Whether ``account_key`` (``telegram:123``) is listed in DUBAN_ADMINS."""
         return account_key in self.settings.admins
+
+    @cached_property
+    def redact(self) -> Redactor:
+        """Masks every configured secret in text bound for a log, a terminal, a chat or an error column."""
+        return Redactor.from_settings(self.settings)
 
     @property
     def tz(self) -> str:

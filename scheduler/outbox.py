@@ -307,7 +307,7 @@ class _Run:
         except RetryLater as err:
             self.result.rate_limited += 1
             until = self.now() + timedelta(seconds=max(err.seconds, 0.5))
-            await self._update(row.id, next_attempt_at=until, last_error=str(err)[:500])
+            await self._update(row.id, next_attempt_at=until, last_error=str(err))
             return "hold", until
         except Unreachable as err:
             self.result.unreachable += 1
@@ -315,17 +315,17 @@ class _Run:
             return "unreachable", None
         except Rejected as err:
             self.result.dead += 1
-            self.result.errors.append(f"{row.id}: {err}")
-            await self._update(row.id, status="dead", attempts=row.attempts + 1, last_error=str(err)[:500])
+            self.result.errors.append(self.core.redact(f"{row.id}: {err}"))
+            await self._update(row.id, status="dead", attempts=row.attempts + 1, last_error=str(err))
             return "dead", None
         except asyncio.CancelledError:
             raise
         except Exception as err:  # noqa: BLE001 - Transient, time-outs and anything unexpected: back off, never die
             attempts = row.attempts + 1
-            error = f"{type(err).__name__}: {err}"[:500]
+            error = f"{type(err).__name__}: {err}"
             if attempts >= self.policy.max_attempts:
                 self.result.dead += 1
-                self.result.errors.append(f"{row.id}: {error}")
+                self.result.errors.append(self.core.redact(f"{row.id}: {error}"))
                 await self._update(row.id, status="dead", attempts=attempts, last_error=error)
                 return "dead", None
             self.result.retried += 1
@@ -337,6 +337,8 @@ class _Run:
         return "sent", None
 
     async def _update(self, row_id: int, **values: Any) -> None:
+        if values.get("last_error"):  # error texts can quote a URL, and a URL a token: mask, then cut
+            values["last_error"] = self.core.redact(values["last_error"])[:500]
         async with self.core.db.session() as s:
             await s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
 
@@ -365,7 +367,7 @@ class _Run:
             await s.execute(
                 update(o)
                 .where(o.channel == row.channel, o.target == row.target, o.status == "pending")
-                .values(status="dead", last_error=f"unreachable: {error}"[:500])
+                .values(status="dead", last_error=self.core.redact(f"unreachable: {error}")[:500])
             )
             account_key = f"{row.channel}:{row.target}"
             rows: list[dict[str, Any]] = []

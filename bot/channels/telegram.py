@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram_redact import install_redactor
+from bot.redact import install_redactor
 from bot.channels.telegram_render import bot_commands, toast_text
 from bot.channels.telegram_send import send_replies
 from bot.core import Core
@@ -52,7 +52,7 @@ def build_telegram_application(core: Core, handle: Handle, *, clock: Callable[[]
         raise ValueError("DUBAN_TELEGRAM_TOKEN is not set")
     token = settings.token.get_secret_value()
     proxy = settings.proxy.get_secret_value() if settings.proxy is not None else None
-    install_redactor([token, proxy])
+    install_redactor(core.redact)
     reminders = core.settings.reminders
     # One TLS context for both connection pools: loading the CA bundle is the slowest step of start-up.
     tls = {"verify": httpx.create_ssl_context()}
