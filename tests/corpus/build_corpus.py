@@ -1127,7 +1127,7 @@ def write_readme() -> None:
         fmt = {"csv-utf8": "csv (UTF-8 BOM)", "csv-gbk": "csv (GBK)", "pdf-docx": "pdf (from docx)",
                "pdf-xlsx": "pdf (from xlsx)"}.get(d["fmt"], d["fmt"])
         s = d["source"]
-        lines.append(f"| `{d['slug']}` | {s['issuer']} | {fmt} | {s['layout']} | {len(d['rows'])} |")
+        lines.append(f"| `{d['slug']}` | {s['issuer']} | {fmt} | {s['layout'].replace(chr(124), chr(92) + chr(124))} | {len(d['rows'])} |")
     (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
