@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
     exp.add_argument("-o", "--output", help="file to write (default stdout for json/csv)")
     exp.add_argument("--at", metavar="YYYY-MM-DD")
+    exp.add_argument("--template", action="store_true", help="xlsx: the 责任分解表 template to fill in and re-import")
+    exp.add_argument("--table", help="with --template: table id or title (default: the newest active table)")
 
     cal = sub.add_parser("calendar", help="the working-day calendar")
     cal_sub = cal.add_subparsers(dest="action", required=True)
@@ -102,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true")
 
     sub.add_parser("jobs", help="list scheduled jobs and their next run times")
+
+    from bot.cli_assign import add_parser as add_assign
+
+    add_assign(sub)
     return parser
 
 
@@ -229,7 +235,9 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) ->
 
     async def body(core: Core) -> int:
         async with core.db.session() as session:
-            if args.format == "json":
+            if args.template:
+                data = await _template(session, args, lang)
+            elif args.format == "json":
                 payload = json.dumps(await exports.export_json(session, today=today), ensure_ascii=False, indent=1)
                 data = payload.encode("utf-8")
             elif args.format == "csv":
@@ -247,6 +255,27 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, lang: str) ->
         return 0
 
     return await _with_core(settings, body)
+
+
+async def _template(session, args: argparse.Namespace, lang: str) -> bytes:  # type: ignore[no-untyped-def]
+    from bot.exports.template import template_xlsx
+    from bot.services.assign import find_table
+
+    table_id = None
+    if args.table is not None and (table_id := await find_table(session, args.table)) is None:
+        raise CliError(t("assign.table_unknown", lang, table=args.table))
+    data = await template_xlsx(session, table_id, lang)
+    if data is None:
+        raise CliError(t("assign.template_empty", lang))
+    args.format = "xlsx"
+    return data
+
+
+async def cmd_assign(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    """``duban assign N --leader … --section … [--unit …] [--table …] [--create]``."""
+    from bot.cli_assign import run_assign
+
+    return await _with_core(settings, lambda core: run_assign(core, args, lang, system_now()))
 
 
 async def cmd_calendar(args: argparse.Namespace, settings: Settings, lang: str) -> int:
@@ -348,6 +377,7 @@ COMMANDS: dict[str, Command] = {
     "run": cmd_run,
     "remind": cmd_remind,
     "jobs": cmd_jobs,
+    "assign": cmd_assign,
 }
 
 

@@ -106,7 +106,11 @@ async def people_(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def export(ctx: Ctx, args: str) -> list[Reply]:
-    """/export: the 台账 as xlsx, with status, latest progress and colours."""
+    """/export: the 台账 as xlsx, with status, latest progress and colours; /export 模板 the template to fill in."""
+    if args.strip().lower() in ("模板", "template"):
+        from handlers.assign import template
+
+        return await template(ctx, args)
     from bot.exports import ledger_xlsx
 
     data = await ledger_xlsx(ctx.session, ctx.core, ctx.today, ctx.lang)

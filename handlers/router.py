@@ -76,6 +76,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:进度|progress)\s*" + _REF + r"\s+(?P<rest>.+)$", "progress"),
         (r"^(?:延期|extend)\s*" + _REF + r"\s+(?P<rest>.+)$", "extend"),
         (r"^(?:搜索|查找|search)\s+(?P<rest>.+)$", "search"),
+        (r"^(?:指派|assign)\s*" + _REF + r"\s+(?P<rest>.+)$", "assign"),
         (r"^(?:帮助|help|\?|？)$", "help"),
     ]
 ]
@@ -185,7 +186,7 @@ def button_data(command: str, arg: int | str) -> str:
 
 def commands() -> dict[str, Command]:
     """Every command name with its handler and access level."""
-    from handlers import admin, groups, identity, imports, progress, tasks
+    from handlers import admin, assign, groups, identity, imports, progress, tasks
 
     return {
         # identity and help: anyone, bound or not
@@ -224,6 +225,7 @@ def commands() -> dict[str, Command]:
         "member": Command(admin.member, "admin"),
         "people": Command(admin.people_, "admin"),
         "export": Command(admin.export, "admin"),
+        "assign": Command(assign.assign, "admin"),
         "stats": Command(admin.stats, "admin"),
         "subscribe": Command(groups.subscribe, "admin"),
         "unsubscribe": Command(groups.unsubscribe, "admin"),

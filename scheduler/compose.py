@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.services.assign import number_list
 from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.status import COLOUR_MARKS
 from bot.texts import t
@@ -37,7 +38,7 @@ class Chunk:
 class Envelope:
     """The notices one recipient gets in one message of a run, with where and in which language."""
 
-    bucket: str  # "daily", "digest", "weekly_leader", "weekly_admin"
+    bucket: str  # "daily", "digest", "weekly_leader", "weekly_admin", "unassigned"
     recipient: Recipient
     target: Target | None  # None: the person has no reachable account
     lang: str
@@ -111,6 +112,8 @@ class Renderer:
             name = html.escape(self.snap.people.get(env.recipient.person_id or 0, ""))
             header = t("notices.weekly_leader_header", lang, week=self.week(lang), name=name, n=len(lines))
             blocks, footer = self.colour_blocks(lines, lang, digest=False), ""
+        elif env.bucket == "unassigned":
+            header, blocks, footer = self.unassigned(chosen[0], lang), [], ""
         else:
             header, blocks, footer = self.weekly_admin(chosen[0].detail, lang)
         return _split(header, blocks, footer, lang)
@@ -253,6 +256,15 @@ class Renderer:
                     self._lines[key] = text
                 blocks.append((text, None))
         return blocks
+
+    def unassigned(self, notice: Notice, lang: str) -> str:
+        """The admins' daily line: how many open tasks nobody leads, and their numbers (capped)."""
+        newest = max(self.snap.tables, default=None)
+        numbers = [
+            task.no if task.table_id == newest else f"{task.table_id}/{task.no}"
+            for task in (self.tasks[i] for i in notice.task_ids)
+        ]
+        return t("notices.unassigned", lang, n=len(numbers), numbers=html.escape(number_list(numbers, lang)))
 
     def weekly_admin(self, detail: tuple[object, ...], lang: str) -> tuple[str, list[tuple[str, tuple[Button, ...] | None]], str]:
         """The admins' weekly report: counts, every open task by colour, the sections ranked by on-time rate."""

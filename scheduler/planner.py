@@ -176,6 +176,7 @@ class _Planner:
         if self.working:
             self.digests()
             self.weekly()
+            self.unassigned()
         return self.out
 
     def deadline(self, task: TaskRow) -> tuple[int | None, date | None, int, bool, bool]:
@@ -320,22 +321,35 @@ class _Planner:
             key = f"weekly_leader:{stamp}:p{pid}"
             if key not in self.sent:
                 self.out.append(Notice(key, "weekly_leader", self.recipient(pid), tuple([ln.task_id for ln in lines]), detail=tuple(lines)))
-        admins = []
-        for account_key in self.snap.admins:
-            channel, _, address = account_key.partition(":")
-            account = self.snap.accounts_by_key.get(account_key)
-            if channel in UNREACHABLE_CHANNELS or (account is not None and account.unreachable):
-                continue
-            recipient = Recipient("account", channel=channel, address=address)
-            key = f"weekly_admin:{stamp}:{recipient.key}"
-            if key not in self.sent:
-                admins.append((key, recipient))
+        admins = self.admins(f"weekly_admin:{stamp}")
         if admins:
             lines = tuple(self.sorted_lines())
             detail = lines + self.ranking()
             ids = tuple([ln.task_id for ln in lines])
             for key, recipient in admins:
                 self.out.append(Notice(key, "weekly_admin", recipient, ids, detail=detail))
+
+    def admins(self, prefix: str) -> list[tuple[str, Recipient]]:
+        """(key, recipient) for each admin account that can be written to and has no ``prefix:<account>`` key yet."""
+        found = []
+        for account_key in self.snap.admins:
+            channel, _, address = account_key.partition(":")
+            account = self.snap.accounts_by_key.get(account_key)
+            if channel in UNREACHABLE_CHANNELS or (account is not None and account.unreachable):
+                continue
+            recipient = Recipient("account", channel=channel, address=address)
+            key = f"{prefix}:{recipient.key}"
+            if key not in self.sent:
+                found.append((key, recipient))
+        return found
+
+    def unassigned(self) -> None:
+        """Once a day, while open tasks have neither a lead leader nor a lead section: the admins get their numbers."""
+        missing = tuple([t.id for t in self.snap.tasks if t.status == "open" and not t.leaders and not t.sections])
+        if not missing:
+            return
+        for key, recipient in self.admins(f"unassigned:{self._today}"):
+            self.out.append(Notice(key, "unassigned", recipient, missing))
 
     def ranking(self) -> tuple[Rank, ...]:
         """Sections by on-time rate: done on time vs. done late or still overdue (tasks not yet due are not judged)."""

@@ -119,16 +119,23 @@ def _progress(task: TaskRow, lang: str) -> str:
     return t("exports.progress", lang, percent=task.progress_percent, text=task.progress_text or "").strip()
 
 
-def _row_values(task: TaskRow, standing: Standing, lang: str, tz: str) -> dict[str, object]:
+def table_values(task: TaskRow) -> dict[str, object]:
+    """The cells a task fills in its table's own columns (序号, content, people, sections, units, 时限, 备注)."""
     return {
         "no": _no_value(task.no),
-        "task": _task_text(task),
         "content": task.content,
         "leaders": "、".join(task.leaders),
         "sections": "、".join(task.sections),
         "units": "、".join(task.units),
         "deadline": task.deadline_text or "",
         "remarks": task.remarks or "",
+    }
+
+
+def _row_values(task: TaskRow, standing: Standing, lang: str, tz: str) -> dict[str, object]:
+    return {
+        **table_values(task),
+        "task": _task_text(task),
         "status": t(f"exports.colour.{standing.colour}", lang),
         "progress": _progress(task, lang),
         # Excel keeps no time zone: local wall-clock time, as the bureau reads it.
