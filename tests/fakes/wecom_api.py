@@ -425,8 +425,8 @@ class WeComPlayer:
         self.retry_after, self.attempts = retry_after, attempts
         self._ids = itertools.count(7_000_000_000_000_000_001)
 
-    def _signed(self, encrypt: str) -> dict[str, str]:
-        timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
+    def _signed(self, encrypt: str, at: float | None = None) -> dict[str, str]:
+        timestamp, nonce = str(int(time.time() if at is None else at)), str(secrets.randbelow(10**9))
         return {"msg_signature": self.crypto.sign(timestamp, nonce, encrypt), "timestamp": timestamp, "nonce": nonce}
 
     async def verify_url(self, echo: str = "5927782489442352469", *, tamper: bool = False,
@@ -467,10 +467,12 @@ class WeComPlayer:
         """A member sends a file to the app."""
         return await self.post(self.file_xml(user, media_id, file_name), **kwargs)
 
-    async def post(self, plain: str, *, deliveries: int = 1, tamper: bool = False) -> list[Delivery]:
+    async def post(self, plain: str, *, deliveries: int = 1, tamper: bool = False,
+                   at: float | None = None) -> list[Delivery]:
         """Encrypt ``plain`` and POST it; retried after ``retry_after`` s without an answer, up to ``attempts``.
 
-        ``deliveries`` forces that many deliveries even when answered, as when WeCom lost our answer.
+        ``deliveries`` forces that many deliveries even when answered, as when WeCom lost our answer; ``at``
+        signs with that unix time instead of now (a replay of a recorded callback).
         """
         encrypt = self.crypto.encrypt(plain)
         body = envelope_xml(self.corp_id, str(self.agent_id), encrypt)
@@ -478,7 +480,7 @@ class WeComPlayer:
         timeout = aiohttp.ClientTimeout(total=self.retry_after)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             for _ in range(max(self.attempts, deliveries)):
-                params = self._signed(encrypt)
+                params = self._signed(encrypt, at)
                 if tamper:
                     params["msg_signature"] = "f" * 40
                 started = time.monotonic()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -39,6 +40,8 @@ log = logging.getLogger("duban.wecom")
 
 Handle = Callable[[Core, Request], Awaitable[list[Reply]]]
 CALLBACK_PATH = "/wecom/callback"
+# A signed callback is only good this long around its timestamp: a recorded one cannot be replayed later.
+TIMESTAMP_WINDOW = 300.0
 MEDIA_TYPES = frozenset({"file", "image", "voice", "video"})
 
 
@@ -160,8 +163,13 @@ class Inbox:
         return Attachment(name=sent.name or sent.media_id, size=None, mime=None, fetch=fetch)
 
 
-def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH) -> Starlette:
-    """The Starlette app serving the callback URL at ``path``."""
+def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH,
+                 wall: Callable[[], float] = time.time) -> Starlette:
+    """The Starlette app serving the callback URL at ``path``; ``wall`` is the real clock timestamps are checked on."""
+
+    def fresh(timestamp: str) -> bool:
+        # Not the conversation's clock (tests and the demo move that one): WeCom stamps with the real time.
+        return timestamp.isdigit() and abs(wall() - int(timestamp)) <= TIMESTAMP_WINDOW
 
     async def verify(request: HttpRequest) -> Response:
         q = request.query_params
@@ -172,6 +180,9 @@ def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH
             plain = crypto.verify_url(*fields)  # type: ignore[arg-type]
         except WeComCryptoError as error:
             log.warning("WeCom URL check refused: %s", error)
+            return PlainTextResponse("", status_code=403)
+        if not fresh(fields[1]):  # type: ignore[arg-type]
+            log.warning("WeCom URL check refused: timestamp outside the window")
             return PlainTextResponse("", status_code=403)
         return PlainTextResponse(plain)
 
@@ -200,6 +211,9 @@ def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH
             crypto.check(signature, timestamp, nonce, envelope.encrypt)
         except WeComCryptoError:
             log.warning("WeCom callback refused: bad signature")
+            return Response(status_code=403)
+        if not fresh(timestamp):
+            log.warning("WeCom callback refused: timestamp %s outside the window", timestamp[:20])
             return Response(status_code=403)
         try:
             message = parse_message(crypto.decrypt(envelope.encrypt))
