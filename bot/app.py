@@ -32,7 +32,7 @@ def sample_table() -> tuple[str, bytes]:
 
 async def open_core(settings: Settings, *, migrate: bool | None = None) -> Core:
     """Open the database (upgrading an embedded SQLite by itself) and build the core."""
-    db = Database(settings.database.url, echo=settings.database.echo)
+    db = Database(settings.database.url, echo=settings.database.echo, busy_timeout=settings.database.busy_timeout)
     if (migrate if migrate is not None else db.is_sqlite) and not await at_head(db.engine):
         from bot.db.migrate import upgrade
 

@@ -401,9 +401,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a one-line error for the admin; the details go to the log
+        if _database_busy(exc):
+            print(t("cli.db_busy", lang, seconds=f"{settings.database.busy_timeout:g}"), file=sys.stderr)
+            return 2
         log.debug("command failed", exc_info=True)
         print(t("cli.error", lang, message=redact(f"{type(exc).__name__}: {exc}")), file=sys.stderr)
         return 1
+
+
+def _database_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on a write lock another process held past the busy timeout."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and any(
+        word in str(exc.orig).lower() for word in ("database is locked", "database is busy"))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ class DatabaseSettings(BaseModel):
 
     url: str = "sqlite+aiosqlite:///duban.sqlite3"
     echo: bool = False
+    # How long an SQLite writer waits for another (a CLI import, the scheduler) before giving up.
+    busy_timeout: float = 30.0
 
 
 class ImportSettings(BaseModel):

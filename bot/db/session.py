@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import event
@@ -15,20 +16,23 @@ from bot.db import sqlite_conn
 from bot.db.models import Base
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
+    # Writers wait their turn: while a CLI import holds the write lock, the bot's writes queue up behind it
+    # instead of failing with "database is locked" (set before journal_mode, which itself may wait).
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the scheduler read while a chat import writes; NORMAL is durable enough with WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     # Read pages straight from the OS page cache (shared by every connection) instead of copying them into
     # each connection's small private cache: listings touch a few hundred scattered pages.
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = None) -> AsyncEngine:
+def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = None,
+                busy_timeout: float = 30.0) -> AsyncEngine:
     """An async engine for ``url``, with SQLite tuned for one embedded process."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -43,7 +47,7 @@ def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = Non
 
         # The URL's own arguments still apply; only the connection class differs (see bot.db.sqlite_conn).
         engine = create_async_engine(url, echo=echo, async_creator=sqlite_conn.creator(url_args))
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_timeout * 1000))
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
 
@@ -51,9 +55,10 @@ def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = Non
 class Database:
     """An engine with its session factory."""
 
-    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
+    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None,
+                 busy_timeout: float = 30.0) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo, connect_args=connect_args)
+        self.engine = make_engine(url, echo=echo, connect_args=connect_args, busy_timeout=busy_timeout)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reader: sqlite_conn.LoopReader | None = None
         self._reader_path = _plain_sqlite_file(url)

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "cli.error": "error: {message}",
+    "cli.db_busy": "The database is being written by another program (another import?) and was still busy after {seconds} s; nothing was changed. Please try again later.",
     "cli.file_missing": "error: file not found: {file}",
     "cli.file_unreadable": "error: cannot read {file}: {reason}",
     "cli.bad_date": "error: argument {arg}: '{value}' is not a date (YYYY-MM-DD)",

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "cli.error": "错误：{message}",
+    "cli.db_busy": "数据库正被另一个程序写入（如另一次导入），等待 {seconds} 秒后仍未轮到，本次未做任何修改。请稍后再试。",
     "cli.file_missing": "错误：找不到文件 {file}",
     "cli.file_unreadable": "错误：无法读取文件 {file}：{reason}",
     "cli.bad_date": "错误：参数 {arg} 的值“{value}”不是有效日期（应为 YYYY-MM-DD）",
