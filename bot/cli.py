@@ -64,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "current"])
 
-    imp = sub.add_parser("import", help="load a responsibility table (xlsx, docx, csv, html, txt)")
+    imp = sub.add_parser("import", help="load a responsibility table (xlsx, xls, docx, csv, html, pdf, txt)")
     imp.add_argument("file")
     imp.add_argument("--year", type=int, help="the document year, when the file does not say")
+    imp.add_argument("--columns", help='correct the column guess, e.g. "B=类别,C=任务,D=牵头单位" (roles as the preview prints)')
     imp.add_argument("--dry-run", action="store_true", help="show the preview only")
 
     tasks = sub.add_parser("tasks", help="list tasks")
@@ -149,8 +150,9 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) ->
 
     async def body(core: Core) -> int:
         async with core.db.session() as session:
-            preview = await prepare_import(session, data, Path(args.file).name, now=now, year=args.year, limits=limits)
-            print("\n".join(render_preview(preview, lang)))
+            preview = await prepare_import(session, data, Path(args.file).name, now=now, year=args.year, limits=limits,
+                                           columns=args.columns)
+            print("\n".join(render_preview(preview, lang, how="cli")))
             if args.dry_run:
                 print(t("importing.dry_run", lang))
                 await session.rollback()

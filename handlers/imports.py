@@ -45,12 +45,13 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
     attachment = ctx.request.attachment
     if attachment is None:
         return [Reply(ctx.t("conv.import_usage"))]
-    year_text = args.strip()
+    # "/import [年度] [列指定]": a four-digit year first, then an optional column mapping.
+    year_text, _, spec = args.strip().partition(" ")
     if year_text and not (year_text.isdigit() and len(year_text) == 4):
-        return [Reply(ctx.t("conv.import_usage"))]
+        year_text, spec = "", args.strip()
+        if "=" not in spec:
+            return [Reply(ctx.t("conv.import_usage"))]
     year = int(year_text) if year_text else None
-    from bot.services.imports import ImportFailure, prepare_import, render_preview
-
     limit = ctx.core.settings.imports.max_bytes
     # Refuse before downloading: the channel knows the size from the message.
     if attachment.size is not None and attachment.size > limit:
@@ -62,9 +63,17 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
     data = await attachment.fetch()
     if len(data) > limit:
         return [Reply(ctx.t("conv.import_too_large", file=esc(attachment.name), size=_mb(len(data)), limit=_mb(limit)))]
+    return await _hold(ctx, data, attachment.name, year, spec.strip() or None)
+
+
+async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns: str | None,
+                *, edit: bool = False) -> list[Reply]:
+    """Read and preview the file, keep it until the admin confirms, and offer the confirm (or year) buttons."""
+    from bot.services.imports import ImportFailure, prepare_import, render_preview
+
     try:
         preview = await prepare_import(
-            ctx.session, data, attachment.name, now=ctx.request.now, year=year, limits=_limits(ctx)
+            ctx.session, data, filename, now=ctx.request.now, year=year, limits=_limits(ctx), columns=columns
         )
     except ImportFailure as failure:
         return _failure(ctx, failure)
@@ -73,20 +82,52 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
         PendingImport(
             token=token,
             actor=ctx.request.sender.key,
-            filename=attachment.name,
+            filename=filename,
             data=data,
             year=year,
+            columns=columns,
             created_at=ctx.request.now,
         )
     )
     lines = [ctx.t("conv.import_preview"), *(esc(line) for line in render_preview(preview, ctx.lang))]
-    buttons = [
-        [
-            Button(ctx.t("conv.btn_import_confirm"), button_data("import_confirm", token)),
-            Button(ctx.t("conv.btn_import_cancel"), button_data("import_cancel", token)),
-        ]
-    ]
-    return [Reply("\n".join(lines), buttons=buttons)]
+    cancel = Button(ctx.t("conv.btn_import_cancel"), button_data("import_cancel", token))
+    if preview.year_guessed:
+        # No year in the file: the admin picks it before anything can be confirmed, since every date depends on it.
+        years = [Button(ctx.t("conv.btn_import_year", year=y), button_data("import_year", f"{token}:{y}"))
+                 for y in (preview.year - 1, preview.year, preview.year + 1)]
+        return [Reply("\n".join([*lines, ctx.t("conv.import_ask_year")]), buttons=[years, [cancel]], edit=edit)]
+    buttons = [[Button(ctx.t("conv.btn_import_confirm"), button_data("import_confirm", token)), cancel]]
+    return [Reply("\n".join(lines), buttons=buttons, edit=edit)]
+
+
+async def columns(ctx: Ctx, args: str) -> list[Reply]:
+    """/columns B=类别,C=任务: read the admin's last uploaded table again with these columns and preview it."""
+    spec = args.strip()
+    if not spec:
+        return [Reply(ctx.t("conv.columns_usage"))]
+    pending = await ctx.session.scalar(
+        select(PendingImport)
+        .where(PendingImport.actor == ctx.request.sender.key, PendingImport.created_at > ctx.request.now - PENDING_VALID)
+        .order_by(PendingImport.id.desc())
+        .limit(1)
+    )
+    if pending is None:
+        return [Reply(ctx.t("conv.import_gone"))]
+    replies = await _hold(ctx, pending.data, pending.filename, pending.year, spec)
+    if replies[0].buttons:  # a new preview is held: the old one can no longer be confirmed
+        await ctx.session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
+    return replies
+
+
+async def set_year(ctx: Ctx, args: str) -> list[Reply]:
+    """A year button under a preview without a year: read the held file again as that year's table."""
+    token, _, year_text = args.strip().rpartition(":")
+    if not (year_text.isdigit() and len(year_text) == 4):
+        return [Reply(ctx.t("conv.import_gone"), edit=True)]
+    pending = await _claim(ctx, token)
+    if pending is None or pending.created_at + PENDING_VALID < ctx.request.now:
+        return [Reply(ctx.t("conv.import_gone"), edit=True)]
+    return await _hold(ctx, pending.data, pending.filename, int(year_text), pending.columns, edit=True)
 
 
 async def _claim(ctx: Ctx, token: str) -> PendingImport | None:
@@ -115,6 +156,7 @@ async def confirm(ctx: Ctx, args: str) -> list[Reply]:
                 now=ctx.request.now,
                 year=pending.year,
                 limits=_limits(ctx),
+                columns=pending.columns,
             )
             table = await apply_import(
                 ctx.session,

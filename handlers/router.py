@@ -130,6 +130,7 @@ _BUTTONS: dict[str, tuple[str, bool]] = {
     "xr": ("reject", False),
     "io": ("import_confirm", False),
     "ix": ("import_cancel", False),
+    "iy": ("import_year", False),
     "no": ("dismiss", False),
     # Longer spellings, as the scheduler's reminder buttons write them (签收 / 明天再提醒 / 已办结).
     "snooze": ("snooze", True),
@@ -232,4 +233,6 @@ def commands() -> dict[str, Command]:
         "import": Command(imports.start_import, "admin"),
         "import_confirm": Command(imports.confirm, "admin"),
         "import_cancel": Command(imports.cancel, "admin"),
+        "import_year": Command(imports.set_year, "admin"),
+        "columns": Command(imports.columns, "admin"),
     }

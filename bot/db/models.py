@@ -357,6 +357,7 @@ class PendingImport(Base):
     filename: Mapped[str] = mapped_column(String(300))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     year: Mapped[int | None] = mapped_column(Integer)
+    columns: Mapped[str | None] = mapped_column(String(400))  # the admin's column mapping, "B=类别,C=任务"
     created_at: Mapped[datetime]
 
 

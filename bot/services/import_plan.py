@@ -49,19 +49,19 @@ def derive_title(content: str) -> str:
 _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def document_year(parsed: ParsedTable, override: int | None, fallback: int) -> tuple[int, bool]:
-    """The year a bare time node belongs to, and whether it was only guessed from the clock."""
+def document_year(parsed: ParsedTable, override: int | None, fallback: int) -> tuple[int, str]:
+    """The year a bare time node belongs to, and where it came from ("guessed" when only from the clock)."""
     if override:
-        return override, False
+        return override, "override"
     if parsed.year:
-        return parsed.year, False
+        return parsed.year, parsed.year_source or "title"
     if parsed.issued:
-        return parsed.issued.year, False
+        return parsed.issued.year, "issued"
     # Bureaus name their files after the plan ("2023年重点工作责任分解表.csv"), and a CSV has no title row.
     named = _FILE_YEAR.search(parsed.source_name)
     if named:
-        return int(named.group(1)), False
-    return fallback, True
+        return int(named.group(1)), "filename"
+    return fallback, "guessed"
 
 
 def table_title(parsed: ParsedTable) -> str:

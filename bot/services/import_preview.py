@@ -12,10 +12,16 @@ def _numbers(values: tuple[str, ...], lang: str) -> str:
     return "、".join(f"#{v}" for v in values) if values else t("importing.none", lang)
 
 
-def render_preview(preview: ImportPreview, lang: str = "zh", *, max_warnings: int = MAX_WARNINGS) -> list[str]:
-    """What the admin reads before confirming: file, table, columns, counts, diff and per-row warnings."""
+def render_preview(
+    preview: ImportPreview, lang: str = "zh", *, max_warnings: int = MAX_WARNINGS, how: str = "chat"
+) -> list[str]:
+    """What the admin reads before confirming: file, table, year, columns, counts, diff and per-row warnings.
+
+    ``how`` ("chat" or "cli") picks the wording of the column-mapping hint.
+    """
     parsed = preview.parsed
-    lines = [
+    lines = [t("importing.year_missing", lang, year=preview.year)] if preview.year_guessed else []
+    lines += [
         t("importing.file", lang, file=preview.filename, format=parsed.format),
         t("importing.table", lang, title=preview.title),
         t(
@@ -26,13 +32,11 @@ def render_preview(preview: ImportPreview, lang: str = "zh", *, max_warnings: in
             year=preview.year,
         ),
     ]
-    if preview.year_guessed:
-        lines.append(t("importing.year_guessed", lang, year=preview.year))
-    columns = "；".join(
-        t("importing.column", lang, label=c.label, header=c.header, field=t(f"field.{c.field}", lang))
-        for c in parsed.columns
-    )
-    lines.append(t("importing.columns", lang, columns=columns))
+    if parsed.sheet:
+        lines.append(t("importing.sheet", lang, sheet=parsed.sheet, others="、".join(parsed.other_sheets) or "—"))
+    if not preview.year_guessed:
+        lines.append(_year_line(preview, lang))
+    lines += _column_lines(preview, lang, how)
     lines.append(
         t(
             "importing.counts",
@@ -79,3 +83,31 @@ def _warning_lines(preview: ImportPreview, lang: str) -> list[str]:
             message = t(f"timenode.{w.code}", lang, phrase=w.phrase)
             notes.append(t("importing.row_warning", lang, line=task.line, no=by_line[task.line], message=message))
     return notes
+
+
+def _year_line(preview: ImportPreview, lang: str) -> str:
+    parsed = preview.parsed
+    source = preview.year_source
+    evidence = {
+        "override": str(preview.year),
+        "filename": preview.filename,
+        "issued": parsed.issued.isoformat() if parsed.issued else "",
+    }.get(source, parsed.year_evidence or parsed.title or "")
+    return t("importing.year_source", lang, year=preview.year, source=t(f"year_source.{source}", lang),
+             evidence=evidence)
+
+
+def _column_lines(preview: ImportPreview, lang: str, how: str) -> list[str]:
+    """Which column was read as what (with the role names --columns takes), and every column left unread."""
+    parsed = preview.parsed
+    columns = "；".join(
+        t("importing.column", lang, label=c.label, header=c.header, field=t(f"role.{c.field}", lang))
+        for c in parsed.columns
+    )
+    lines = [t("importing.columns", lang, columns=columns)]
+    for c in parsed.unmapped:
+        lines.append("⚠ " + t("import.unmapped_column", lang, column=c.label, header=c.header or "—", count=c.rows))
+    if parsed.columns:
+        example = ",".join(f"{c.label}={t(f'role.{c.field}', lang)}" for c in parsed.columns[:3])
+        lines.append(t("importing.columns_hint", lang, how=t(f"importing.columns_hint_{how}", lang, example=example)))
+    return lines

@@ -46,6 +46,7 @@ class ImportPreview:
     parsed: ParsedTable
     year: int
     year_guessed: bool
+    year_source: str  # override, title, doc_number, issued, heading, filename or guessed
     title: str
     tasks: tuple[PlannedTask, ...]
     people: tuple[str, ...]
@@ -75,12 +76,13 @@ async def prepare_import(
     now: datetime,
     year: int | None = None,
     limits: ImportLimits = ImportLimits(),
+    columns: str | None = None,
 ) -> ImportPreview:
     """Parse and plan a table file and compare it with what is loaded; raises ImportFailure on bad input."""
-    parsed = read_table(data, filename, limits=limits)
+    parsed = read_table(data, filename, limits=limits, columns=columns)
     if year is not None and not 1990 <= year <= 2100:
         raise ImportFailure((Problem("import.bad_year", {"file": filename, "year": year}),))
-    doc_year, guessed = document_year(parsed, year, now.year)
+    doc_year, year_source = document_year(parsed, year, now.year)
     tasks = tuple(plan_tasks(parsed, doc_year))
     people = _unique([name for task in tasks for name in task.leaders])
     sections = _unique([name for task in tasks for name in task.sections])
@@ -96,7 +98,8 @@ async def prepare_import(
         source_hash=hashlib.sha256(data).hexdigest(),
         parsed=parsed,
         year=doc_year,
-        year_guessed=guessed,
+        year_guessed=year_source == "guessed",
+        year_source=year_source,
         title=title,
         tasks=tasks,
         people=people,

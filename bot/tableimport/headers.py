@@ -56,13 +56,23 @@ _TRADITIONAL = str.maketrans(dict(zip(
     "号务领导牵头责单关体内时间节点备注处门协办与参项细类别题称划标准实际辅帮机构负担议组织计划现状况据说员会厅",
 )))
 _DROP = re.compile(r"[\s()（）\[\]【】<>《》〈〉:：*＊#、/\\\-—_.·,，;；\"'“”‘’]+")
+# A year in a label ("2025年重点任务", "2024-2026年目标") says when, not what the column holds.
+_YEARS = re.compile(r"(?:19|20)\d{2}(?:\s*[-—–~～至到]\s*(?:19|20)?\d{2})?\s*年?度?")
+_BRACKETED = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{0,12}[)）\]】〕]")
 
 
 @lru_cache(maxsize=8192)
 def normalize_header(text: str) -> str:
-    """Header text for comparison: NFKC, simplified characters, no whitespace, brackets or punctuation."""
-    value = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    """Header text for comparison: NFKC, simplified, no years, whitespace, brackets or punctuation."""
+    value = _YEARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRADITIONAL))
     return _DROP.sub("", value).upper()
+
+
+@lru_cache(maxsize=8192)
+def _without_brackets(text: str) -> str:
+    # "主要工作任务（目标）", "牵头股室（站）": the bracketed words qualify the name before them.
+    value = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    return normalize_header(_BRACKETED.sub("", value))
 
 
 _EXACT = {normalize_header(name): fld for fld, names in SYNONYMS.items() for name in names}
@@ -80,6 +90,10 @@ def match_header(text: str) -> tuple[str | None, bool]:
         return None, False
     if key in _EXACT:
         return _EXACT[key], True
+    bare = _without_brackets(text)
+    if bare in _EXACT:
+        return _EXACT[bare], True
+    key = bare or key
     if len(key) > MAX_KEYWORD_HEADER or _TITLE_LIKE.search(key):
         return None, False  # a title ("2024年…分解表") or a data cell, not a column name
     for fld, words in KEYWORDS:
@@ -196,7 +210,8 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
 
 def _resolve(header: Header) -> None:
     # One column per field, except: a second lead-section column is the related units when none is named,
-    # and several content (or deadline, remark) columns are read together.
+    # and several columns of the other fields are read together. Competing text columns (category, title,
+    # content) all stay: which is which is decided by what they hold (columns.choose_text_columns).
     seen: dict[str, int] = {}
     for col in sorted(header.fields):
         fld = header.fields[col]
@@ -206,16 +221,6 @@ def _resolve(header: Header) -> None:
         if fld == "sections" and "units" not in header.fields.values():
             header.fields[col] = "units"
             seen["units"] = col
-        elif fld in ("content", "deadline", "remarks", "leaders", "sections", "units"):
-            continue
-        else:
+        elif fld == "no":
             del header.fields[col]
             header.labels.pop(col, None)
-    fields = set(header.fields.values())
-    if "content" not in fields:
-        # "If only 任务 exists with no content column, the 任务 column is the content."
-        for donor in ("title", "category"):
-            if donor in fields:
-                col = header.field_columns(donor)[0]
-                header.fields[col] = "content"
-                break

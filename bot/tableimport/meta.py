@@ -8,7 +8,10 @@ from datetime import date
 
 from bot.tableimport.cells import is_cjk
 
-_TITLE_WORDS = re.compile(r"(表|清单|清單|要点|要點|计划|計劃|方案|台账|臺賬|任务|任務|分工|安排|目标|目標)$")
+_TITLE_WORDS = re.compile(
+    r"(表|清单|清單|要点|要點|计划|計劃|方案|台账|臺賬|任务|任務|分工|分解|安排|目标|目標|一览|一覽|措施|举措|事项)"
+    r"(?:[(（][^()（）]{0,12}[)）])?$"
+)
 _TITLE_INSIDE = re.compile(r"(分解表|责任表|任务表|清单|清單|要点|要點|工作计划|工作計劃|台账|臺賬)")
 _NOT_TITLE = re.compile(r"(印发|印發|通知|[:：,，;；。])")
 _QUOTED = re.compile(r"《([^《》]{4,80})》")
@@ -24,6 +27,10 @@ _LABELLED_DATE = re.compile(
 _ORG_END = re.compile(r"(局|委员会|委員會|委|厅|廳|政府|办公室|辦公室|中心|院|办|辦|部|会|會|处|處|站|所)$")
 _LABELLED_ORG = re.compile(r"(?:发布机构|發布機構|发文机关|發文機關|发文单位|發文單位)\s*[:：]\s*([^\s:：]+)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# 发文字号 such as 沅卫发〔2023〕12号, 卫办[2024]3号, (2022)第5号.
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(?:第\s*)?\d{1,4}\s*号")
+_CITED = re.compile(r"《[^《》]*》")
+HEADING_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,8 @@ class DocMeta:
     issuer: str | None = None
     issued: date | None = None
     year: int | None = None
+    year_source: str | None = None
+    year_evidence: str | None = None
 
 
 def _squeeze(text: str) -> str:
@@ -117,12 +126,32 @@ def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
     return issuer, first_date or labelled
 
 
+def find_year(title: str | None, lines: list[str], issued: date | None) -> tuple[int | None, str | None, str | None]:
+    """The document year, where it was read (title, doc_number, issued, heading) and the words it came from."""
+    found = _YEAR.search(_CITED.sub("", title or ""))
+    if found:
+        return int(found.group(1)), "title", title
+    cleaned = [_squeeze(line) for line in lines if line.strip()]
+    for line in cleaned:
+        number = _DOC_NUMBER.search(line)
+        if number:
+            return int(number.group(1)), "doc_number", number.group(0)
+    if issued:
+        return issued.year, "issued", issued.isoformat()
+    # A short line just above the table ("2024年度", "附件：2024年任务清单") names its year too.
+    for line in reversed(cleaned[-HEADING_LINES:]):
+        found = _YEAR.search(_CITED.sub("", line))
+        if found and len(line) <= 60 and not _NOT_TITLE.search(line.rstrip("。")):
+            return int(found.group(1)), "heading", line
+    return None, None, None
+
+
 def read_meta(before: list[str], after: list[str], title_lines: list[str] | None = None) -> DocMeta:
-    """Title from the lines just above the table; issuer and signed date from anywhere around it."""
+    """Title from the lines just above the table; issuer and signed date from anywhere around it; the year."""
     title = find_title(title_lines if title_lines is not None else before)
     if title is None and title_lines is not None:
         title = find_title(before)
     issuer, issued = find_signature([*before, *after])
-    year_match = _YEAR.search(title or "")
-    year = int(year_match.group(1)) if year_match else (issued.year if issued else None)
-    return DocMeta(title=title, issuer=issuer, issued=issued, year=year)
+    year, source, evidence = find_year(title, [*before, *(title_lines or [])], issued)
+    return DocMeta(title=title, issuer=issuer, issued=issued, year=year, year_source=source,
+                   year_evidence=evidence)

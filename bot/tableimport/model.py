@@ -8,7 +8,7 @@ from typing import Literal
 
 FIELDS = ("no", "category", "title", "content", "leaders", "sections", "units", "deadline", "remarks")
 
-Format = Literal["xlsx", "docx", "csv", "html", "text"]
+Format = Literal["xlsx", "xls", "docx", "pdf", "csv", "html", "text"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ColumnMap:
     field: str
     header: str
     column: int
+    rows: int = 0  # for a column nobody reads: how many rows have text in it
 
     @property
     def label(self) -> str:
@@ -83,6 +84,11 @@ class ParsedTable:
     rows: tuple[ParsedRow, ...]
     warnings: tuple[RowWarning, ...]
     unassigned: bool
+    year_source: str | None = None  # where the year was read: title, doc_number, issued, heading
+    year_evidence: str | None = None  # the words it was read from, shown in the preview
+    sheet: str | None = None  # the worksheet read, when the workbook has several
+    other_sheets: tuple[str, ...] = ()
+    unmapped: tuple[ColumnMap, ...] = ()  # non-empty columns nobody reads (field "")
 
 
 @dataclass(frozen=True)

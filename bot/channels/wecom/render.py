@@ -146,6 +146,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "xr": ("wecom.cmd_reject", "id"),
     "io": ("wecom.cmd_import_confirm", "token"),
     "ix": ("wecom.cmd_import_cancel", "token"),
+    "iy": ("wecom.cmd_import_year", "token"),
 }
 # Buttons that only close a prompt: in a text chat there is nothing to close.
 _DROPPED = frozenset({"no"})

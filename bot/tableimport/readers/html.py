@@ -158,4 +158,6 @@ def _around(root, table) -> tuple[list[str], list[str]]:  # type: ignore[no-unty
         table.tail = marker.tail
         parent.insert(position, table)
     before, _, after = text.partition(_MARK)
-    return before.split("\n"), after.split("\n")
+    # The page's <title> names the document when the body only shows the table (saved from Excel or Word).
+    head = " ".join((root.findtext(".//title") or "").split())
+    return ([head] if head else []) + before.split("\n"), after.split("\n")

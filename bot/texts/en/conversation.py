@@ -229,6 +229,11 @@ MESSAGES = {
     "conv.import_preview": "<b>Import preview</b> (nothing is stored until you confirm)",
     "conv.btn_import_confirm": "Import",
     "conv.btn_import_cancel": "Cancel",
+    "conv.btn_import_year": "Import as {year}",
+    "conv.import_ask_year": "The file names no year, and every \"by the end of month X\" needs one: pick the year first "
+    "(or send the file again with the caption /import 2024).",
+    "conv.columns_usage": "Usage: /columns B=category,C=task,D=lead (letters as the preview lists the columns, roles as "
+    "the preview names them; \"skip\" leaves a column unread). Applies to your last uploaded, unconfirmed table.",
     "conv.import_gone": "This import was already handled, cancelled or has expired. Please send the file again.",
     "conv.import_cancelled": "Import cancelled; nothing was changed.",
     "conv.import_toast": "Imported",

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "wecom.cmd_reject": "/reject {id}",
     "wecom.cmd_import_confirm": "/import_confirm {token}",
     "wecom.cmd_import_cancel": "/import_cancel {token}",
+    "wecom.cmd_import_year": "/import_year {token}",
     "wecom.file_received": (
         "Received {name}. To import it as a task table, an admin sends /import [year] within {minutes} minutes."
     ),

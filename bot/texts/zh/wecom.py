@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "wecom.cmd_reject": "/reject {id}",
     "wecom.cmd_import_confirm": "/import_confirm {token}",
     "wecom.cmd_import_cancel": "/import_cancel {token}",
+    "wecom.cmd_import_year": "/import_year {token}",
     "wecom.file_received": "收到文件 {name}。管理员如要导入任务表，请在 {minutes} 分钟内发送 /import [年度]。",
     "wecom.prev_page": "上一页",
     "wecom.next_page": "下一页",

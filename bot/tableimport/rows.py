@@ -1,0 +1,339 @@
+"""From a grid and its header to validated rows: headings, numbers, roles in cells, columns nobody reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.tableimport import cells as C
+from bot.tableimport.columns import choose_text_columns
+from bot.tableimport.errors import ImportFailure
+from bot.tableimport.grid import Grid, GridRow
+from bot.tableimport.headers import Header, normalize_header
+from bot.tableimport.meta import DocMeta, read_meta
+from bot.tableimport.model import (
+    FIELDS,
+    ColumnMap,
+    Format,
+    ImportLimits,
+    ParsedRow,
+    ParsedTable,
+    Problem,
+    RowWarning,
+    column_letter,
+)
+from bot.tableimport.override import apply_columns
+from bot.tableimport.readers.text import PointList
+from bot.tableimport.roles import split_roles
+
+_NOTE = re.compile(r"^(注|备注|说明|填表|制表|审核|审批|联系人|联系电话|签发|单位盖章|附注)")
+# A part heading written across the table: "二、深化医药卫生体制改革", "（三）综合监管", "第一部分 …".
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+(?:部分|篇|章|项)|[一二三四五六七八九十]{1,3}\s*[、.．]|"
+                      r"[(（][一二三四五六七八九十]{1,3}[)）])")
+_CN_NUMERAL = re.compile(r"^[(（]?[一二三四五六七八九十]{1,3}[)）]?[、.．]?$")
+HEADING_MAX = 40
+# A number written at the start of the task text when the table has no 序号 column: "1.", "1、", "（1）", "（一）".
+_TEXT_NO = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、)）]|[(（](\d{1,3}|[一二三四五六七八九十]{1,4})[)）]|"
+                      r"([一二三四五六七八九十]{1,4})\s*[、.．])\s*")
+
+
+class _Where:
+    """Builds problems that name the file, the row and the column as the admin sees them."""
+
+    def __init__(self, filename: str, grid: Grid, header: Header) -> None:
+        self.filename, self.grid, self.header = filename, grid, header
+
+    def problem(self, code: str, line: int, fld: str, **params: object) -> Problem:
+        """A problem at ``line`` in the (first) column read as ``fld``."""
+        cols = self.header.field_columns(fld)
+        located: dict = {"file": self.filename, "line": line, "unit": self.grid.unit}
+        if cols:
+            col = cols[0]
+            located["column"] = column_letter(col) if self.grid.letters else str(col + 1)
+            located["header"] = self.header.labels.get(col, "")
+        return Problem(code, {**located, **params})
+
+
+@dataclass
+class _Reading:
+    """What build_table accumulates while it walks the rows."""
+
+    cols: dict[str, list[int]]
+    where: _Where
+    rows: list[ParsedRow] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unnumbered: list[int] = field(default_factory=list)  # positions in rows whose 序号 is to be assigned
+    notes: list[str] = field(default_factory=list)  # heading or note rows since the last task
+    category: str | None = None  # the category cell in force (merged or left empty below its first row)
+    heading: str | None = None  # the last group heading row ("一、…" across the table)
+
+    def value(self, cells: list[str], name: str) -> str:
+        """The text of the column(s) read as ``name`` in this row."""
+        return "\n".join(cells[c] for c in self.cols[name] if c < len(cells) and cells[c].strip())
+
+
+def _row_text(cells: list[str]) -> str:
+    return " ".join(dict.fromkeys(C.join_lines(c) for c in cells if c.strip()))
+
+
+def prepare_header(grid: Grid, header: Header, mapping: dict[int, str] | None) -> None:
+    """Settle which column is what: text columns by their content, then the admin's own mapping."""
+    choose_text_columns(header, grid.rows[header.index + 1:])
+    if mapping:
+        cells = grid.rows[header.index].cells if 0 <= header.index < len(grid.rows) else []
+        apply_columns(header, mapping, cells)
+    if "content" not in header.fields.values():
+        # "If only 任务 exists with no content column, the 任务 column is the content."
+        for donor in ("title", "category"):
+            cols = header.field_columns(donor)
+            if cols:
+                header.fields[cols[0]] = "content"
+                break
+
+
+def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: ImportLimits,
+                mapping: dict[int, str] | None = None, sheets: tuple[str, ...] = ()) -> ParsedTable:
+    """Read every row under ``header``; collect all problems and raise them together."""
+    prepare_header(grid, header, mapping)
+    reading = _Reading(cols={name: header.field_columns(name) for name in FIELDS}, where=_Where(filename, grid, header))
+    data = [r for r in grid.rows[header.index + 1:] if any(c.strip() for c in r.cells)]
+    for row in data:
+        if not _is_repeated_header(row.cells, header):
+            _read_row(row, reading)
+    cols = reading.cols
+    rows = _number_rows(reading, bool(cols["no"]), header)
+    _check_duplicates(rows, reading.where, reading.problems)
+    if len(rows) > limits.max_rows:
+        reading.problems.append(Problem("import.too_many_rows", {"file": filename, "rows": len(rows),
+                                                                 "limit": limits.max_rows}))
+    if not rows and not reading.problems:
+        reading.problems.append(Problem("import.no_rows", {"file": filename, "line": header.line, "unit": grid.unit}))
+    if reading.problems:
+        raise ImportFailure(reading.problems)
+    before, after = grid.context()
+    above = [_row_text(r.cells) for r in grid.rows[:max(header.index, 0)] if any(c.strip() for c in r.cells)]
+    meta = read_meta([*before, *above], [*reading.notes, *after], title_lines=above or None)
+    columns = tuple(ColumnMap(f, header.labels.get(c, f), c) for c, f in sorted(header.fields.items()))
+    unassigned = not (cols["leaders"] or cols["sections"])
+    table = _table(filename, fmt, meta, columns, rows, reading.warnings, unassigned=unassigned)
+    return _with_sources(table, unmapped_columns(grid, header, data), grid.name if sheets else None, sheets)
+
+
+def unmapped_columns(grid: Grid, header: Header, data: list[GridRow]) -> tuple[ColumnMap, ...]:
+    """Columns with text in their data rows that no field reads, so the preview can say so."""
+    counts: dict[int, int] = {}
+    for row in data:
+        for col, cell in enumerate(row.cells):
+            if col not in header.fields and cell.strip():
+                counts[col] = counts.get(col, 0) + 1
+    head = grid.rows[header.index].cells if 0 <= header.index < len(grid.rows) else []
+    return tuple(
+        ColumnMap("", C.join_lines(head[col]) if col < len(head) else "", col, count)
+        for col, count in sorted(counts.items())
+        # A lone cell (a signature, a page number) is no column.
+        if count >= max(2, len(data) // 10)
+    )
+
+
+def _heading(cells: list[str], content: str, raw_no: str, reading: _Reading) -> str | None:
+    """The heading text when this row is a part heading across the table, not a task."""
+    filled = list(dict.fromkeys(C.join_lines(c) for c in cells if c.strip()))
+    if not filled:
+        return None
+    roles = any(reading.value(cells, name).strip() for name in ("leaders", "sections", "units", "deadline"))
+    if roles:
+        return None
+    if len(filled) == 1:
+        text = filled[0]
+        if not content and not (raw_no and C.looks_like_no(raw_no)):
+            return text
+        if _HEADING.match(text) and len(text) <= HEADING_MAX and not C.looks_like_no(text):
+            return text
+        return None
+    # "二" in the 序号 column and the heading's words beside it.
+    if len(filled) == 2 and _CN_NUMERAL.match(C.normalize_no(filled[0])) and len(filled[1]) <= HEADING_MAX \
+            and not re.search(r"[。；;]", filled[1]):
+        number = C.normalize_no(filled[0])
+        return filled[1] if _HEADING.match(filled[1]) else f"{number}、{filled[1]}".replace("、、", "、")
+    return None
+
+
+def _read_row(row: GridRow, reading: _Reading) -> None:
+    cells, cols = row.cells, reading.cols
+    content = "\n".join(t for t in (C.clean_text(cells[c]) for c in cols["content"] if c < len(cells)) if t)
+    raw_no = reading.value(cells, "no")
+    if not content and not (raw_no and C.looks_like_no(raw_no)):
+        filled = [C.join_lines(c) for c in cells if c.strip()]
+        if _NOTE.match(filled[0]):
+            reading.notes.append(filled[0])  # a note or signature under the table
+            return
+    heading = _heading(cells, content, raw_no, reading)
+    if heading is not None:
+        reading.notes.append(heading)
+        reading.heading, reading.category = heading, None
+        return
+    reading.notes.clear()
+    reading.category = C.clean_text(reading.value(cells, "category")) or reading.category
+    if not content:
+        reading.problems.append(
+            reading.where.problem("import.missing_content", row.line, "content", no=C.normalize_no(raw_no)))
+        return
+    no = C.normalize_no(raw_no)
+    sections, units = _lead_and_related(reading.value(cells, "sections"), reading.value(cells, "units"))
+    parsed = ParsedRow(
+        line=row.line,
+        no=no,
+        category=reading.category or reading.heading,
+        title=C.clean_text(reading.value(cells, "title")),
+        content=content,
+        leaders=C.split_people(reading.value(cells, "leaders")),
+        sections=sections,
+        units=units,
+        deadline=C.clean_verbatim(reading.value(cells, "deadline")),
+        remarks=C.clean_verbatim(reading.value(cells, "remarks")),
+    )
+    if not no:
+        reading.unnumbered.append(len(reading.rows))
+    if cols["leaders"] and not parsed.leaders:
+        reading.warnings.append(RowWarning(row.line, "missing_leader", {"no": no or "?"}))
+    if cols["sections"] and not parsed.sections:
+        reading.warnings.append(RowWarning(row.line, "missing_section", {"no": no or "?"}))
+    reading.rows.append(parsed)
+
+
+def _lead_and_related(lead_text: str, related_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # "X牵头，Y配合" in a 责任单位 cell names both roles; the related part joins the related-units column.
+    roles = split_roles(lead_text) if lead_text.strip() else None
+    if roles is None:
+        return C.split_sections(lead_text), C.split_units(related_text)
+    lead, related = roles
+    others = split_roles(related_text) if related_text.strip() else None
+    more = (*others[0], *others[1]) if others else C.split_units(related_text)
+    return tuple(dict.fromkeys(lead)), tuple(dict.fromkeys((*related, *more)))
+
+
+def _is_repeated_header(cells: list[str], header: Header) -> bool:
+    same = sum(
+        1
+        for c, text in header.texts.items()
+        if c < len(cells) and len(cells[c]) <= 2 * len(text) + 8 and normalize_header(cells[c]) == text
+    )
+    return same >= max(2, (len(header.texts) + 1) // 2)
+
+
+def _number_rows(reading: _Reading, has_no_column: bool, header: Header) -> list[ParsedRow]:
+    rows = reading.rows
+    if not reading.unnumbered:
+        return rows
+    if not has_no_column:
+        written = _numbers_in_text(rows)
+        if written is not None:
+            reading.warnings.insert(0, RowWarning(header.line, "numbers_from_text", {"count": len(rows)}))
+            return written
+        reading.warnings.insert(0, RowWarning(header.line, "no_number_column", {"count": len(rows)}))
+        return [_renumber(row, str(i)) for i, row in enumerate(rows, start=1)]
+    taken = {row.no for row in rows}
+    numeric = [int(n) for n in taken if n.isdigit()]
+    next_no = max(numeric, default=0) + 1
+    rows = list(rows)
+    for position in reading.unnumbered:
+        while str(next_no) in taken:
+            next_no += 1
+        rows[position] = _renumber(rows[position], str(next_no))
+        reading.warnings.append(RowWarning(rows[position].line, "number_assigned", {"no": str(next_no)}))
+        taken.add(str(next_no))
+    return rows
+
+
+def _numbers_in_text(rows: list[ParsedRow]) -> list[ParsedRow] | None:
+    """Rows numbered by the number their text starts with, when every row has one and none repeats."""
+    numbered = []
+    for row in rows:
+        match = _TEXT_NO.match(row.content)
+        if match is None:
+            return None
+        no = next(g for g in match.groups() if g)
+        rest = row.content[match.end():].strip()
+        if not rest:
+            return None
+        numbered.append(_renumber(row, no, rest))
+    if len({r.no for r in numbered}) != len(numbered):
+        return None
+    return numbered
+
+
+def _renumber(row: ParsedRow, no: str, content: str | None = None) -> ParsedRow:
+    return ParsedRow(row.line, no, row.category, row.title, content or row.content, row.leaders, row.sections,
+                     row.units, row.deadline, row.remarks)
+
+
+def _check_duplicates(rows: list[ParsedRow], where: _Where, problems: list[Problem]) -> None:
+    first: dict[str, int] = {}
+    for row in rows:
+        if row.no in first:
+            problems.append(where.problem("import.duplicate_no", row.line, "no", no=row.no, first_line=first[row.no]))
+        else:
+            first[row.no] = row.line
+
+
+def _table(filename: str, fmt: Format, meta: DocMeta, columns: tuple[ColumnMap, ...], rows: list[ParsedRow],
+           warnings: list[RowWarning], *, unassigned: bool) -> ParsedTable:
+    return ParsedTable(
+        source_name=filename,
+        format=fmt,
+        title=meta.title,
+        issuer=meta.issuer,
+        issued=meta.issued,
+        year=meta.year,
+        columns=columns,
+        rows=tuple(rows),
+        warnings=tuple(warnings),
+        unassigned=unassigned,
+        year_source=meta.year_source,
+        year_evidence=meta.year_evidence,
+    )
+
+
+def _with_sources(table: ParsedTable, unmapped: tuple[ColumnMap, ...], sheet: str | None,
+                  sheets: tuple[str, ...]) -> ParsedTable:
+    from dataclasses import replace
+
+    others = tuple(name for name in sheets if name != sheet)
+    return replace(table, unmapped=unmapped, sheet=sheet, other_sheets=others)
+
+
+# ---------------------------------------------------------------- numbered work points
+
+
+def build_points(points: PointList, fmt: Format, filename: str, limits: ImportLimits) -> ParsedTable:
+    """Numbered work points as unassigned tasks: category = the heading above, title = the first sentence."""
+    if len(points.points) > limits.max_rows:
+        raise ImportFailure((Problem("import.too_many_rows", {"file": filename, "rows": len(points.points),
+                                                              "limit": limits.max_rows}),))
+    warnings: list[RowWarning] = []
+    numbers = [p.number for p in points.points]
+    renumber = len(set(numbers)) != len(numbers)
+    if renumber:
+        warnings.append(RowWarning(_first_repeat(points), "points_renumbered", {"count": len(numbers)}))
+    rows = []
+    for index, point in enumerate(points.points, start=1):
+        content = "\n".join(C.join_lines(part) for part in point.body.split("\n") if part.strip())
+        rows.append(ParsedRow(
+            line=point.line,
+            no=str(index if renumber else point.number),
+            category=point.category,
+            title=C.first_sentence(content.split("\n")[0]),
+            content=content,
+        ))
+    meta = read_meta(points.before, points.after)
+    return _table(filename, fmt, meta, (), rows, warnings, unassigned=True)
+
+
+def _first_repeat(points: PointList) -> int:
+    seen: set[int] = set()
+    for point in points.points:
+        if point.number in seen:
+            return point.line
+        seen.add(point.number)
+    return points.points[0].line

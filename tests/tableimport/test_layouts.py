@@ -1,0 +1,205 @@
+"""Layout families of published tables: competing task columns, labels with years, two-row headers under
+notes, part headings, roles in one cell, numbers in the text, several sheets, columns nobody reads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from bot.tableimport import ImportFailure, ParsedTable, read_table
+from tests.tableimport.builders import csv_bytes, docx_bytes, xlsx_bytes
+
+
+def _by_format(rows: list[list[str]], fmt: str, merges: tuple[str, ...] = ()) -> ParsedTable:
+    if fmt == "xlsx":
+        return read_table(xlsx_bytes(rows, merges), "t.xlsx")
+    if fmt == "docx":
+        return read_table(docx_bytes([rows]), "t.docx")
+    return read_table(csv_bytes(rows), "t.csv")
+
+
+CATEGORY_AND_TASK = [
+    ["序号", "工作类别", "工作任务", "牵头单位", "配合单位", "完成时限"],
+    ["1", "疾病防控", "完成全县适龄儿童免疫规划疫苗接种率达到90%以上。", "疾控股", "各乡镇卫生院", "12月底前"],
+    ["2", "疾病防控", "开展重点传染病监测预警，及时处置突发疫情。", "疾控股", "县疾控中心", "长期"],
+    ["3", "疾病防控", "推进慢性病综合防控示范区复审工作。", "疾控股", "", "9月底前"],
+    ["4", "医疗服务", "推进紧密型县域医共体建设，完善总医院运行机制。", "医政股", "县人民医院", "6月底前"],
+    ["5", "医疗服务", "开展改善就医感受提升患者体验主题活动。", "医政股", "各医疗机构", "年内"],
+]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
+def test_category_column_and_task_column_are_told_apart_by_what_they_hold(fmt: str) -> None:
+    table = _by_format(CATEGORY_AND_TASK, fmt)
+    fields = {c.header: c.field for c in table.columns}
+    assert fields["工作类别"] == "category" and fields["工作任务"] == "content"
+    assert table.rows[0].content.startswith("完成全县适龄儿童")
+    assert [r.category for r in table.rows] == ["疾病防控"] * 3 + ["医疗服务"] * 2
+    assert table.unmapped == ()
+
+
+def test_task_name_and_measures_give_title_and_content() -> None:
+    rows = [
+        ["序号", "工作任务", "工作措施", "责任股室", "完成时限"],
+        ["1", "医共体建设", "完善总医院理事会运行机制，统一人财物管理，年底前实现县乡一体化管理。", "医政股", "年底前"],
+        ["2", "公共卫生", "落实基本公共卫生服务项目，老年人健康管理率达到70%以上。", "基卫股", "11月底前"],
+        ["3", "中医药", "每个乡镇卫生院建成中医馆，推广中医适宜技术10项以上。", "中医股", "10月底前"],
+    ]
+    table = read_table(xlsx_bytes(rows), "t.xlsx")
+    fields = {c.header: c.field for c in table.columns}
+    assert fields == {"序号": "no", "工作任务": "title", "工作措施": "content", "责任股室": "sections", "完成时限": "deadline"}
+    assert table.rows[1].title == "公共卫生"
+    assert table.rows[1].content.startswith("落实基本公共卫生")
+
+
+@pytest.mark.parametrize("labels", [
+    ["序号", "2025年重点任务", "牵 头\n领 导", "责任单位"],
+    ["序号", "主要工作任务（目标）", "牵头\n领导", "牵头股室（站）"],
+    ["序 号", "2024年度工作任务", "分管领导", "责任科室"],
+])
+def test_labels_with_years_brackets_and_breaks_are_recognised(labels: list[str]) -> None:
+    rows = [labels, ["1", "推进基层卫生服务能力提升。", "张三", "基卫股"], ["2", "完成家庭医生签约。", "李四", "基卫股"]]
+    table = read_table(csv_bytes(rows), "2024年重点工作.csv")
+    assert [c.field for c in table.columns] == ["no", "content", "leaders", "sections"]
+    assert table.rows[0].leaders == ("张三",) and table.rows[1].sections == ("基卫股",)
+
+
+def test_two_row_header_under_a_title_row_and_a_note_row() -> None:
+    rows = [
+        ["2024年全县卫生健康重点工作任务分解表", "", "", "", "", ""],
+        ["填报说明：请各牵头单位于每月25日前报送进展情况，完成时限以表内为准。", "", "", "", "", ""],
+        ["序号", "重点任务", "责任单位", "", "完成时限", "备注"],
+        ["", "", "牵头单位", "配合单位", "", ""],
+        ["1", "完成县人民医院三级医院创建评审。", "医政股", "县人民医院", "10月底前", ""],
+        ["2", "推进村卫生室标准化建设，年内完成20所。", "基卫股", "各乡镇卫生院", "年内", ""],
+        ["3", "开展爱国卫生运动，巩固国家卫生县城成果。", "爱卫办", "各乡镇", "长期", ""],
+    ]
+    merges = ("A1:F1", "A2:F2", "A3:A4", "B3:B4", "C3:D3", "E3:E4", "F3:F4")
+    table = read_table(xlsx_bytes(rows, merges), "t.xlsx")
+    fields = {c.label: c.field for c in table.columns}
+    assert fields == {"A": "no", "B": "content", "C": "sections", "D": "units", "E": "deadline", "F": "remarks"}
+    assert [r.no for r in table.rows] == ["1", "2", "3"]
+    assert table.rows[0].sections == ("医政股",) and table.rows[0].units == ("县人民医院",)
+    assert (table.year, table.year_source) == (2024, "title")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
+def test_part_heading_rows_become_the_category_of_the_rows_below(fmt: str) -> None:
+    rows = [
+        ["序号", "具体任务", "牵头领导", "牵头股室", "配合单位"],
+        ["一、深化医药卫生体制改革", "", "", "", ""],
+        ["1", "推进公立医院综合改革。", "张三", "体改股", "各医院"],
+        ["2", "深化医保支付方式改革。", "张三", "体改股", "医保局"],
+        ["二", "提升公共卫生服务能力", "", "", ""],
+        ["3", "加强疾控体系建设。", "李四", "疾控股", ""],
+        ["", "（三）强化综合监管", "", "", ""],
+        ["4", "开展医疗机构依法执业专项检查。", "王五", "法监股", ""],
+    ]
+    table = _by_format(rows, fmt)
+    assert [r.no for r in table.rows] == ["1", "2", "3", "4"]
+    assert [r.category for r in table.rows] == [
+        "一、深化医药卫生体制改革", "一、深化医药卫生体制改革", "二、提升公共卫生服务能力", "（三）强化综合监管"]
+
+
+@pytest.mark.parametrize("cell,sections,units", [
+    ("医政股牵头，各医院参与", ("医政股",), ("各医院",)),
+    ("办公室主办、财务股协办", ("办公室",), ("财务股",)),
+    ("疾控股负责，县疾控中心配合", ("疾控股",), ("县疾控中心",)),
+    ("医政股、基卫股", ("医政股", "基卫股"), ()),
+])
+def test_roles_written_inside_one_cell_are_split(cell: str, sections: tuple, units: tuple) -> None:
+    rows = [["序号", "工作任务", "责任单位"], ["1", "完成某项任务。", cell], ["2", "完成另一项任务。", "医政股"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert (table.rows[0].sections, table.rows[0].units) == (sections, units)
+
+
+def test_numbers_written_at_the_start_of_the_text_when_there_is_no_number_column() -> None:
+    rows = [["工作任务", "责任单位"], ["1.推进医共体建设。", "医政股"], ["2、完善分级诊疗。", "医政股"],
+            ["3．加强基层能力。", "基卫股"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert [(r.no, r.content) for r in table.rows] == [("1", "推进医共体建设。"), ("2", "完善分级诊疗。"),
+                                                      ("3", "加强基层能力。")]
+    assert [w.code for w in table.warnings] == ["numbers_from_text"]
+
+
+def test_rows_are_numbered_in_order_when_nothing_gives_a_number() -> None:
+    rows = [["工作任务", "责任单位"], ["推进医共体建设。", "医政股"], ["完善分级诊疗。", "医政股"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert [r.no for r in table.rows] == ["1", "2"]
+    assert [w.code for w in table.warnings] == ["no_number_column"]
+
+
+def test_the_sheet_with_the_task_table_is_read_and_named() -> None:
+    book = Workbook()
+    notes = book.active
+    notes.title = "填表说明"
+    notes.append(["序号", "说明事项", "填写要求"])
+    notes.append(["1", "任务内容", "照抄文件原文"])
+    tasks = book.create_sheet("任务清单")
+    for row in CATEGORY_AND_TASK:
+        tasks.append(row)
+    log = book.create_sheet("修订记录")
+    log.append(["序号", "修订内容", "修订人"])
+    log.append(["1", "调整第3项时限", "办公室"])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_table(out.getvalue(), "2024年任务.xlsx")
+    assert table.sheet == "任务清单"
+    assert table.other_sheets == ("填表说明", "修订记录")
+    assert len(table.rows) == 5
+
+
+def test_a_column_nobody_reads_is_reported() -> None:
+    rows = [["序号", "工作任务", "牵头股室", "联系人", "联系电话"],
+            ["1", "推进医共体建设。", "医政股", "张三", "123"],
+            ["2", "完善分级诊疗。", "医政股", "李四", "456"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert [(c.label, c.header, c.rows) for c in table.unmapped] == [("D", "联系人", 2), ("E", "联系电话", 2)]
+
+
+def test_the_admin_corrects_the_column_guess() -> None:
+    rows = [["序号", "板块", "事项", "单位"], ["1", "改革", "推进医共体建设。", "医政股"],
+            ["2", "改革", "完善分级诊疗。", "基卫股"]]
+    table = read_table(csv_bytes(rows), "t.csv", columns="B=类别,C=任务,D=牵头单位")
+    assert {c.label: c.field for c in table.columns} == {"A": "no", "B": "category", "C": "content", "D": "sections"}
+    assert table.rows[1].sections == ("基卫股",)
+    skipped = read_table(csv_bytes(rows), "t.csv", columns="D=忽略")
+    assert "D" not in {c.label for c in skipped.columns}
+    assert [c.label for c in skipped.unmapped] == ["D"]
+
+
+@pytest.mark.parametrize("spec", ["B=什么", "B类别", "=任务"])
+def test_a_bad_column_mapping_names_the_item(spec: str) -> None:
+    rows = [["序号", "工作任务"], ["1", "推进医共体建设。"]]
+    with pytest.raises(ImportFailure) as caught:
+        read_table(csv_bytes(rows), "t.csv", columns=spec)
+    (line,) = caught.value.render("zh")
+    assert "--columns" in line and "B=类别" in line
+
+
+@pytest.mark.parametrize("before,year,source", [
+    (("关于印发《2024年卫生健康重点工作任务分解》的通知",), 2024, "title"),
+    (("县卫生健康局", "2025年重点工作分工方案"), 2025, "title"),
+    (("沅卫发〔2023〕12号", "关于做好重点工作的通知"), 2023, "doc_number"),
+    (("重点工作任务台账", "2022年5月6日"), 2022, "issued"),
+])
+def test_the_year_is_found_above_a_word_table(before: tuple[str, ...], year: int, source: str) -> None:
+    rows = [["序号", "工作任务", "牵头股室"], ["1", "6月底前完成任务。", "医政股"]]
+    table = read_table(docx_bytes([rows], before=before), "table.docx")
+    assert (table.year, table.year_source) == (year, source)
+
+
+def test_a_cited_plan_in_the_title_does_not_give_the_year() -> None:
+    rows = [["序号", "工作任务", "牵头股室"], ["1", "6月底前完成任务。", "医政股"]]
+    table = read_table(docx_bytes([rows], before=("落实《健康县城三年行动方案（2021—2023年）》任务清单",)), "t.docx")
+    assert table.year is None
+
+
+def test_the_year_comes_from_the_html_title() -> None:
+    page = ("<html><head><title>2026年全县卫生健康重点工作责任分解表</title></head><body>"
+            "<table><tr><td>序号</td><td>工作任务</td><td>牵头股室</td></tr>"
+            "<tr><td>1</td><td>6月底前完成任务。</td><td>医政股</td></tr></table></body></html>")
+    table = read_table(page.encode(), "page.html")
+    assert (table.year, table.year_source) == (2026, "title")
