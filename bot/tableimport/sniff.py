@@ -9,11 +9,10 @@ import zipfile
 from pathlib import PurePath
 
 from bot.tableimport.limits import MAX_ZIP_MEMBERS, declared_entries, refuse
+from bot.tableimport.ole import OLE_MAGIC, WPS_EXTENSIONS, ole_kind
 
 # Magic bytes of files an admin may upload by mistake, with the problem code that explains each.
 _FOREIGN = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "import.legacy_office"),  # .xls / .doc (OLE2)
-    (b"%PDF", "import.pdf"),
     (b"\x89PNG", "import.image"),
     (b"\xff\xd8\xff", "import.image"),
     (b"GIF8", "import.image"),
@@ -28,16 +27,23 @@ _TABLE_TAG = re.compile(r"<table\b", re.I)
 
 
 def sniff_format(data: bytes, filename: str) -> tuple[str, str | None]:
-    """The format (xlsx, docx, csv, html, text) and, for text formats, the decoded text.
+    """The format (xlsx, xls, docx, pdf, csv, html, text) and, for text formats, the decoded text.
 
-    Raises ImportFailure for images, PDFs, old binary Office files and other things that are no table.
+    Raises ImportFailure for images, Word 97 and WPS files, password-protected files and other things that
+    are no table.
     """
     ext = PurePath(filename).suffix.lower().lstrip(".")
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _zip_kind(data, filename), None
+    if data.startswith(OLE_MAGIC):
+        return ole_kind(data, filename), None
+    if b"%PDF-" in data[:1024]:  # readers accept junk before the header, and so do we
+        return "pdf", None
     for magic, code in _FOREIGN:
         if data.startswith(magic):
             raise refuse(code, filename)
+    if ext in WPS_EXTENSIONS:
+        raise refuse("import.wps", filename)
     text = decode_text(data, filename)
     head = text[:4096]
     if _HTML.match(head) or (ext in ("html", "htm", "xhtml") and _TABLE_TAG.search(text)):

@@ -42,8 +42,8 @@ def test_empty_file(name: str, data: bytes) -> None:
     (b"PK\x03\x04 this is not really a zip", "import.corrupt_zip"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "import.image"),
     (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "import.image"),
-    (b"%PDF-1.7\n" + b"\x00" * 64, "import.pdf"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "import.legacy_office"),
+    (b"%PDF-1.7\n" + b"\x00" * 64, "import.corrupt_file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "import.corrupt_file"),
     (b"\x00\x01\x02\x03\xfe\xff\x00\x00" * 32, "import.not_text"),
 ])
 def test_not_a_table_file(data: bytes, code: str) -> None:

@@ -1,4 +1,7 @@
-"""Excel workbooks through calamine (fast, exposes merged ranges), after the zip guard has bounded them."""
+"""Excel workbooks through calamine (fast, exposes merged ranges), after the zip guard has bounded them.
+
+``book_grids`` is shared with the legacy .xls reader, which has its own guard.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +25,23 @@ def read_xlsx(data: bytes, file: str, limits: ImportLimits) -> Iterator[Grid]:
     open_checked_zip(
         data, file, limits, lambda name: SheetScanner(file, limits) if name.lower().endswith(".xml") else None
     )
+    return book_grids(data, file, limits)
+
+
+def book_grids(data: bytes, file: str, limits: ImportLimits, damaged: str = "import.unreadable") -> Iterator[Grid]:
+    """Each visible sheet of a workbook calamine reads (xlsx or xls) as a Grid; call only after a size guard.
+
+    ``damaged`` is the problem reported when calamine cannot read the book or a sheet.
+    """
     try:
         book = python_calamine.load_workbook(io.BytesIO(data))
         names = [m.name for m in book.sheets_metadata if _visible(m)] or list(book.sheet_names)
     except BaseException as exc:  # calamine panics arrive as BaseException
         if must_propagate(exc):
             raise
-        raise refuse("import.unreadable", file, detail=type(exc).__name__) from None
+        raise refuse(damaged, file, detail=type(exc).__name__) from None
     for name in names[:MAX_SHEETS]:
-        yield _sheet(book, name, file, limits)
+        yield _sheet(book, name, file, limits, damaged)
 
 
 def _visible(meta: object) -> bool:
@@ -39,7 +50,7 @@ def _visible(meta: object) -> bool:
     return visible.endswith("Visible") and kind.endswith("WorkSheet")
 
 
-def _sheet(book: python_calamine.CalamineWorkbook, name: str, file: str, limits: ImportLimits) -> Grid:
+def _sheet(book: python_calamine.CalamineWorkbook, name: str, file: str, limits: ImportLimits, damaged: str) -> Grid:
     try:
         sheet = book.get_sheet_by_name(name)
         values = sheet.to_python(skip_empty_area=False)
@@ -47,7 +58,7 @@ def _sheet(book: python_calamine.CalamineWorkbook, name: str, file: str, limits:
     except BaseException as exc:
         if must_propagate(exc):
             raise
-        raise refuse("import.unreadable", file, detail=type(exc).__name__) from None
+        raise refuse(damaged, file, detail=type(exc).__name__) from None
     rows = [[_text(v) for v in row] for row in values]
     ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged]
     if fill_down(rows, ranges, limits.max_cells) < 0:

@@ -15,17 +15,24 @@ MESSAGES = {
     "import.corrupt_zip": "the file is damaged or not a valid Excel/Word file; save it again and re-upload.",
     "import.zip_bomb": "the file would unpack to an abnormal size ({reason}) and was refused for safety; "
                        "copy the table into a new file and re-upload.",
-    "import.encrypted": "the file is password-protected; remove the password and re-upload.",
+    "import.encrypted": "the file is password-protected; remove the password, save it again and re-upload.",
     "import.too_many_rows": "the table has too many rows ({rows}); the limit is {limit}.",
     "import.too_many_cells": "the table has too many cells ({cells}); the limit is {limit}. "
                              "Look for large formatted empty areas.",
     "import.unreadable": "the file cannot be read ({detail}).",
     "import.not_text": "the text encoding is not recognised; save the file as UTF-8 or as Excel (xlsx).",
-    "import.legacy_office": "this is an old Office file (.xls/.doc); save it as .xlsx or .docx and re-upload.",
-    "import.pdf": "this is a PDF; tables cannot be read from it. Upload Excel, Word, CSV or the page text.",
+    "import.legacy_office": "this is an old Office file that cannot be read; save it as .xlsx or .docx and re-upload.",
+    "import.word_doc": "this is an old Word file (.doc); save it as .docx and re-upload, or paste the text.",
+    "import.wps": "this is a WPS file (.wps/.et); save it as .docx or .xlsx in WPS and re-upload.",
+    "import.corrupt_file": "the file is damaged and cannot be read; open it in Excel, Word or WPS, save it again and "
+                           "re-upload.",
+    "import.pdf_scan": "this PDF is a scan without text; upload the original Word/Excel file or paste the text.",
+    "import.pdf_too_many_pages": "the PDF has too many pages ({pages}); the limit is {limit}.",
+    "import.pdf_bomb": "the PDF would unpack to an abnormal size or complexity and was refused for safety; "
+                       "upload the original Word/Excel file.",
     "import.image": "this is a picture; tables cannot be read from it. Upload Excel, Word, CSV or the page text.",
     "import.opendocument": "this is an OpenDocument (ods/odt) file; save it as .xlsx or .docx and re-upload.",
-    "import.unsupported_format": "unsupported file format; upload an xlsx, docx, csv, html or txt file.",
+    "import.unsupported_format": "unsupported file format; upload an xlsx, xls, docx, pdf, csv, html or txt file.",
     "import.no_table": "no table (and no numbered work points) found; expected headers such as {expected}.",
     "import.text_no_table": "the text has no table header and no numbered work points; expected headers such as "
                             "{expected}.",

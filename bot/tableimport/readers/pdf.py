@@ -1,0 +1,243 @@
+"""PDFs with a text layer through pdfplumber: ruled tables (joined across pages) as Grids, else the page text."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass, field
+
+import pdfplumber
+from pdfplumber.utils import chars_to_textmap
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
+
+from bot.tableimport.cells import is_cjk
+from bot.tableimport.errors import ImportFailure, must_propagate
+from bot.tableimport.grid import Grid, GridRow
+from bot.tableimport.headers import find_header
+from bot.tableimport.limits import refuse
+from bot.tableimport.model import ImportLimits
+from bot.tableimport.pdfguard import MAX_PAGES, GuardedPage, budget
+
+TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+_CLOSING = set("，。、；：？！）》」』”’,.;:?!)")
+
+
+@dataclass
+class PdfDocument:
+    """The tables found (continuations joined) and the whole text, one paragraph a line."""
+
+    tables: list[Grid] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass
+class _Piece:
+    """A table on one page, or the text between tables."""
+
+    rows: list[list[str]] | None = None
+    text: list[str] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, file: str, limits: ImportLimits) -> PdfDocument:
+    """The ruled tables of a PDF (or, when it has none, tables found by text alignment) and its text."""
+    with budget(file) as spent:
+        pdf = _open(data, file)
+        try:
+            pages = list(_pages(pdf, file))
+            pieces, chars = _pieces(pages, spent, ruled=True)
+            if chars == 0:
+                raise refuse("import.pdf_scan", file)
+            tables = _join(pieces, limits, file)
+            if not tables:
+                found, _ = _pieces(pages, spent, ruled=False)
+                tables = [g for g in _join(found, limits, file) if find_header(g.rows) is not None]
+            text = "\n".join(line for piece in pieces for line in piece.text)
+            return PdfDocument(tables, text)
+        except BaseException as exc:
+            raise _unwrapped(exc, file) from None
+        finally:
+            pdf.close()
+
+
+def _unwrapped(exc: BaseException, file: str) -> BaseException:
+    # pdfplumber wraps pdfminer's errors (and our budget's refusals raised inside pdfminer) in its own.
+    seen = exc
+    for _ in range(5):
+        if must_propagate(seen):
+            return seen
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__cause__
+        if inner is None:
+            break
+        seen = inner
+    if type(seen).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+        return refuse("import.encrypted", file)
+    if isinstance(seen, MemoryError):
+        return refuse("import.pdf_bomb", file)
+    return refuse("import.corrupt_file", file)
+
+
+def _open(data: bytes, file: str) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except BaseException as exc:
+        raise _unwrapped(exc, file) from None
+
+
+def _pages(pdf: pdfplumber.PDF, file: str):  # type: ignore[no-untyped-def]
+    # The page tree is walked lazily: a file claiming (or holding) thousands of pages is refused first.
+    tree = resolve1(pdf.doc.catalog.get("Pages"))
+    declared = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    if isinstance(declared, int) and declared > MAX_PAGES:
+        raise refuse("import.pdf_too_many_pages", file, pages=declared, limit=MAX_PAGES)
+    doctop = 0.0
+    for number, page_obj in enumerate(itertools.islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1), start=1):
+        if number > MAX_PAGES:
+            raise refuse("import.pdf_too_many_pages", file, pages=f"{MAX_PAGES}+", limit=MAX_PAGES)
+        page = GuardedPage(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        doctop += page.height
+        yield page
+
+
+def _pieces(pages: list, spent, *, ruled: bool) -> tuple[list[_Piece], int]:  # type: ignore[no-untyped-def]
+    pieces: list[_Piece] = [_Piece()]
+    chars = 0
+    for page in pages:
+        spent.tick()
+        glyphs = page.chars
+        chars += len(glyphs)
+        tables = page.find_tables() if ruled else page.find_tables(TEXT_STRATEGY)
+        top = page.bbox[1]
+        for table in sorted(tables, key=lambda t: t.bbox[1]):
+            pieces[-1].text += _text(glyphs, (page.bbox[0], top, page.bbox[2], table.bbox[1]))
+            pieces.append(_Piece(rows=_rows(glyphs, table)))
+            pieces.append(_Piece())
+            top = table.bbox[3]
+        pieces[-1].text += _text(glyphs, (page.bbox[0], top, page.bbox[2], page.bbox[3]))
+        pieces[-1].text.append("\f")  # a page break: tables on either side may continue each other
+        page.close()
+    return pieces, chars
+
+
+def _text(chars: list[dict], bbox) -> list[str]:  # type: ignore[no-untyped-def]
+    """The paragraphs of the characters centred inside ``bbox`` (a cell, or a band of the page)."""
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    if not inside:
+        return []
+    lines = chars_to_textmap(inside).extract_text_lines(strip=True, return_chars=True)
+    # A line wraps only where it reached the cell's right edge (padded like its left edge): short lines of
+    # names ("陆 明" over "俞 悦") are lines of their own even when they are all as short.
+    padding = max(0.0, min((line["x0"] for line in lines), default=x0) - x0)
+    return _paragraphs(lines, max(x1 - padding, max((line["x1"] for line in lines), default=0)))
+
+
+def _rows(chars: list[dict], table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    rows: list[list[str]] = []
+    open_cells: dict[int, tuple[float, str]] = {}  # column → (bottom, text) of a cell spanning rows
+    for row in table.rows:
+        _, top, _, bottom = row.bbox
+        cells: list[str] = []
+        for col, bbox in enumerate(row.cells):
+            if bbox is None:
+                spanning = open_cells.get(col)
+                cells.append(spanning[1] if spanning and spanning[0] > top + 1 else "")
+                continue
+            text = "\n".join(_text(chars, bbox))
+            cells.append(text)
+            if bbox[3] > bottom + 1:
+                open_cells[col] = (bbox[3], text)
+            else:
+                open_cells.pop(col, None)
+        rows.append(cells)
+    return rows
+
+
+def _token_width(chars: list[dict]) -> float:
+    # The first word of a line (a Latin word, or a Han character with the punctuation kept with it).
+    if not chars:
+        return 0.0
+    end = 1
+    if is_cjk(chars[0]["text"]):
+        while end < len(chars) and chars[end]["text"] in _CLOSING:
+            end += 1
+    else:
+        while end < len(chars) and not is_cjk(chars[end]["text"]) and chars[end]["text"].strip():
+            end += 1
+    return chars[end - 1]["x1"] - chars[0]["x0"]
+
+
+def _paragraphs(lines: list[dict], right: float) -> list[str]:
+    """Visual lines joined where they only wrap: a line ends a paragraph if the next one's first word fit."""
+    out: list[str] = []
+    previous = None
+    for line in lines:
+        text = line["text"]
+        if previous is None or not out:
+            out.append(text)
+        else:
+            size = max(previous["bottom"] - previous["top"], 1.0)
+            room = right - previous["x1"]
+            if room > _token_width(line.get("chars", [])) + 1.5 * size:
+                out.append(text)
+            else:
+                last = out[-1]
+                glue = "" if (last and is_cjk(last[-1])) or is_cjk(text[0]) else " "
+                out[-1] = last + glue + text
+        previous = line
+    return out
+
+
+def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
+    """Tables continued on the next page (same columns, nothing but a page break between) become one Grid."""
+    grids: list[Grid] = []
+    before: list[str] = []
+    current: list[list[str]] | None = None
+    header = None
+    broken = False
+    cells = 0
+    for piece in pieces:
+        if piece.rows is None:
+            lines = [line for line in piece.text if line != "\f"]
+            if grids:
+                grids[-1].after += lines
+            before += lines
+            broken = "\f" in piece.text  # only a page break (and its running header or footer) between
+            continue
+        rows = piece.rows
+        cells += sum(len(r) for r in rows)
+        if cells > limits.max_cells:
+            raise refuse("import.too_many_cells", file, cells=cells, limit=limits.max_cells)
+        width = max((len(r) for r in rows), default=0)
+        if current is not None and broken and width == max(len(r) for r in current):
+            _continue(current, rows, header)
+        else:
+            current = [list(r) for r in rows]
+            header = find_header([GridRow(i + 1, r) for i, r in enumerate(current)])
+            grids.append(Grid(rows=[], before=list(before), name=str(len(grids) + 1)))
+        grids[-1].rows = [GridRow(i + 1, r) for i, r in enumerate(current)]
+        if len(grids[-1].rows) > limits.max_rows:
+            raise refuse("import.too_many_rows", file, rows=len(grids[-1].rows), limit=limits.max_rows)
+        broken = False
+    return grids
+
+
+def _continue(current: list[list[str]], rows: list[list[str]], header) -> None:  # type: ignore[no-untyped-def]
+    rows = list(rows)
+    if header is not None and rows:
+        again = find_header([GridRow(i + 1, r) for i, r in enumerate(rows[:header.index + 2])])
+        if again is not None and again.texts == header.texts:
+            rows = rows[again.index + 1:]
+    number = header.field_columns("no") if header is not None else []
+    if rows and current and number:
+        first = rows[0]
+        col = number[0]
+        if col < len(first) and not first[col].strip() and any(c.strip() for c in first):
+            # The last row of the page goes on at the top of the next one: glue the halves cell by cell.
+            last = current[-1]
+            for c, text in enumerate(first):
+                if c < len(last) and text.strip():
+                    glue = "" if (last[c] and is_cjk(last[c][-1])) or is_cjk(text[0]) else " "
+                    last[c] = (last[c] + glue + text) if last[c] else text
+            rows = rows[1:]
+    current.extend(list(r) for r in rows)

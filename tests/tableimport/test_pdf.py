@@ -1,0 +1,35 @@
+"""PDF tables: rows and cells continued over page breaks are joined; the text around gives the title and year."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.tableimport import read_table
+
+OWN = Path(__file__).resolve().parent.parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from gen_table import task_groups  # noqa: E402
+
+
+def test_a_cell_split_over_a_page_break_is_glued() -> None:
+    table = read_table((OWN / "yuanjiang-2023-tasks.pdf").read_bytes(), "t.pdf")
+    row = next(r for r in table.rows if r.no == "2")
+    assert row.content.endswith("完成2023年常规血吸虫病防治和血吸虫病消除推进试点县项目建设工作任务。")
+    assert [r.line for r in table.rows[:2]] == [2, 3]  # rows of the joined table, the header being row 1
+
+
+def test_a_21_page_table_reads_every_row_as_generated() -> None:
+    # bench/gen_table.py --rows 55 --format docx with the header row marked to repeat (w:tblHeader), converted
+    # by LibreOffice: every page starts with the header again, most with the rest of a row cut by the break.
+    table = read_table((OWN / "generated-55-rows-21-pages.pdf").read_bytes(), "generated.pdf")
+    assert table.year == 2023 and table.title == "2023年全市卫生健康重点工作责任分解表"
+    category = None
+    rows = [row for group in task_groups(55) for row in group]
+    assert len(table.rows) == len(rows)
+    for want, got in zip(rows, table.rows):
+        category = want[1] or category
+        leaders = tuple(name.replace(" ", "") for name in str(want[3]).split("、"))  # "汪  峰" prints as 汪峰
+        assert (got.no, got.category, got.content) == (str(want[0]), category, want[2])
+        assert (got.leaders, got.sections, got.units) == (
+            leaders, tuple(str(want[4]).split("、")), tuple(str(want[5]).split("、")))
