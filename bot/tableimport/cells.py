@@ -100,6 +100,8 @@ def _split(text: str, longest: int) -> list[str]:
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
+    # A list written as a sentence ends in 。: the stop belongs to the sentence, not to the last name.
+    items = [i.rstrip("。.") for i in items]
     return tuple(dict.fromkeys(i for i in items if i and i not in _PLACEHOLDERS))
 
 

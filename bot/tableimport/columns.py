@@ -73,16 +73,12 @@ def choose_text_columns(header: Header, data: list[GridRow]) -> None:
             return count < MIN_EVIDENCE or not stats[c].one_per_row(count)
         return stats[c].repeated(count)
 
-    categories = sorted((c for c in rest if grouped(c)), key=lambda c: (stats[c].distinct, c))
-    if categories:
-        roles[categories[0]] = "category"
+    # Every grouped column is a level of the category ("一、…" over "（一）…"); the rest name or add to the task.
     for c in rest:
-        if c in roles:
-            continue
-        if "title" not in roles.values():
-            roles[c] = "title"
-        elif "category" not in roles.values():
+        if grouped(c):
             roles[c] = "category"
+        elif "title" not in roles.values():
+            roles[c] = "title"
         else:
             roles[c] = "content"
     header.fields.update(roles)

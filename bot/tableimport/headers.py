@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("no", ("序号", "编号")),
     ("remarks", ("备注",)),
-    ("content", ("内容", "措施", "举措", "要求", "细化分工", "具体工作")),
+    ("content", ("内容", "措施", "举措", "要求", "要点", "细化分工", "具体工作")),
     ("leaders", ("领导", "责任人", "负责人")),
     ("units", ("配合", "协办", "参与", "协同", "协作", "相关责任", "相关单位")),
     ("deadline", ("时限", "期限", "完成时间", "时间节点", "时间安排", "截止", "时间")),
@@ -224,3 +224,9 @@ def _resolve(header: Header) -> None:
         elif fld == "no":
             del header.fields[col]
             header.labels.pop(col, None)
+    # "牵头责任单位 | 主体责任单位 | 配合单位": beside a column named as the lead, other unit columns are related.
+    lead = [c for c in header.field_columns("sections") if "牵头" in normalize_header(header.labels.get(c, ""))]
+    if lead:
+        for col in header.field_columns("sections"):
+            if col not in lead:
+                header.fields[col] = "units"

@@ -10,6 +10,7 @@ from bot.tableimport.columns import choose_text_columns
 from bot.tableimport.errors import ImportFailure
 from bot.tableimport.grid import Grid, GridRow
 from bot.tableimport.headers import Header, normalize_header
+from bot.tableimport.labels import read_roles
 from bot.tableimport.meta import DocMeta, read_meta
 from bot.tableimport.model import (
     FIELDS,
@@ -65,7 +66,7 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     unnumbered: list[int] = field(default_factory=list)  # positions in rows whose 序号 is to be assigned
     notes: list[str] = field(default_factory=list)  # heading or note rows since the last task
-    category: str | None = None  # the category cell in force (merged or left empty below its first row)
+    levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
 
     def value(self, cells: list[str], name: str) -> str:
@@ -171,10 +172,11 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     heading = _heading(cells, content, raw_no, reading)
     if heading is not None:
         reading.notes.append(heading)
-        reading.heading, reading.category = heading, None
+        reading.heading = heading
+        reading.levels.clear()
         return
     reading.notes.clear()
-    reading.category = C.clean_text(reading.value(cells, "category")) or reading.category
+    category = _category(cells, reading)
     if not content:
         reading.problems.append(
             reading.where.problem("import.missing_content", row.line, "content", no=C.normalize_no(raw_no)))
@@ -184,7 +186,7 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     parsed = ParsedRow(
         line=row.line,
         no=no,
-        category=reading.category or reading.heading,
+        category=category or reading.heading,
         title=C.clean_text(reading.value(cells, "title")),
         content=content,
         leaders=C.split_people(reading.value(cells, "leaders")),
@@ -202,15 +204,34 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     reading.rows.append(parsed)
 
 
+def _category(cells: list[str], reading: _Reading) -> str | None:
+    """The category in force: each category column keeps its value (merged, or written once per group)
+    until it changes, and a new value at one level clears the levels below it."""
+    for col in reading.cols["category"]:
+        value = C.clean_text(cells[col]) if col < len(cells) else None
+        if value:
+            if reading.levels.get(col) != value:
+                for deeper in [c for c in reading.levels if c > col]:
+                    del reading.levels[deeper]
+            reading.levels[col] = value
+    return " / ".join(reading.levels[c] for c in sorted(reading.levels)) or None
+
+
 def _lead_and_related(lead_text: str, related_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # "X牵头，Y配合" in a 责任单位 cell names both roles; the related part joins the related-units column.
     roles = split_roles(lead_text) if lead_text.strip() else None
     if roles is None:
-        return C.split_sections(lead_text), C.split_units(related_text)
+        return _distinct(C.split_sections(lead_text), C.split_units(related_text))
     lead, related = roles
     others = split_roles(related_text) if related_text.strip() else None
     more = (*others[0], *others[1]) if others else C.split_units(related_text)
-    return tuple(dict.fromkeys(lead)), tuple(dict.fromkeys((*related, *more)))
+    return _distinct(lead, (*related, *more))
+
+
+def _distinct(lead: tuple[str, ...], related: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # A unit that leads is not also listed as related (主体责任单位 often repeats the lead).
+    lead = tuple(dict.fromkeys(lead))
+    return lead, tuple(u for u in dict.fromkeys(related) if u not in lead)
 
 
 def _is_repeated_header(cells: list[str], header: Header) -> bool:
@@ -319,15 +340,21 @@ def build_points(points: PointList, fmt: Format, filename: str, limits: ImportLi
     rows = []
     for index, point in enumerate(points.points, start=1):
         content = "\n".join(C.join_lines(part) for part in point.body.split("\n") if part.strip())
+        roles = read_roles(point.labels, content)
         rows.append(ParsedRow(
             line=point.line,
             no=str(index if renumber else point.number),
             category=point.category,
-            title=C.first_sentence(content.split("\n")[0]),
-            content=content,
+            title=C.first_sentence(roles.text.split("\n")[0]),
+            content=roles.text,
+            leaders=roles.leaders,
+            sections=roles.sections,
+            units=roles.units,
+            deadline=roles.deadline,
         ))
     meta = read_meta(points.before, points.after)
-    return _table(filename, fmt, meta, (), rows, warnings, unassigned=True)
+    unassigned = not any(row.leaders or row.sections for row in rows)
+    return _table(filename, fmt, meta, (), rows, warnings, unassigned=unassigned)
 
 
 def _first_repeat(points: PointList) -> int:

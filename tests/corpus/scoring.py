@@ -23,8 +23,9 @@ def documents() -> list[Path]:
 
 
 def _text(value: str | None) -> str:
+    # Spacing, width, a leading item number and a closing stop are how a text is set, not what it says.
     value = unicodedata.normalize("NFKC", value or "")
-    return _NOISE.sub("", _LEADING_NO.sub("", value))
+    return _NOISE.sub("", _LEADING_NO.sub("", value)).rstrip("。.;；,，")
 
 
 def _names(values) -> list[str]:  # type: ignore[no-untyped-def]
@@ -85,7 +86,9 @@ def score(folder: Path) -> Score:
         }
         wanted = {
             "no": _text(want["no"]), "content": _text(want["content"]), "leaders": _names(want["leaders"]),
-            "sections": _names(want["sections"]), "units": _names(want["units"]), "dates": sorted(want["dates"]),
+            "sections": _names(want["sections"]), "units": _names(want["units"]),
+            # A table without a year is read in the year the admin confirms: "YYYY" stands for it.
+            "dates": sorted(d.replace("YYYY", str(plan_year)) for d in want["dates"]),
         }
         for name in FIELDS:
             if got[name] == wanted[name]:

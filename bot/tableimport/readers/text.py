@@ -42,6 +42,7 @@ class Point:
     number: int
     category: str | None
     parts: list[str]
+    labels: list[str] = field(default_factory=list)  # "牵头单位：…" lines under the point
 
     @property
     def body(self) -> str:
@@ -269,6 +270,18 @@ def _level(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+# "牵头领导：王先柱", "主要协作单位：…", "完成时限：…": who and when, written as labelled lines under a point.
+ROLE_LABEL = re.compile(
+    r"^[(（]?\s*((?:主要)?(?:牵头|责任|分管|主体|主办|配合|协作|协办|参与|相关|协同)(?:责任)?"
+    r"(?:领导|单位|部门|科室|股室|处室|股站|人)|完成(?:时限|时间)|时间节点|时限要求|时限)\s*[:：]\s*"
+)
+
+
+def is_role_label(text: str) -> bool:
+    """True for a line such as "牵头单位：区环保局" that names who does a point, or by when."""
+    return bool(ROLE_LABEL.match(text))
+
+
 def _heading_like(text: str) -> bool:
     return (
         2 <= len(text) <= 50
@@ -311,6 +324,9 @@ def read_points(paras: list[Para]) -> PointList | None:
             heading, current = para.text, None
         elif found and current is not None:
             current.parts.append(para.text)
+            last = index
+        elif current is not None and is_role_label(para.text):
+            current.labels.append(para.text)
             last = index
         elif not found and _heading_like(para.text):
             heading, current = para.text, None
