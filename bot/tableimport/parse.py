@@ -16,7 +16,6 @@ from bot.tableimport.readers.csvfile import read_csv
 from bot.tableimport.readers.docx import WordDocument, read_docx
 from bot.tableimport.readers.html import page_text, read_html
 from bot.tableimport.readers.text import paragraphs, read_points, read_text_table
-from bot.tableimport.readers.pdf import read_pdf
 from bot.tableimport.readers.xls import read_xls
 from bot.tableimport.readers.xlsx import read_xlsx
 from bot.tableimport.rows import build_points, build_table
@@ -52,6 +51,8 @@ def _read(data: bytes, filename: str, opts: Reading) -> ParsedTable:
     if fmt == "xls":
         return _from_grids(read_xls(data, filename, limits), "xls", filename, opts)
     if fmt == "pdf":
+        from bot.tableimport.readers.pdf import read_pdf  # pdfplumber and pdfminer load on the first PDF
+
         pdf = read_pdf(data, filename, limits)
         if pdf.tables:
             return _from_grids(pdf.tables, "pdf", filename, opts)

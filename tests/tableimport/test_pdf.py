@@ -33,3 +33,14 @@ def test_a_21_page_table_reads_every_row_as_generated() -> None:
         assert (got.no, got.category, got.content) == (str(want[0]), category, want[2])
         assert (got.leaders, got.sections, got.units) == (
             leaders, tuple(str(want[4]).split("、")), tuple(str(want[5]).split("、")))
+
+
+def test_a_pdf_without_tables_reads_its_text_as_the_page_would(fixtures_dir: Path) -> None:
+    # The web page's text printed to PDF by LibreOffice: wrapped lines and a paragraph running on over a
+    # page break are joined again, so the points read exactly as from the text itself.
+    pdf = read_table((OWN / "zhangjiagang-2024-primary-care-points.pdf").read_bytes(), "points.pdf")
+    txt = read_table((fixtures_dir / "zhangjiagang-2024-primary-care-points.txt").read_bytes(), "points.txt")
+    assert pdf.format == "pdf" and pdf.unassigned and len(pdf.rows) == 18
+    assert [(r.no, r.category, r.title, r.content) for r in pdf.rows] == [
+        (r.no, r.category, r.title, r.content) for r in txt.rows]
+    assert (pdf.title, pdf.issuer, pdf.issued, pdf.year) == (txt.title, txt.issuer, txt.issued, txt.year)

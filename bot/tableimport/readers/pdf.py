@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -20,6 +21,8 @@ from bot.tableimport.model import ImportLimits
 from bot.tableimport.pdfguard import MAX_PAGES, GuardedPage, budget
 
 TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+BREAK, RUNS_ON = "\f", "\f+"  # page breaks in the text: after a paragraph that ended, or one that runs on
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _CLOSING = set("，。、；：？！）》」』”’,.;:?!)")
 
 
@@ -52,7 +55,7 @@ def read_pdf(data: bytes, file: str, limits: ImportLimits) -> PdfDocument:
             if not tables:
                 found, _ = _pieces(pages, spent, ruled=False)
                 tables = [g for g in _join(found, limits, file) if find_header(g.rows) is not None]
-            text = "\n".join(line for piece in pieces for line in piece.text)
+            text = "\n".join(_page_text(pieces))
             return PdfDocument(tables, text)
         except BaseException as exc:
             raise _unwrapped(exc, file) from None
@@ -113,23 +116,31 @@ def _pieces(pages: list, spent, *, ruled: bool) -> tuple[list[_Piece], int]:  # 
             pieces.append(_Piece(rows=_rows(glyphs, table)))
             pieces.append(_Piece())
             top = table.bbox[3]
-        pieces[-1].text += _text(glyphs, (page.bbox[0], top, page.bbox[2], page.bbox[3]))
-        pieces[-1].text.append("\f")  # a page break: tables on either side may continue each other
+        tail, running_on = _band(glyphs, (page.bbox[0], top, page.bbox[2], page.bbox[3]))
+        # A page break: tables on either side may continue each other, and so may a paragraph.
+        pieces[-1].text += [*tail, RUNS_ON if running_on else BREAK]
         page.close()
     return pieces, chars
 
 
 def _text(chars: list[dict], bbox) -> list[str]:  # type: ignore[no-untyped-def]
     """The paragraphs of the characters centred inside ``bbox`` (a cell, or a band of the page)."""
+    return _band(chars, bbox)[0]
+
+
+def _band(chars: list[dict], bbox) -> tuple[list[str], bool]:  # type: ignore[no-untyped-def]
+    """The paragraphs inside ``bbox``, and whether the last one runs to the right edge (it may go on below)."""
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
     if not inside:
-        return []
+        return [], False
     lines = chars_to_textmap(inside).extract_text_lines(strip=True, return_chars=True)
     # A line wraps only where it reached the cell's right edge (padded like its left edge): short lines of
     # names ("陆 明" over "俞 悦") are lines of their own even when they are all as short.
     padding = max(0.0, min((line["x0"] for line in lines), default=x0) - x0)
-    return _paragraphs(lines, max(x1 - padding, max((line["x1"] for line in lines), default=0)))
+    right = max(x1 - padding, max((line["x1"] for line in lines), default=0))
+    last = lines[-1]
+    return _paragraphs(lines, right), right - last["x1"] <= 1.5 * max(last["bottom"] - last["top"], 1.0)
 
 
 def _rows(chars: list[dict], table) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -178,13 +189,28 @@ def _paragraphs(lines: list[dict], right: float) -> list[str]:
         else:
             size = max(previous["bottom"] - previous["top"], 1.0)
             room = right - previous["x1"]
-            if room > _token_width(line.get("chars", [])) + 1.5 * size:
+            if room > _token_width(line.get("chars", [])) + 1.5 * size or _NUMBERED.match(text):
                 out.append(text)
             else:
                 last = out[-1]
                 glue = "" if (last and is_cjk(last[-1])) or is_cjk(text[0]) else " "
                 out[-1] = last + glue + text
         previous = line
+    return out
+
+
+def _page_text(pieces: list[_Piece]) -> list[str]:
+    """The paragraphs of the text outside tables; one running on over a page break is joined with its rest."""
+    out: list[str] = []
+    glue = False
+    for line in (line for piece in pieces if piece.rows is None for line in piece.text):
+        if line in (BREAK, RUNS_ON):
+            glue = line == RUNS_ON
+        elif glue and out:
+            out[-1] += ("" if is_cjk(out[-1][-1]) or is_cjk(line[0]) else " ") + line
+            glue = False
+        else:
+            out.append(line)
     return out
 
 
@@ -198,11 +224,11 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
     cells = 0
     for piece in pieces:
         if piece.rows is None:
-            lines = [line for line in piece.text if line != "\f"]
+            lines = [line for line in piece.text if line not in (BREAK, RUNS_ON)]
             if grids:
                 grids[-1].after += lines
             before += lines
-            broken = "\f" in piece.text  # only a page break (and its running header or footer) between
+            broken = BREAK in piece.text or RUNS_ON in piece.text  # only a page break (and its running header or footer) between
             continue
         rows = piece.rows
         cells += sum(len(r) for r in rows)
