@@ -116,6 +116,7 @@ class Header:
     fields: dict[int, str]  # column → field
     labels: dict[int, str]  # column → header text as written
     texts: dict[int, str] = field(default_factory=dict)  # column → normalized header, to spot repeats
+    skipped: set[int] = field(default_factory=set)  # columns the admin said not to read
     score: tuple[int, int] = (0, 0)
 
     def field_columns(self, name: str) -> list[int]:

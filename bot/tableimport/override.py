@@ -82,6 +82,7 @@ def apply_columns(header: Header, mapping: dict[int, str], header_cells: list[st
     for col, role in mapping.items():
         if role == IGNORE:
             header.labels.pop(col, None)
+            header.skipped.add(col)
             continue
         header.fields[col] = role
         written = header_cells[col].strip() if col < len(header_cells) else ""

@@ -126,7 +126,7 @@ def unmapped_columns(grid: Grid, header: Header, data: list[GridRow]) -> tuple[C
     counts: dict[int, int] = {}
     for row in data:
         for col, cell in enumerate(row.cells):
-            if col not in header.fields and cell.strip():
+            if col not in header.fields and col not in header.skipped and cell.strip():
                 counts[col] = counts.get(col, 0) + 1
     head = grid.rows[header.index].cells if 0 <= header.index < len(grid.rows) else []
     return tuple(
