@@ -124,3 +124,11 @@ def test_remind_dry_run_lists_the_pass_and_jobs_lists_the_schedule(tmp_path, fix
 def test_run_without_token_points_to_the_console_demo(tmp_path):
     out = duban(tmp_path, "run")
     assert out.returncode == 2 and "duban console --demo" in out.stdout
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "99999"])
+def test_an_impossible_year_is_told_in_a_sentence(tmp_path, fixtures_dir, year):
+    out = duban(tmp_path, "import", str(fixtures_dir / "yuanjiang-2023-tasks.csv"), f"--year={year}", "--dry-run")
+    assert out.returncode != 0
+    said = out.stdout + out.stderr
+    assert "1990 至 2100" in said and "import.bad_year" not in said and "{" not in said

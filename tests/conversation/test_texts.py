@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts import catalog
 from bot.texts.en.conversation import MESSAGES as EN
 from bot.texts.zh.conversation import MESSAGES as ZH
 
@@ -62,3 +63,19 @@ def test_every_key_the_handlers_use_exists() -> None:
     source = "".join(p.read_text("utf-8") for p in files)
     used = set(re.findall(r'"(conv\.[a-z_]+)"', source))
     assert used <= set(ZH), used - set(ZH)
+
+
+def _keys_used_in_code() -> set[str]:
+    """Every quoted ``area.name`` literal in the code whose area is one the catalogues define."""
+    root = Path(__file__).resolve().parents[2]
+    areas = {key.split(".")[0] for lang in ("zh", "en") for key in catalog(lang)}
+    pattern = re.compile(r'"((?:%s)\.[a-z_][a-z0-9_]*)"' % "|".join(sorted(areas)))
+    files = [f for d in ("bot", "handlers", "scheduler") for f in (root / d).rglob("*.py") if "texts" not in f.parts]
+    return {key for f in files for key in pattern.findall(f.read_text("utf-8"))}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_key_used_anywhere_in_code_exists_in_both_languages(lang: str) -> None:
+    used = _keys_used_in_code()
+    assert {"import.bad_year", "conv.left_done", "cli.error"} <= used
+    assert used <= set(catalog(lang)), sorted(used - set(catalog(lang)))
