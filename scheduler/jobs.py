@@ -11,6 +11,8 @@ Timing choices:
   firings are one pass, because one pass already finds everything still due.
 - ``duban-weekly-report`` fires Monday at send_time and runs the same pass (the planner sends the weekly
   report on the week's first working day reached, so a Monday holiday moves it to Tuesday's pass).
+- Every pass that is not a dry run also does the daily housekeeping: import previews older than a day and
+  handled message ids older than a few days are deleted (bot.services.housekeeping).
 - ``duban-catch-up`` runs once at start: what fell due while the bot was down goes out now, coalesced.
 - ``duban-deliver`` ticks every 2 s and starts a delivery run unless one is still going; a tick that finds
   one running returns at once. Short misfire grace (10 s): a missed tick is worthless, the next one comes.
@@ -33,6 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core import Core
 from bot.db.clock import to_local
+from bot.services.housekeeping import sweep
 from scheduler.compose import Renderer, envelopes
 from scheduler.gcpause import paused_gc
 from scheduler.notifier import Notifier, Target
@@ -123,6 +126,11 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     for item in done:
         result.messages.append(PlannedMessage(item.envelope.label, item.envelope.target, item.envelope.bucket,
                                               tuple(n.key for n in item.notices), item.texts))
+    # Daily housekeeping rides on the pass: old import previews and handled message ids go.
+    async with core.db.session() as session:
+        swept = await sweep(session, now)
+    if swept.pending_imports or swept.handled_messages:
+        log.info("housekeeping: %d import previews, %d handled message ids deleted", swept.pending_imports, swept.handled_messages)
     return result
 
 

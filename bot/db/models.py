@@ -410,6 +410,17 @@ class SentNotice(Base):
     __table_args__ = (Index("ix_sent_notices_task", "task_id"),)
 
 
+class HandledMessage(Base):
+    """A channel message already handled (a digest of its id), so a delivery replayed after a restart is ignored."""
+
+    __tablename__ = "handled_messages"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    handled_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_handled_messages_at", "handled_at"),)
+
+
 # ---- Conversation (issue 3): indexes for the hot listings ------------------------------------------------
 # Listings join each visible task's recurring milestones (their current due date depends on today). Few
 # milestones recur, so a partial index on just those is small and stays in cache, where probing an index of

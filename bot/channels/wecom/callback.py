@@ -5,7 +5,8 @@
 - ``POST ?msg_signature&timestamp&nonce`` with ``<xml><Encrypt>…</Encrypt></xml>``: the signature is verified
   over the ``Encrypt`` value (403 and nothing handled when it does not match), the message is decrypted,
   an empty 200 goes back at once ("no passive reply"), and the message is handled in a background task.
-  WeCom retries after 5 s, up to 3 times, when it gets no answer; deliveries are de-duplicated by MsgId.
+  WeCom retries after 5 s, up to 3 times, when it gets no answer; deliveries are de-duplicated by MsgId,
+  in memory and in the database (handled_messages), so a replay after a restart is ignored too.
 
 Handling turns the message into a channel-neutral ``Request`` for the conversation and sends each ``Reply``
 back through the app API. A member's messages are handled one at a time, in the order they arrived.
@@ -32,6 +33,7 @@ from bot.channels.wecom.delivery import CHANNEL, Delivery
 from bot.channels.wecom.memory import FileMemory, SentFile
 from bot.channels.wecom.messages import MAX_XML_BYTES, BadMessage, Inbound, parse_envelope, parse_message
 from bot.core import Core
+from bot.services.housekeeping import first_handling, message_key
 from bot.texts import t
 from handlers.router import route_text
 from handlers.types import Attachment, Chat, Reply, Request, Sender
@@ -97,6 +99,9 @@ class Inbox:
         self._locks[user] = (lock, waiting + 1)
         try:
             async with lock:
+                if not await self._first_time(message):
+                    self.duplicates += 1
+                    return
                 await self.process(message)
                 self.handled += 1
         except Exception:
@@ -108,6 +113,11 @@ class Inbox:
                 del self._locks[user]
             else:
                 self._locks[user] = (lock, waiting - 1)
+
+    async def _first_time(self, message: Inbound) -> bool:
+        """Record the message as handled in the database; False when it was (before a restart, or by a replica)."""
+        async with self.core.db.session() as session:
+            return await first_handling(session, message_key(CHANNEL, message.dedup_key), self.clock())
 
     async def process(self, message: Inbound) -> None:
         """Handle one message: hand it to the conversation (or keep a file for /import) and send the answers."""
