@@ -10,6 +10,7 @@ of the read in progress (a context variable: concurrent reads in threads each ha
 from __future__ import annotations
 
 import io
+import logging
 import time
 import zlib
 from collections.abc import Iterator
@@ -152,6 +153,8 @@ def _runlength(data: bytes) -> bytes:
     return out
 
 
+# A damaged upload makes pdfminer log a warning per bad operator: thousands of lines for one refusal.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 pdfminer.pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
 pdfminer.pdftypes.lzwdecode = _lzw
 pdfminer.pdftypes.rldecode = _runlength

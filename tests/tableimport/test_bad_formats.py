@@ -141,3 +141,20 @@ def test_bombs_are_refused_under_300_mb_peak_rss(name: str) -> None:
     result = json.loads(out.stdout)
     assert result["code"] is not None
     assert result["peak_mb"] < 300, result
+
+
+@pytest.mark.parametrize("name", ["yuanjiang-2023-tasks.xls", "generated-12-rows-unruled.pdf"])
+def test_damaged_copies_read_or_are_refused_in_one_line(name: str) -> None:
+    # Bytes changed at random (a fixed seed): read_table either reads a table or refuses with lines naming the file.
+    import random
+
+    rng = random.Random(2024)
+    base = (OWN / name).read_bytes()
+    for _ in range(25):
+        data = bytearray(base)
+        for _ in range(rng.choice((1, 4, 16, 64))):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            read_table(bytes(data), name)
+        except ImportFailure as exc:
+            assert exc.problems and all(name in line for line in exc.render("en"))

@@ -22,10 +22,20 @@ def test_a_cell_split_over_a_page_break_is_glued() -> None:
 def test_a_21_page_table_reads_every_row_as_generated() -> None:
     # bench/gen_table.py --rows 55 --format docx with the header row marked to repeat (w:tblHeader), converted
     # by LibreOffice: every page starts with the header again, most with the rest of a row cut by the break.
-    table = read_table((OWN / "generated-55-rows-21-pages.pdf").read_bytes(), "generated.pdf")
+    _reads_as_generated("generated-55-rows-21-pages.pdf", 55)
+
+
+def test_a_table_without_ruling_lines_is_read_by_the_alignment_of_its_words() -> None:
+    # The same 12 rows in a Word table without borders over 6 pages: columns from the header's words,
+    # a row per 序号, the last page holding only the end of one cell.
+    _reads_as_generated("generated-12-rows-unruled.pdf", 12)
+
+
+def _reads_as_generated(name: str, count: int) -> None:
+    table = read_table((OWN / name).read_bytes(), name)
     assert table.year == 2023 and table.title == "2023年全市卫生健康重点工作责任分解表"
     category = None
-    rows = [row for group in task_groups(55) for row in group]
+    rows = [row for group in task_groups(count) for row in group]
     assert len(table.rows) == len(rows)
     for want, got in zip(rows, table.rows):
         category = want[1] or category

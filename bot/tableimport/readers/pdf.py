@@ -20,7 +20,8 @@ from bot.tableimport.limits import refuse
 from bot.tableimport.model import ImportLimits
 from bot.tableimport.pdfguard import MAX_PAGES, GuardedPage, budget
 
-TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+# A 序号 column holds few words a page: two aligned ones make a column.
+TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
 BREAK, RUNS_ON = "\f", "\f+"  # page breaks in the text: after a paragraph that ended, or one that runs on
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _CLOSING = set("，。、；：？！）》」』”’,.;:?!)")
@@ -48,19 +49,17 @@ def read_pdf(data: bytes, file: str, limits: ImportLimits) -> PdfDocument:
         pdf = _open(data, file)
         try:
             pages = list(_pages(pdf, file))
-            pieces, chars = _pieces(pages, spent, ruled=True)
+            pieces, chars = _pieces(pages, spent, None)
             if chars == 0:
                 raise refuse("import.pdf_scan", file)
-            tables = _join(pieces, limits, file)
-            if not tables:
-                found, _ = _pieces(pages, spent, ruled=False)
-                tables = [g for g in _join(found, limits, file) if find_header(g.rows) is not None]
+            tables = _join(pieces, limits, file) or _unruled(pages, spent, limits, file)
             text = "\n".join(_page_text(pieces))
             return PdfDocument(tables, text)
         except BaseException as exc:
             raise _unwrapped(exc, file) from None
         finally:
-            pdf.close()
+            # Not pdf.close(): it builds a page object for every page in the tree, however many it holds.
+            pdf.flush_cache()
 
 
 def _unwrapped(exc: BaseException, file: str) -> BaseException:
@@ -102,14 +101,37 @@ def _pages(pdf: pdfplumber.PDF, file: str):  # type: ignore[no-untyped-def]
         yield page
 
 
-def _pieces(pages: list, spent, *, ruled: bool) -> tuple[list[_Piece], int]:  # type: ignore[no-untyped-def]
+def _unruled(pages: list, spent, limits: ImportLimits, file: str) -> list[Grid]:  # type: ignore[no-untyped-def]
+    """Tables without ruling lines: columns where the header's words align, kept on every page; rows by 序号."""
+    for page in pages:
+        spent.tick()
+        for table in page.find_tables(TEXT_STRATEGY):
+            header = find_header([GridRow(i + 1, [c or "" for c in r]) for i, r in enumerate(table.extract())])
+            if header is not None:
+                edges = sorted({round(x, 1) for cell in table.cells for x in (cell[0], cell[2])})
+                page.close()
+                settings = {**TEXT_STRATEGY, "vertical_strategy": "explicit", "explicit_vertical_lines": edges}
+                found, _ = _pieces(pages, spent, settings)
+                grids = map(_logical_rows, _join(found, limits, file))
+                return [g for g in grids if find_header(g.rows) is not None]
+        page.close()
+    return []
+
+
+def _pieces(pages: list, spent, settings: dict | None) -> tuple[list[_Piece], int]:  # type: ignore[no-untyped-def]
     pieces: list[_Piece] = [_Piece()]
     chars = 0
     for page in pages:
         spent.tick()
         glyphs = page.chars
         chars += len(glyphs)
-        tables = page.find_tables() if ruled else page.find_tables(TEXT_STRATEGY)
+        if settings and glyphs and "explicit_vertical_lines" in settings:
+            # Columns fixed by the header: the table runs from the first line to the last, even on a page
+            # holding only the end of one long cell (text alignment alone would find no table there).
+            band = [min(c["top"] for c in glyphs) - 1, max(c["bottom"] for c in glyphs) + 1]
+            tables = page.find_tables({**settings, "explicit_horizontal_lines": band})
+        else:
+            tables = page.find_tables(settings)
         top = page.bbox[1]
         for table in sorted(tables, key=lambda t: t.bbox[1]):
             pieces[-1].text += _text(glyphs, (page.bbox[0], top, page.bbox[2], table.bbox[1]))
@@ -197,6 +219,35 @@ def _paragraphs(lines: list[dict], right: float) -> list[str]:
                 out[-1] = last + glue + text
         previous = line
     return out
+
+
+def _logical_rows(grid: Grid) -> Grid:
+    """A table found by text alignment has a row per printed line: lines without a 序号 go on the row above."""
+    header = find_header(grid.rows)
+    number = header.field_columns("no") if header is not None else []
+    if header is None or not number:
+        return grid
+    col = number[0]
+    rows = [list(r.cells) for r in grid.rows]
+    merged = rows[:header.index + 1]
+    for cells in rows[header.index + 1:]:  # lines before the first 序号 finish the header's labels
+        if col < len(cells) and cells[col].strip():
+            merged.append(cells)
+        else:
+            _extend(merged[-1], cells)
+    return Grid(rows=[GridRow(i + 1, r) for i, r in enumerate(merged)], before=grid.before, after=grid.after,
+                name=grid.name)
+
+
+def _extend(row: list[str], cells: list[str]) -> None:
+    # Names stand on lines of their own ("李康民" over "胡立军"); any other text only wrapped.
+    for c, text in enumerate(cells):
+        if c >= len(row) or not text.strip():
+            continue
+        last = row[c]
+        names = all(2 <= len(t) <= 4 and all(is_cjk(ch) for ch in t) for t in (last.split("\n")[-1], text))
+        glue = "\n" if names else "" if (last and is_cjk(last[-1])) or is_cjk(text[0]) else " "
+        row[c] = last + glue + text if last else text
 
 
 def _page_text(pieces: list[_Piece]) -> list[str]:

@@ -30,6 +30,8 @@ def check_biff(stream: bytes, file: str, limits: ImportLimits) -> None:
         kind, size = struct.unpack_from("<HH", stream, pos)
         body = pos + 4
         pos = body + size
+        if pos > len(stream):
+            raise refuse("import.corrupt_file", file)
         if kind == FILEPASS:
             raise refuse("import.encrypted", file)
         if kind == BOF:
