@@ -37,8 +37,8 @@ def sniff_format(data: bytes, filename: str) -> tuple[str, str | None]:
         return _zip_kind(data, filename), None
     if data.startswith(OLE_MAGIC):
         return ole_kind(data, filename), None
-    if b"%PDF-" in data[:1024]:  # readers accept junk before the header, and so do we
-        return "pdf", None
+    if data[:1024].lstrip().startswith(b"%PDF-") or (ext == "pdf" and b"%PDF-" in data[:1024]):
+        return "pdf", None  # readers accept junk before the header of a .pdf, and so do we
     for magic, code in _FOREIGN:
         if data.startswith(magic):
             raise refuse(code, filename)

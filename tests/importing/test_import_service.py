@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from bot.db.models import Milestone, Person, Section, Task, TaskEvent, TaskTable
 from bot.services.imports import apply_import, prepare_import, render_preview
 from bot.tableimport import ImportFailure
+from tests.tableimport.test_fixtures import fixture_path
 
 NOW = datetime(2023, 5, 10, 2, 0, tzinfo=timezone.utc)
 FORMATS = ["yuanjiang-2023-tasks.xlsx", "yuanjiang-2023-tasks.docx", "yuanjiang-2023-tasks.csv",
-           "yuanjiang-2023-tasks.gbk.csv", "yuanjiang-2023-tasks.txt"]
+           "yuanjiang-2023-tasks.gbk.csv", "yuanjiang-2023-tasks.txt", "yuanjiang-2023-tasks.xls",
+           "yuanjiang-2023-tasks.pdf"]
 
 
 async def _import(db, path: Path, *, year=None, data=None, name=None):
@@ -39,7 +41,7 @@ async def _snapshot(db) -> list[tuple]:
 @pytest.mark.parametrize("name", FORMATS)
 async def test_2023_table_stores_expected_leaders_sections_units_from_every_format(db, fixtures_dir, name):
     expected = json.loads((fixtures_dir / "yuanjiang-2023-tasks.expected.json").read_text("utf-8"))
-    preview, table = await _import(db, fixtures_dir / name)
+    preview, table = await _import(db, fixture_path(fixtures_dir, name))
     assert table.year == 2023 and preview.year == 2023
     async with db.session() as session:
         tasks = (await session.scalars(select(Task).where(Task.table_id == table.id).order_by(Task.seq))).all()
