@@ -15,7 +15,7 @@ from bot.tableimport.override import parse_columns
 from bot.tableimport.readers.csvfile import read_csv
 from bot.tableimport.readers.docx import WordDocument, read_docx
 from bot.tableimport.readers.html import page_text, read_html
-from bot.tableimport.readers.text import paragraphs, read_points, read_text_table
+from bot.tableimport.readers.text import paragraphs, read_points, read_records, read_text_table
 from bot.tableimport.readers.xls import read_xls
 from bot.tableimport.readers.xlsx import read_xlsx
 from bot.tableimport.rows import build_points, build_table
@@ -158,7 +158,15 @@ def _from_text(text: str, fmt: Format, filename: str, opts: Reading, *, no_table
     points = read_points(paras)
     if points is not None:
         return build_points(points, fmt, filename, opts.limits)
+    records = read_records(paras)
+    if records is not None:
+        return build_table(records, find_header(records.rows[:1]) or _no_header(), fmt, filename, opts.limits,
+                           opts.mapping)
     raise ImportFailure((Problem(no_table, {"file": filename, "expected": EXPECTED_HEADERS}),))
+
+
+def _no_header() -> Header:
+    return Header(index=-1, line=0, fields={}, labels={})
 
 
 def _unmatched(grid: Grid | None, filename: str) -> ImportFailure:

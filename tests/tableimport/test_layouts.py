@@ -203,3 +203,16 @@ def test_the_year_comes_from_the_html_title() -> None:
             "<tr><td>1</td><td>6月底前完成任务。</td><td>医政股</td></tr></table></body></html>")
     table = read_table(page.encode(), "page.html")
     assert (table.year, table.year_source) == (2026, "title")
+
+
+def test_tasks_written_as_label_and_value_paragraphs() -> None:
+    text = "\n".join([
+        "2024年重点工作任务", "具体任务", "6月底前完成村卫生室标准化建设。", "责任单位", "基卫股", "配合单位", "各乡镇",
+        "具体任务", "年内建成县域医共体。", "责任单位", "医政股", "配合单位", "县人民医院",
+    ])
+    table = read_table(text.encode(), "page.txt")
+    assert [(r.no, r.content, r.sections, r.units) for r in table.rows] == [
+        ("1", "6月底前完成村卫生室标准化建设。", ("基卫股",), ("各乡镇",)),
+        ("2", "年内建成县域医共体。", ("医政股",), ("县人民医院",)),
+    ]
+    assert table.year == 2024

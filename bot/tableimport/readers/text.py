@@ -171,6 +171,46 @@ def read_text_table(paras: list[Para]) -> Grid | None:
     return Grid(rows=rows, before=before, after=after, unit="line", letters=False)
 
 
+def read_records(paras: list[Para]) -> Grid | None:
+    """Tasks written as label and value paragraphs ("具体任务" / text / "责任单位" / units …), one record each.
+
+    A record ends where its first label comes again; at least two labels, one of them the task text.
+    """
+    items = [p for p in paras if p.text]
+    best: tuple[int, int, list[tuple[Para, str, str]]] | None = None
+    i = 0
+    while i < len(items) - 1:
+        run: list[tuple[Para, str, str]] = []
+        j = i
+        while j < len(items) - 1 and _record_label(items[j].text) and not _record_label(items[j + 1].text):
+            run.append((items[j], items[j].text, items[j + 1].text))
+            j += 2
+        if len(run) >= 2 and (best is None or len(run) > len(best[2])):
+            best = (i, j, run)
+        i = max(j, i + 1)
+    if best is None:
+        return None
+    start, stop, run = best
+    labels = list(dict.fromkeys(label for _, label, _ in run))
+    if not any(match_header(label)[0] in TEXT_FIELDS for label in labels):
+        return None
+    rows = [GridRow(run[0][0].line, labels)]
+    record: dict[str, str] = {}
+    line = run[0][0].line
+    for para, label, value in run:
+        if label in record:
+            rows.append(GridRow(line, [record.get(name, "") for name in labels]))
+            record, line = {}, para.line
+        record[label] = value
+    rows.append(GridRow(line, [record.get(name, "") for name in labels]))
+    return Grid(rows=rows, before=[p.text for p in items[:start]], after=[p.text for p in items[stop:]],
+                unit="line", letters=False)
+
+
+def _record_label(text: str) -> bool:
+    return len(text) <= 12 and match_header(text)[1]
+
+
 def _repeat_length(paras: list[Para], i: int, joined: str) -> int:
     # The header repeated (a page break in the source): how many paragraphs it takes, 0 if it is not one.
     text = ""
