@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy import select
 
 from bot.db.models import Account, Section, SectionMember
@@ -34,6 +36,12 @@ async def start(ctx: Ctx, args: str) -> list[Reply]:
             now=ctx.request.now,
             display_name=sender.display_name,
         )
+        if result.outcome == "slow_down" and result.retry_at is not None:
+            minutes = max(1, math.ceil((result.retry_at - ctx.request.now).total_seconds() / 60))
+            return [Reply(ctx.t("conv.invite_slow_down", minutes=minutes))]
+        if result.outcome == "bound_other":
+            name = result.person.name if result.person is not None else "—"
+            return [Reply(ctx.t("conv.invite_bound_other", name=esc(name)))]
         if result.outcome != "bound" or result.person is None:
             return [Reply(ctx.t(f"conv.invite_{result.outcome}"))]
         return [Reply(ctx.t("conv.bound", name=esc(result.person.name)))]

@@ -318,6 +318,18 @@ class Invite(Base):
     used_by: Mapped[str | None] = mapped_column(String(120))
 
 
+class InviteFailure(Base):
+    """A wrong invite code sent by an account (``telegram:123``): a few in a row slow that account down."""
+
+    __tablename__ = "invite_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(140))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_invite_failures_account_at", "account", "at"),)
+
+
 class ChatSubscription(Base):
     """A group chat subscribed to a section's tasks (``section_id`` None means all sections)."""
 

@@ -8,15 +8,17 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Literal, cast
 
-from sqlalchemy import CursorResult, Select, bindparam, select, update
+from sqlalchemy import CursorResult, Select, bindparam, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Account, Invite, Person
 from bot.services.fastread import fetch_rows
+from bot.services.invite_guard import locked_until, record_wrong_code
 
 INVITE_VALID = timedelta(days=7)
 
-RedeemOutcome = Literal["bound", "unknown", "expired", "used"]
+RedeemOutcome = Literal["bound", "unknown", "expired", "used", "bound_other", "slow_down"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,14 @@ async def ensure_account(
     """The account, created on first need (binding, language) rather than on every message."""
     account = await get_account(session, channel, external_id)
     if account is None:
-        account = Account(channel=channel, external_id=external_id, display_name=display_name, created_at=now)
-        session.add(account)
-        await session.flush()
+        try:
+            async with session.begin_nested():
+                account = Account(channel=channel, external_id=external_id, display_name=display_name, created_at=now)
+                session.add(account)
+        except IntegrityError:
+            # A simultaneous request of the same sender created it a moment ago.
+            return await session.get_one(Account, await session.scalar(
+                select(Account.id).where(Account.channel == channel, Account.external_id == external_id)))
     elif display_name and account.display_name != display_name:
         account.display_name = display_name
     return account
@@ -84,28 +91,51 @@ class Redeemed:
     """What became of a /start <code>."""
 
     outcome: RedeemOutcome
-    person: Person | None = None
+    person: Person | None = None  # the person bound to ("bound"), or already bound to ("bound_other")
+    retry_at: datetime | None = None  # "slow_down": when the account may try again
 
 
 async def redeem_invite(
     session: AsyncSession, code: str, *, channel: str, external_id: str, now: datetime, display_name: str | None = None
 ) -> Redeemed:
-    """Bind the account to the invite's person if the code is known, unexpired and unused."""
+    """Bind the account to the invite's person if the code is known, unexpired and unused, and the account free."""
+    key = f"{channel}:{external_id}"
+    retry_at = await locked_until(session, key, now)
+    if retry_at is not None:
+        return Redeemed("slow_down", retry_at=retry_at)
     invite = await session.get(Invite, code.strip())
     if invite is None:
+        await record_wrong_code(session, key, now)
         return Redeemed("unknown")
     if invite.used_at is not None:
         return Redeemed("used")
     if invite.expires_at <= now:
         return Redeemed("expired")
-    # Claim the code with a conditional update so two simultaneous /start with one code bind only once.
+    account = await ensure_account(session, channel, external_id, now=now, display_name=display_name)
+    if account.person is not None and account.person_id != invite.person_id:
+        return Redeemed("bound_other", account.person)
+    # Claim the account, then the code, each with a conditional update: two /start at once (one code twice,
+    # or one account with two codes) bind once, and the other request is told.
+    took = await session.execute(
+        update(Account)
+        .where(Account.id == account.id, or_(Account.person_id.is_(None), Account.person_id == invite.person_id))
+        .values(person_id=invite.person_id, bound_at=now, unreachable=False)
+        .execution_options(synchronize_session=False)
+    )
+    if not cast(CursorResult, took).rowcount:
+        await session.refresh(account)
+        return Redeemed("bound_other", account.person)
     claimed = await session.execute(
         update(Invite)
         .where(Invite.code == invite.code, Invite.used_at.is_(None))
-        .values(used_at=now, used_by=f"{channel}:{external_id}")
+        .values(used_at=now, used_by=key)
         .execution_options(synchronize_session=False)
     )
     if not cast(CursorResult, claimed).rowcount:
+        # The code went to someone else a moment ago: the account keeps what it had.
+        await session.execute(update(Account).where(Account.id == account.id)
+                              .values(person_id=account.person_id, bound_at=account.bound_at)
+                              .execution_options(synchronize_session=False))
         return Redeemed("used")
     person = await session.get_one(Person, invite.person_id)
     await bind(session, channel, external_id, person, now=now, display_name=display_name)

@@ -1,4 +1,4 @@
-"""Daily clean-up of what is only kept for a while: unconfirmed import previews and handled message ids."""
+"""Daily clean-up of what is only kept for a while: import previews, handled message ids, wrong invite codes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HandledMessage, PendingImport
+from bot.services.invite_guard import forget_old_wrong_codes
 
 # An import preview can be confirmed for a day (handlers.imports.PENDING_VALID); after that its file goes.
 PENDING_IMPORT_KEPT = timedelta(days=1)
@@ -26,13 +27,15 @@ class Swept:
 
     pending_imports: int
     handled_messages: int
+    invite_failures: int = 0
 
 
 async def sweep(session: AsyncSession, now: datetime) -> Swept:
-    """Delete import previews older than a day and handled message ids older than a few days, as of ``now``."""
+    """Delete import previews and wrong invite codes older than a day, handled message ids older than a few days."""
     previews = await session.execute(delete(PendingImport).where(PendingImport.created_at < now - PENDING_IMPORT_KEPT))
     handled = await session.execute(delete(HandledMessage).where(HandledMessage.handled_at < now - HANDLED_MESSAGE_KEPT))
-    return Swept(cast(CursorResult, previews).rowcount, cast(CursorResult, handled).rowcount)
+    failures = await forget_old_wrong_codes(session, now)
+    return Swept(cast(CursorResult, previews).rowcount, cast(CursorResult, handled).rowcount, failures)
 
 
 def message_key(channel: str, dedup_key: str) -> str:

@@ -53,6 +53,8 @@ MESSAGES = {
     "conv.invite_unknown": "This invite code is not valid. Check it, or ask an admin for a new one.",
     "conv.invite_used": "This invite code has already been used. Each code works once; ask an admin for a new one.",
     "conv.invite_expired": "This invite code has expired (codes are valid for 7 days). Ask an admin for a new one.",
+    "conv.invite_bound_other": "This account is already bound to {name}; the code is for someone else, so nothing was changed. To re-bind, send /unbind first, then /start with the code.",
+    "conv.invite_slow_down": "Too many wrong codes; try again in {minutes} minutes. If the code is wrong, ask an admin for a new one.",
     "conv.invite_usage": "Usage: /invite NAME (the person must exist; add them with /person add NAME SECTION)",
     "conv.invite_unknown_person": "No person named \"{name}\". Add them first with /person add {name} SECTION [head].",
     "conv.invite_made": "Invite code for {name}: <code>{code}</code>\nValid until {expires}, for one use. They send /start {code} in a private chat to bind.",

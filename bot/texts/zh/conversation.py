@@ -53,6 +53,8 @@ MESSAGES = {
     "conv.invite_unknown": "邀请码无效，请核对后重试，或联系管理员重新生成。",
     "conv.invite_used": "这个邀请码已经用过了。每个邀请码只能使用一次，请联系管理员重新生成。",
     "conv.invite_expired": "这个邀请码已过期（有效期 7 天），请联系管理员重新生成。",
+    "conv.invite_bound_other": "这个账号已绑定为 {name}，邀请码是给另一位人员的，未作更改。如确需改绑，请先发送 /unbind 解除当前绑定，再发送 /start 邀请码。",
+    "conv.invite_slow_down": "邀请码错误次数过多，请 {minutes} 分钟后再试；如邀请码有误，请联系管理员重新生成。",
     "conv.invite_usage": "用法：/invite 姓名（人员须已存在，可先用 /person add 姓名 股室 新增）",
     "conv.invite_unknown_person": "没有找到人员「{name}」。可先用 /person add {name} 股室 [head] 新增。",
     "conv.invite_made": "已为 {name} 生成邀请码：<code>{code}</code>\n有效期至 {expires}，仅可使用一次。请本人在私聊中发送 /start {code} 完成绑定。",
