@@ -43,8 +43,11 @@ MESSAGES = {
         "/invite NAME: a single-use invite code valid for 7 days\n"
         "/person add NAME SECTION [head]: add a person; /member add|remove NAME SECTION [head]: section members and heads\n"
         "/people: people, sections and bindings\n"
-        "/import (as a document caption, or replying to a document): load a table, confirm after the preview\n"
-        "/export: the ledger (xlsx); /stats: summary and chart\n"
+        "/import (as a document caption, or replying to a document): load a table, confirm after the preview; "
+        "/columns B=category,C=task: correct the column guess\n"
+        "/assign N leader section [with unit]: assign a task\n"
+        "/export: the ledger (xlsx); /export template: the table in 责任分解表 columns to fill in and import back; "
+        "/stats: summary and chart\n"
         "/reopen 11: reopen a done task; /approve ID, /reject ID: decide extension requests\n"
         "In a group: /subscribe SECTION … or /subscribe all; /unsubscribe"
     ),
@@ -225,7 +228,7 @@ MESSAGES = {
     "conv.subscribed_all": "This group follows all sections.",
     "conv.subscribed_none": "This group follows no sections.",
     # ---- import ----
-    "conv.import_usage": "Usage: send the table file (xlsx, docx, csv, html, txt) with /import [YEAR] as its caption, or reply to it with /import.",
+    "conv.import_usage": "Usage: send the table file (xlsx, xls, docx, csv, html, pdf, txt) with /import [YEAR] as its caption, or reply to it with /import.",
     "conv.import_too_large": "The file {file} is {size}, over the limit of {limit}; it was not downloaded.",
     "conv.import_failed": "<b>Import failed; nothing was changed:</b>",
     "conv.import_preview": "<b>Import preview</b> (nothing is stored until you confirm)",

@@ -43,8 +43,9 @@ MESSAGES = {
         "/invite 李康民：生成 7 天内有效的一次性邀请码\n"
         "/person add 张三 疾控股 [head]：新增人员；/member add|remove 张三 疾控股 [head]：调整股室成员和负责人\n"
         "/people：人员、股室和绑定情况\n"
-        "/import（以文件说明发送，或回复文件）：导入任务表，预览后确认\n"
-        "/export：导出台账（xlsx）；/stats：统计摘要和图表\n"
+        "/import（以文件说明发送，或回复文件）：导入任务表，预览后确认；/columns B=类别,C=任务：纠正列识别\n"
+        "/assign 序号 领导 股室 [配合 单位]：指派任务\n"
+        "/export：导出台账（xlsx）；/export 模板：按责任分解表列导出，填好后再导入；/stats：统计摘要和图表\n"
         "/reopen 11：重新打开已办结任务；/approve 编号、/reject 编号：审批延期申请\n"
         "在群里：/subscribe 疾控股 应急办 或 /subscribe all 订阅股室任务；/unsubscribe 取消订阅"
     ),
@@ -225,7 +226,7 @@ MESSAGES = {
     "conv.subscribed_all": "本群已订阅全部股室的任务。",
     "conv.subscribed_none": "本群没有订阅任何股室。",
     # ---- 导入 ----
-    "conv.import_usage": "用法：发送任务表文件（xlsx、docx、csv、html、txt），在文件说明里写 /import [年度]；或回复该文件发送 /import。",
+    "conv.import_usage": "用法：发送任务表文件（xlsx、xls、docx、csv、html、pdf、txt），在文件说明里写 /import [年度]；或回复该文件发送 /import。",
     "conv.import_too_large": "文件 {file} 有 {size}，超过上限 {limit}，未下载。",
     "conv.import_failed": "<b>导入失败，数据未做任何改动：</b>",
     "conv.import_preview": "<b>导入预览</b>（尚未写入，确认后才会导入）",
