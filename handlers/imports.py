@@ -125,18 +125,20 @@ async def set_year(ctx: Ctx, args: str) -> list[Reply]:
     if not (year_text.isdigit() and len(year_text) == 4):
         return [Reply(ctx.t("conv.import_gone"), edit=True)]
     pending = await _claim(ctx, token)
-    if pending is None or pending.created_at + PENDING_VALID < ctx.request.now:
+    if pending is None:
         return [Reply(ctx.t("conv.import_gone"), edit=True)]
     return await _hold(ctx, pending.data, pending.filename, int(year_text), pending.columns, edit=True)
 
 
 async def _claim(ctx: Ctx, token: str) -> PendingImport | None:
-    """Take the pending import off the list, so a double press applies it once."""
+    """Take the pending import off the list, so a double press applies it once; None when gone or expired."""
     pending = await ctx.session.scalar(select(PendingImport).where(PendingImport.token == token))
     if pending is None:
         return None
     gone = await ctx.session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
-    return pending if cast(CursorResult, gone).rowcount else None
+    if not cast(CursorResult, gone).rowcount or pending.created_at + PENDING_VALID < ctx.request.now:
+        return None
+    return pending
 
 
 async def confirm(ctx: Ctx, args: str) -> list[Reply]:
@@ -144,7 +146,7 @@ async def confirm(ctx: Ctx, args: str) -> list[Reply]:
     from bot.services.imports import ImportFailure, apply_import, prepare_import
 
     pending = await _claim(ctx, args.strip())
-    if pending is None or pending.created_at + PENDING_VALID < ctx.request.now:
+    if pending is None:
         return [Reply(ctx.t("conv.import_gone"), edit=True)]
     try:
         # A savepoint: whatever goes wrong inside leaves the tables as they were (all or nothing).

@@ -159,14 +159,10 @@ def _from_text(text: str, fmt: Format, filename: str, opts: Reading, *, no_table
     if points is not None:
         return build_points(points, fmt, filename, opts.limits)
     records = read_records(paras)
-    if records is not None:
-        return build_table(records, find_header(records.rows[:1]) or _no_header(), fmt, filename, opts.limits,
-                           opts.mapping)
+    header = _candidate(records, opts) if records is not None else None
+    if records is not None and header is not None:
+        return build_table(records, header, fmt, filename, opts.limits, opts.mapping)
     raise ImportFailure((Problem(no_table, {"file": filename, "expected": EXPECTED_HEADERS}),))
-
-
-def _no_header() -> Header:
-    return Header(index=-1, line=0, fields={}, labels={})
 
 
 def _unmatched(grid: Grid | None, filename: str) -> ImportFailure:

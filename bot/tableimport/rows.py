@@ -117,8 +117,10 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     meta = read_meta([*before, *above], [*reading.notes, *after], title_lines=above or None)
     columns = tuple(ColumnMap(f, header.labels.get(c, f), c) for c, f in sorted(header.fields.items()))
     unassigned = not (cols["leaders"] or cols["sections"])
-    table = _table(filename, fmt, meta, columns, rows, reading.warnings, unassigned=unassigned)
-    return _with_sources(table, unmapped_columns(grid, header, data), grid.name if sheets else None, sheets)
+    sheet = grid.name if sheets else None
+    return _table(filename, fmt, meta, columns, rows, reading.warnings, unassigned=unassigned,
+                  unmapped=unmapped_columns(grid, header, data), sheet=sheet,
+                  other_sheets=tuple(name for name in sheets if name != sheet))
 
 
 def unmapped_columns(grid: Grid, header: Header, data: list[GridRow]) -> tuple[ColumnMap, ...]:
@@ -137,7 +139,7 @@ def unmapped_columns(grid: Grid, header: Header, data: list[GridRow]) -> tuple[C
     )
 
 
-def _heading(cells: list[str], content: str, raw_no: str, reading: _Reading) -> str | None:
+def _heading(cells: list[str], content: str, numbered: bool, reading: _Reading) -> str | None:
     """The heading text when this row is a part heading across the table, not a task."""
     filled = list(dict.fromkeys(C.join_lines(c) for c in cells if c.strip()))
     if not filled:
@@ -147,15 +149,15 @@ def _heading(cells: list[str], content: str, raw_no: str, reading: _Reading) -> 
         return None
     if len(filled) == 1:
         text = filled[0]
-        if not content and not (raw_no and C.looks_like_no(raw_no)):
+        if not content and not numbered:
             return text
         if _HEADING.match(text) and len(text) <= HEADING_MAX and not C.looks_like_no(text):
             return text
         return None
     # "二" in the 序号 column and the heading's words beside it.
-    if len(filled) == 2 and _CN_NUMERAL.match(C.normalize_no(filled[0])) and len(filled[1]) <= HEADING_MAX \
+    number = C.normalize_no(filled[0])
+    if len(filled) == 2 and _CN_NUMERAL.match(number) and len(filled[1]) <= HEADING_MAX \
             and not re.search(r"[。；;]", filled[1]):
-        number = C.normalize_no(filled[0])
         return filled[1] if _HEADING.match(filled[1]) else f"{number}、{filled[1]}".replace("、、", "、")
     return None
 
@@ -164,12 +166,13 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     cells, cols = row.cells, reading.cols
     content = "\n".join(t for t in (C.clean_text(cells[c]) for c in cols["content"] if c < len(cells)) if t)
     raw_no = reading.value(cells, "no")
-    if not content and not (raw_no and C.looks_like_no(raw_no)):
+    numbered = bool(raw_no) and C.looks_like_no(raw_no)
+    if not content and not numbered:
         filled = [C.join_lines(c) for c in cells if c.strip()]
         if _NOTE.match(filled[0]):
             reading.notes.append(filled[0])  # a note or signature under the table
             return
-    heading = _heading(cells, content, raw_no, reading)
+    heading = _heading(cells, content, numbered, reading)
     if heading is not None:
         reading.notes.append(heading)
         reading.heading = heading
@@ -299,7 +302,8 @@ def _check_duplicates(rows: list[ParsedRow], where: _Where, problems: list[Probl
 
 
 def _table(filename: str, fmt: Format, meta: DocMeta, columns: tuple[ColumnMap, ...], rows: list[ParsedRow],
-           warnings: list[RowWarning], *, unassigned: bool) -> ParsedTable:
+           warnings: list[RowWarning], *, unassigned: bool, **sources: object) -> ParsedTable:
+    # ``sources``: the sheet read, the other sheets and the columns nobody reads, where the reader knows them.
     return ParsedTable(
         source_name=filename,
         format=fmt,
@@ -313,15 +317,8 @@ def _table(filename: str, fmt: Format, meta: DocMeta, columns: tuple[ColumnMap, 
         unassigned=unassigned,
         year_source=meta.year_source,
         year_evidence=meta.year_evidence,
+        **sources,  # type: ignore[arg-type]
     )
-
-
-def _with_sources(table: ParsedTable, unmapped: tuple[ColumnMap, ...], sheet: str | None,
-                  sheets: tuple[str, ...]) -> ParsedTable:
-    from dataclasses import replace
-
-    others = tuple(name for name in sheets if name != sheet)
-    return replace(table, unmapped=unmapped, sheet=sheet, other_sheets=others)
 
 
 # ---------------------------------------------------------------- numbered work points

@@ -16,6 +16,17 @@ from openpyxl import Workbook
 EXPECTED_FIELDS = ("no", "category", "content", "leaders", "sections", "units")
 
 
+def read_as(rows: list[list[str]], fmt: str):  # type: ignore[no-untyped-def]
+    """``rows`` written as an xlsx, docx or csv file and read back by the table reader."""
+    from bot.tableimport import read_table
+
+    if fmt == "xlsx":
+        return read_table(xlsx_bytes(rows), "bureau.xlsx")
+    if fmt == "docx":
+        return read_table(docx_bytes([rows]), "bureau.docx")
+    return read_table(csv_bytes(rows), "bureau.csv")
+
+
 def xlsx_bytes(rows: list[list[object]], merges: tuple[str, ...] = (), sheets_before: int = 0) -> bytes:
     """A workbook whose (last) sheet holds ``rows`` from A1, with the given merged ranges."""
     book = Workbook()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tableimport import ParsedTable, read_table
-from tests.tableimport.builders import csv_bytes, docx_bytes, docx_with_gridspan, xlsx_bytes
+from bot.tableimport import read_table
+from tests.tableimport.builders import csv_bytes, docx_bytes, docx_with_gridspan, read_as, xlsx_bytes
 
 OTHER_BUREAU = [
     ["序号", "重点任务", "细化分工", "责任领导", "责任处室", "配合单位", "完成时限", "备注"],
@@ -15,17 +15,9 @@ OTHER_BUREAU = [
 ]
 
 
-def _by_format(rows: list[list[str]], fmt: str) -> ParsedTable:
-    if fmt == "xlsx":
-        return read_table(xlsx_bytes(rows), "bureau.xlsx")
-    if fmt == "docx":
-        return read_table(docx_bytes([rows]), "bureau.docx")
-    return read_table(csv_bytes(rows), "bureau.csv")
-
-
 @pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
 def test_other_synonyms_two_leaders_and_verbatim_deadlines(fmt: str) -> None:
-    table = _by_format(OTHER_BUREAU, fmt)
+    table = read_as(OTHER_BUREAU, fmt)
     assert [(c.field, c.header) for c in table.columns] == [
         ("no", "序号"), ("category", "重点任务"), ("content", "细化分工"), ("leaders", "责任领导"),
         ("sections", "责任处室"), ("units", "配合单位"), ("deadline", "完成时限"), ("remarks", "备注"),

@@ -8,16 +8,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from bot.tableimport import ImportFailure, ParsedTable, read_table
-from tests.tableimport.builders import csv_bytes, docx_bytes, xlsx_bytes
-
-
-def _by_format(rows: list[list[str]], fmt: str, merges: tuple[str, ...] = ()) -> ParsedTable:
-    if fmt == "xlsx":
-        return read_table(xlsx_bytes(rows, merges), "t.xlsx")
-    if fmt == "docx":
-        return read_table(docx_bytes([rows]), "t.docx")
-    return read_table(csv_bytes(rows), "t.csv")
+from bot.tableimport import ImportFailure, read_table
+from tests.tableimport.builders import csv_bytes, docx_bytes, read_as, xlsx_bytes
 
 
 CATEGORY_AND_TASK = [
@@ -32,7 +24,7 @@ CATEGORY_AND_TASK = [
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
 def test_category_column_and_task_column_are_told_apart_by_what_they_hold(fmt: str) -> None:
-    table = _by_format(CATEGORY_AND_TASK, fmt)
+    table = read_as(CATEGORY_AND_TASK, fmt)
     fields = {c.header: c.field for c in table.columns}
     assert fields["工作类别"] == "category" and fields["工作任务"] == "content"
     assert table.rows[0].content.startswith("完成全县适龄儿童")
@@ -97,7 +89,7 @@ def test_part_heading_rows_become_the_category_of_the_rows_below(fmt: str) -> No
         ["", "（三）强化综合监管", "", "", ""],
         ["4", "开展医疗机构依法执业专项检查。", "王五", "法监股", ""],
     ]
-    table = _by_format(rows, fmt)
+    table = read_as(rows, fmt)
     assert [r.no for r in table.rows] == ["1", "2", "3", "4"]
     assert [r.category for r in table.rows] == [
         "一、深化医药卫生体制改革", "一、深化医药卫生体制改革", "二、提升公共卫生服务能力", "（三）强化综合监管"]

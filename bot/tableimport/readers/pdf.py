@@ -13,7 +13,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
 from bot.tableimport.cells import is_cjk
-from bot.tableimport.errors import ImportFailure, must_propagate
+from bot.tableimport.errors import must_propagate
 from bot.tableimport.grid import Grid, GridRow
 from bot.tableimport.headers import find_header
 from bot.tableimport.limits import refuse
