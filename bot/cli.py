@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "current", "backup", "restore"])
+    from bot.cli_db import add_arguments as add_db_arguments
+
+    add_db_arguments(db)
 
     imp = sub.add_parser("import", help="load a responsibility table (xlsx, xls, docx, csv, html, pdf, txt)")
     imp.add_argument("file")
@@ -124,7 +127,11 @@ async def _with_core(settings: Settings, body: Callable[[Core], Awaitable[int]])
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings, lang: str) -> int:
-    """``duban db upgrade|current``."""
+    """``duban db upgrade|current|backup|restore``."""
+    from bot.cli_db import ACTIONS, run
+
+    if args.action in ACTIONS:
+        return await run(args, settings, lang)
     from bot.db import Database
     from bot.db.migrate import current, upgrade
 
