@@ -12,6 +12,10 @@ avoid round trips whose work is known to be tiny:
   (most requests start by reading: who is asking, their list), so such a session never checks out a
   pooled connection at all.
 
+This is the one module that reaches into aiosqlite's private parts (``Connection(connector,
+iter_chunk_size)``, ``_conn``, ``_thread``); they were read in the versions ``SUPPORTED_AIOSQLITE`` names, which
+pyproject.toml pins. :func:`check_aiosqlite` refuses any other shape loudly rather than misbehave.
+
 In WAL mode a reader never waits for another connection's writer, so none of this can stall the loop on a
 lock. Anything that may take long (imports, the scheduler's snapshot, exports) still goes through the
 worker thread as usual.
@@ -19,6 +23,7 @@ worker thread as usual.
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,6 +31,34 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+# The aiosqlite releases whose internals this module was written against (pyproject.toml pins the same range).
+SUPPORTED_AIOSQLITE = ((0, 21), (0, 22))
+
+
+class UnsupportedAiosqlite(RuntimeError):
+    """The installed aiosqlite is not shaped like the versions this module was written for."""
+
+
+def check_aiosqlite(connection_class: type = aiosqlite.Connection, version: str | None = None) -> None:
+    """Raise UnsupportedAiosqlite unless aiosqlite's version and the private parts used here are as expected."""
+    found = version if version is not None else getattr(aiosqlite, "__version__", "0")
+    numbers = tuple(int(part) for part in found.split(".")[:2] if part.isdigit())
+    low, high = SUPPORTED_AIOSQLITE
+    problems = []
+    if not low <= numbers <= high:
+        problems.append(f"version {found} is outside {low[0]}.{low[1]}–{high[0]}.{high[1]}")
+    parameters = list(inspect.signature(connection_class.__init__).parameters)[1:3]
+    if parameters != ["connector", "iter_chunk_size"]:
+        problems.append(f"Connection takes {parameters}, not (connector, iter_chunk_size)")
+    if not isinstance(inspect.getattr_static(connection_class, "_conn", None), property):
+        problems.append("Connection has no _conn property")
+    if "self._thread" not in inspect.getsource(connection_class.__init__):
+        problems.append("Connection keeps no _thread")
+    if problems:
+        raise UnsupportedAiosqlite(
+            "bot/db/sqlite_conn.py was written for aiosqlite's internals as of 0.21–0.22: " + "; ".join(problems)
+        )
 
 
 class LoopAwareConnection(aiosqlite.Connection):
@@ -44,6 +77,7 @@ class LoopAwareConnection(aiosqlite.Connection):
 
 def connect(database: str | Path, *, iter_chunk_size: int = 64, **kwargs: Any) -> LoopAwareConnection:
     """Like ``aiosqlite.connect``, but the SQLite connection may also be used from the event loop thread."""
+    _check_once()
     location = str(database)
     # Only one coroutine drives a pooled connection at a time, and SQLite itself is built serialized
     # (sqlite3.threadsafety == 3), so the loop thread may use it while the worker thread is idle.
@@ -56,6 +90,15 @@ def connect(database: str | Path, *, iter_chunk_size: int = 64, **kwargs: Any) -
     # As SQLAlchemy does for plain aiosqlite: a forgotten connection must not keep the process alive.
     connection._thread.daemon = True
     return connection
+
+
+_checked: list[bool] = []
+
+
+def _check_once() -> None:
+    if not _checked:
+        check_aiosqlite()
+        _checked.append(True)
 
 
 def creator(connect_args: Callable[[], tuple[Sequence[Any], dict[str, Any]]]) -> Callable[[], Awaitable[Any]]:
