@@ -18,12 +18,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+import pdfminer.cmapdb
+import pdfminer.converter
+import pdfminer.pdfdocument
+import pdfminer.pdffont
+import pdfminer.pdfinterp
+import pdfminer.pdfpage
+import pdfminer.psparser
 import pdfminer.pdftypes
 from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.layout import LTChar
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.runlength import rldecode
-from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
+from pdfminer.converter import PDFPageAggregator
+from pdfplumber.page import Page
 
 from bot.tableimport.limits import refuse
 
@@ -153,15 +162,24 @@ def _runlength(data: bytes) -> bytes:
     return out
 
 
+def _quiet(*_args: object, **_kwargs: object) -> None:
+    """Nothing: stands in for the debug logging of pdfminer's parsers."""
+
+
 # A damaged upload makes pdfminer log a warning per bad operator: thousands of lines for one refusal.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+# And its parsers call log.debug for every token (180,000 calls for a 17-page table, a twentieth of the read),
+# each only to find debug logging off.
+for _module in (pdfminer.psparser, pdfminer.pdfinterp, pdfminer.pdfdocument, pdfminer.pdfpage, pdfminer.pdffont,
+                pdfminer.cmapdb, pdfminer.converter):
+    _module.log.debug = _quiet  # type: ignore[method-assign]
 pdfminer.pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
 pdfminer.pdftypes.lzwdecode = _lzw
 pdfminer.pdftypes.rldecode = _runlength
 
 
-class _CountingDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's layout device, refusing the file once a page draws more than PAGE_OBJECTS things."""
+class _CountingDevice(PDFPageAggregator):
+    """pdfminer's layout device (without pdfplumber's marked-content tags: unused here), refusing the file once a page draws more than PAGE_OBJECTS things."""
 
     drawn = 0
 
@@ -208,3 +226,19 @@ class GuardedPage(Page):
         PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
         self._layout = device.get_result()
         return self._layout
+
+    def process_object(self, obj):  # type: ignore[no-untyped-def]
+        """A glyph as the few keys the table reader uses; anything else as pdfplumber makes it."""
+        if type(obj) is not LTChar:
+            return super().process_object(obj)
+        # pdfplumber resolves every attribute of every glyph (colours, colour spaces, marked content): a
+        # fifth of a PDF read for keys nothing here looks at.
+        x_shift, y_shift = self.mediabox[0], self.mediabox[1]
+        top = self.height - obj.y1 + y_shift
+        return {
+            "object_type": "char", "page_number": self.page_number, "text": obj.get_text(),
+            "fontname": obj.fontname, "size": obj.size, "adv": obj.adv, "upright": obj.upright,
+            "matrix": obj.matrix, "width": obj.width, "height": obj.height,
+            "x0": obj.x0 + x_shift, "x1": obj.x1 + x_shift, "y0": obj.y0, "y1": obj.y1,
+            "top": top, "bottom": self.height - obj.y0 + y_shift, "doctop": self.initial_doctop + top,
+        }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import re
@@ -123,12 +124,12 @@ def _pieces(pages: list, spent, settings: dict | None) -> tuple[list[_Piece], in
     chars = 0
     for page in pages:
         spent.tick()
-        glyphs = page.chars
-        chars += len(glyphs)
-        if settings and glyphs and "explicit_vertical_lines" in settings:
+        glyphs = _Glyphs(page.chars)
+        chars += len(glyphs.chars)
+        if settings and glyphs.chars and "explicit_vertical_lines" in settings:
             # Columns fixed by the header: the table runs from the first line to the last, even on a page
             # holding only the end of one long cell (text alignment alone would find no table there).
-            band = [min(c["top"] for c in glyphs) - 1, max(c["bottom"] for c in glyphs) + 1]
+            band = [min(c["top"] for c in glyphs.chars) - 1, max(c["bottom"] for c in glyphs.chars) + 1]
             tables = page.find_tables({**settings, "explicit_horizontal_lines": band})
         else:
             tables = page.find_tables(settings)
@@ -145,15 +146,32 @@ def _pieces(pages: list, spent, settings: dict | None) -> tuple[list[_Piece], in
     return pieces, chars
 
 
-def _text(chars: list[dict], bbox) -> list[str]:  # type: ignore[no-untyped-def]
+class _Glyphs:
+    """A page's characters by their centres, sorted top to bottom: a cell's are found by bisection, not a scan."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        centred = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i) for i, c in enumerate(chars))
+        self._middles = [m[0] for m in centred]
+        self._centred = centred
+
+    def inside(self, bbox) -> list[dict]:  # type: ignore[no-untyped-def]
+        """The characters centred inside ``bbox``, in the order the page draws them."""
+        x0, top, x1, bottom = bbox
+        start, end = bisect.bisect_left(self._middles, top), bisect.bisect_left(self._middles, bottom)
+        found = sorted(i for _, middle, i in self._centred[start:end] if x0 <= middle < x1)
+        return [self.chars[i] for i in found]
+
+
+def _text(glyphs: _Glyphs, bbox) -> list[str]:  # type: ignore[no-untyped-def]
     """The paragraphs of the characters centred inside ``bbox`` (a cell, or a band of the page)."""
-    return _band(chars, bbox)[0]
+    return _band(glyphs, bbox)[0]
 
 
-def _band(chars: list[dict], bbox) -> tuple[list[str], bool]:  # type: ignore[no-untyped-def]
+def _band(glyphs: _Glyphs, bbox) -> tuple[list[str], bool]:  # type: ignore[no-untyped-def]
     """The paragraphs inside ``bbox``, and whether the last one runs to the right edge (it may go on below)."""
-    x0, top, x1, bottom = bbox
-    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    x0, _, x1, _ = bbox
+    inside = glyphs.inside(bbox)
     if not inside:
         return [], False
     lines = chars_to_textmap(inside).extract_text_lines(strip=True, return_chars=True)
@@ -165,7 +183,7 @@ def _band(chars: list[dict], bbox) -> tuple[list[str], bool]:  # type: ignore[no
     return _paragraphs(lines, right), right - last["x1"] <= 1.5 * max(last["bottom"] - last["top"], 1.0)
 
 
-def _rows(chars: list[dict], table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _rows(glyphs: _Glyphs, table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     rows: list[list[str]] = []
     open_cells: dict[int, tuple[float, str]] = {}  # column → (bottom, text) of a cell spanning rows
     for row in table.rows:
@@ -176,7 +194,7 @@ def _rows(chars: list[dict], table) -> list[list[str]]:  # type: ignore[no-untyp
                 spanning = open_cells.get(col)
                 cells.append(spanning[1] if spanning and spanning[0] > top + 1 else "")
                 continue
-            text = "\n".join(_text(chars, bbox))
+            text = "\n".join(_text(glyphs, bbox))
             cells.append(text)
             if bbox[3] > bottom + 1:
                 open_cells[col] = (bbox[3], text)
