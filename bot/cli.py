@@ -110,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("jobs", help="list scheduled jobs and their next run times")
 
     from bot.cli_assign import add_parser as add_assign
+    from bot.cli_doctor import add_parser as add_doctor
 
     add_assign(sub)
+    add_doctor(sub)
     return parser
 
 
@@ -376,6 +378,13 @@ async def cmd_jobs(args: argparse.Namespace, settings: Settings, lang: str) -> i
     return await print_jobs(settings, system_now())
 
 
+async def cmd_doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
+    """``duban doctor``: one line per configuration and reachability check; 1 when any failed."""
+    from bot.cli_doctor import run
+
+    return await run(settings, lang, local_date(system_now(), settings.timezone))
+
+
 COMMANDS: dict[str, Command] = {
     "db": cmd_db,
     "import": cmd_import,
@@ -387,6 +396,7 @@ COMMANDS: dict[str, Command] = {
     "remind": cmd_remind,
     "jobs": cmd_jobs,
     "assign": cmd_assign,
+    "doctor": cmd_doctor,
 }
 
 
