@@ -189,7 +189,8 @@ def commands() -> dict[str, Command]:
     """Every command name with its handler and access level."""
     from handlers import admin, assign, groups, identity, imports, progress, tasks
 
-    return {
+    # In a group, commands that reveal people or whole tables answer "use a private chat" (handlers.groups).
+    return groups.scoped({
         # identity and help: anyone, bound or not
         "start": Command(identity.start, "anyone"),
         "help": Command(identity.help_, "anyone"),
@@ -235,4 +236,4 @@ def commands() -> dict[str, Command]:
         "import_cancel": Command(imports.cancel, "admin"),
         "import_year": Command(imports.set_year, "admin"),
         "columns": Command(imports.columns, "admin"),
-    }
+    })
