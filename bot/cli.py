@@ -11,6 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.app import configure_logging, open_core, system_now
+from bot.cli_groups import cmd_groups
+from bot.cli_invite import cmd_invite
 from bot.core import Core
 from bot.db.clock import from_local, local_date
 from bot.tableimport import ImportFailure
@@ -113,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_doctor import add_parser as add_doctor
 
     add_assign(sub)
+    from bot.cli_groups import add_parser as add_groups
+    from bot.cli_invite import add_parser as add_invite
+
+    add_groups(sub)
+    add_invite(sub)
     add_doctor(sub)
     return parser
 
@@ -150,7 +157,6 @@ async def cmd_db(args: argparse.Namespace, settings: Settings, lang: str) -> int
 
 async def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """``duban import FILE [--year] [--dry-run]``."""
-    from bot.services.import_names import name_hints
     from bot.services.imports import apply_import, prepare_import, render_preview
     from bot.tableimport import ImportLimits
 
@@ -162,8 +168,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) ->
         async with core.db.session() as session:
             preview = await prepare_import(session, data, Path(args.file).name, now=now, year=args.year, limits=limits,
                                            columns=args.columns)
-            names = await name_hints(session, preview)
-            print("\n".join(render_preview(preview, lang, how="cli", names=names)))
+            print("\n".join(render_preview(preview, lang, how="cli")))
             if args.dry_run:
                 print(t("importing.dry_run", lang))
                 await session.rollback()
@@ -376,11 +381,8 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings, lang: str) ->
 async def cmd_jobs(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """``duban jobs``: the scheduled jobs and their next run times."""
     from bot.app import print_jobs
-    from bot.cli_db import print_passes
 
-    status = await print_jobs(settings, system_now())
-    await print_passes(settings, lang)
-    return status
+    return await print_jobs(settings, system_now())
 
 
 async def cmd_doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:
@@ -401,6 +403,8 @@ COMMANDS: dict[str, Command] = {
     "remind": cmd_remind,
     "jobs": cmd_jobs,
     "assign": cmd_assign,
+    "groups": cmd_groups,
+    "invite": cmd_invite,
     "doctor": cmd_doctor,
 }
 

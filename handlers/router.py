@@ -70,15 +70,15 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:即将到期|快到期|due\s+soon)$", "due"),
         (r"^[#＃]\s*(?P<ref>\S+)$", "task"),
         (r"^(?:任务|task)\s*" + _REF + "$", "task"),
-        (r"^(?:签收|ack)\s*" + _REF + r"(?:\s+(?P<rest>\S+))?$", "ack"),  # 签收 2 Q3: one period of a recurring task
+        (r"^(?:签收|ack)\s*" + _REF + "$", "ack"),
         (r"^(?:明天再提醒|稍后提醒|snooze)\s*" + _REF + "$", "snooze"),
         (r"^(?:完成|办结|done)\s*" + _REF + r"(?:\s+(?P<rest>.+))?$", "done"),
         (r"^(?:进度|progress)\s*" + _REF + r"\s+(?P<rest>.+)$", "progress"),
         (r"^(?:延期|extend)\s*" + _REF + r"\s+(?P<rest>.+)$", "extend"),
-        (r"^(?:免报|waive)\s*" + _REF + r"\s+(?P<rest>.+)$", "waive"),
         (r"^(?:搜索|查找|search)\s+(?P<rest>.+)$", "search"),
         (r"^(?:指派|assign)\s*" + _REF + r"\s+(?P<rest>.+)$", "assign"),
         (r"^(?:帮助|help|\?|？)$", "help"),
+        (r"^(?:绑定\s*|bind\s+)(?P<rest>[A-Za-z0-9_\-]{4,40})$", "start"),  # 绑定 CODE, beside /start CODE
     ]
 ]
 
@@ -188,10 +188,9 @@ def button_data(command: str, arg: int | str) -> str:
 
 def commands() -> dict[str, Command]:
     """Every command name with its handler and access level."""
-    from handlers import admin, assign, groups, identity, imports, progress, tasks
+    from handlers import admin, assign, groups, identity, imports, prefer, progress, robots, tasks
 
-    # In a group, commands that reveal people or whole tables answer "use a private chat" (handlers.groups).
-    return groups.scoped({
+    return {
         # identity and help: anyone, bound or not
         "start": Command(identity.start, "anyone"),
         "help": Command(identity.help_, "anyone"),
@@ -221,7 +220,6 @@ def commands() -> dict[str, Command]:
         "approve": Command(progress.approve, "bound"),
         "reject": Command(progress.reject, "bound"),
         "reopen": Command(progress.reopen, "admin"),
-        "waive": Command(progress.waive, "admin"),
         "snooze": Command(progress.snooze, "person"),
         # admin
         "invite": Command(admin.invite, "admin"),
@@ -238,4 +236,6 @@ def commands() -> dict[str, Command]:
         "import_cancel": Command(imports.cancel, "admin"),
         "import_year": Command(imports.set_year, "admin"),
         "columns": Command(imports.columns, "admin"),
-    })
+        "group": Command(robots.group, "admin"),
+        "prefer": Command(prefer.prefer, "person"),
+    }

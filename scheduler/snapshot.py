@@ -28,7 +28,6 @@ from bot.db.models import (
     TaskTable,
 )
 from bot.services.notices import UNREACHABLE_CHANNELS
-from bot.services.occurrences import load_states
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
 
@@ -107,8 +106,6 @@ class Snapshot:
     snoozes: dict[tuple[int, int], date] = field(default_factory=dict)
     groups: list[GroupRow] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
-    # Recurring milestones: who signed each period, by (milestone id, period key) (issue 9).
-    period_acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
 
 async def load_snapshot(
@@ -135,11 +132,8 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
         .where(*live)
         .order_by(Milestone.task_id, Milestone.position, Milestone.id)
     )
-    states = await load_states(conn)  # occurrences: rows only for periods signed, reported or waived
-    snap.period_acks = states.acks
-    no_closed: frozenset[str] = frozenset()
     for mid, task_id, due, kind, period, start in rows:
-        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start, states.closed.get(mid, no_closed)))
+        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start))
 
     leaders = await _grouped(conn, select(TaskLeader.task_id, TaskLeader.person_id).join(Task, Task.id == TaskLeader.task_id).where(*live).order_by(TaskLeader.task_id, TaskLeader.position))
     sections = await _grouped(conn, select(TaskSection.task_id, TaskSection.section_id).join(Task, Task.id == TaskSection.task_id).where(*live).order_by(TaskSection.task_id, TaskSection.position))
@@ -154,7 +148,7 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     profiles: dict[tuple[object, ...], int] = {}
     for tid, no, title, table_id, status, percent, progress_at, done_at in rows:
         facts = tuple(milestones.get(tid, ()))
-        shape = shapes.setdefault(tuple((m.kind, m.period, m.due, m.window_start, m.closed) for m in facts), len(shapes))
+        shape = shapes.setdefault(tuple((m.kind, m.period, m.due, m.window_start) for m in facts), len(shapes))
         last_report = local_date(progress_at, tz) if progress_at else None
         profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
         snap.tasks.append(
@@ -226,15 +220,16 @@ async def _load_accounts(conn: AsyncConnection, snap: Snapshot) -> None:
     rows = await _all(conn,
         select(Account.channel, Account.external_id, Account.person_id, Account.lang, Account.unreachable, Account.bound_at, Account.id)
     )
-    best: dict[int, tuple[tuple[datetime, int], AccountRow]] = {}
+    best: dict[int, tuple[tuple[bool, datetime, int], AccountRow]] = {}
     floor = datetime.min.replace(tzinfo=None)
+    preferred = dict((await conn.execute(select(Person.id, Person.preferred_channel).where(Person.preferred_channel.is_not(None)))).all())
     for channel, external_id, person_id, lang, unreachable, bound_at, aid in rows:
         account = AccountRow(channel, external_id, person_id, lang, bool(unreachable))
         snap.accounts_by_key[account.key] = account
         if person_id is None or account.unreachable or channel in UNREACHABLE_CHANNELS:
             continue
-        # One account per person: the most recently bound one (a person who moved to WeCom is written there).
-        rank = ((bound_at.replace(tzinfo=None) if bound_at else floor), aid)
+        # One account per person: on the channel they chose with /prefer, else the most recently bound one.
+        rank = (channel == preferred.get(person_id), (bound_at.replace(tzinfo=None) if bound_at else floor), aid)
         if person_id not in best or rank > best[person_id][0]:
             best[person_id] = (rank, account)
     snap.accounts = {pid: acc for pid, (_, acc) in best.items()}

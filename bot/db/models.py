@@ -84,6 +84,8 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime]
+    # The channel notices go to when the person is bound on several (/prefer); None: the latest bound account.
+    preferred_channel: Mapped[str | None] = mapped_column(String(20))
 
     memberships: Mapped[list[SectionMember]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
@@ -281,38 +283,6 @@ class ExtensionRequest(Base):
     created_at: Mapped[datetime]
 
 
-class Occurrence(Base):
-    """One period of a recurring milestone (2026-Q2, due 06-30) that something happened to: 签收, a report, a waiver.
-
-    Periods nobody has touched have no row: bot.services.occurrences derives them from the milestone's period
-    and the calendar, and counts them open (overdue once their due date has passed). So the daily pass reads
-    only the few rows that exist, however many tasks recur.
-    """
-
-    __tablename__ = "occurrences"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
-    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
-    period_key: Mapped[str] = mapped_column(String(10))  # 2026-07, 2026-Q2, 2026-H1, 2026, 2026-W27
-    due: Mapped[date] = mapped_column(Date)
-    # acknowledged → reported | waived (a report or a waiver closes the period; 签收 alone does not).
-    state: Mapped[str] = mapped_column(String(12), default="acknowledged")
-    acked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    acked_at: Mapped[datetime | None]
-    report_event_id: Mapped[int | None] = mapped_column(ForeignKey("task_events.id", ondelete="SET NULL"))
-    reported_at: Mapped[datetime | None]
-    waiver_reason: Mapped[str | None] = mapped_column(Text)
-    waived_by: Mapped[str | None] = mapped_column(String(120))
-    waived_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-
-    __table_args__ = (
-        UniqueConstraint("milestone_id", "period_key", name="uq_occurrences_period"),
-        Index("ix_occurrences_task", "task_id"),
-    )
-
-
 class Account(Base):
     """A chat account (``telegram:123``, ``wecom:zhangsan``, ``console:local``), bound to a person or not."""
 
@@ -378,6 +348,26 @@ class ChatSubscription(Base):
         UniqueConstraint("channel", "chat_id", "section_id", name="uq_subscription"),
         Index("ix_subscriptions_section", "section_id"),
     )
+
+
+class GroupRobot(Base):
+    """A group robot an admin registered (WeCom webhook key, DingTalk access token): it posts its sections' digests.
+
+    Its sections are ``ChatSubscription`` rows on chat id ``robot:<id>``, so the scheduler plans its digests like
+    any subscribed group; ``target`` and ``secret`` are secrets, never logged and shown masked.
+    """
+
+    __tablename__ = "group_robots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(140))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("channel", "target", name="uq_group_robots_target"),)
 
 
 class CalendarOverride(Base):
@@ -475,38 +465,3 @@ Index(
     sqlite_where=Milestone.kind == "recurring",
     postgresql_where=Milestone.kind == "recurring",
 )
-
-
-# ---- Replicas on PostgreSQL (issue 12): one pass per slot, shared flood limits, one Telegram poller ----------
-
-
-class PassSlot(Base):
-    """A reminder pass slot that ran: by which replica and when (one per slot across replicas; ``duban jobs``)."""
-
-    __tablename__ = "pass_slots"
-
-    slot: Mapped[str] = mapped_column(String(40), primary_key=True)  # the local send time it is for, "2026-12-07 09:00"
-    replica: Mapped[str] = mapped_column(String(200))
-    started_at: Mapped[datetime]
-    finished_at: Mapped[datetime]
-    messages: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class RateBucket(Base):
-    """A flood limit shared by every replica: the GCRA's theoretical arrival time, on the database's clock."""
-
-    __tablename__ = "rate_buckets"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    tat: Mapped[float]  # epoch seconds: the next send may go at tat - (burst - 1) * period
-    seen: Mapped[float]  # epoch seconds of the last reservation (the database's clock at that statement)
-
-
-class Lease(Base):
-    """A named lease (the Telegram poller): held by one replica until it expires unless renewed."""
-
-    __tablename__ = "leases"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))
-    expires_at: Mapped[float]  # epoch seconds on the database's clock

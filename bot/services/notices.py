@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Account, OutboxMessage
+from bot.db.models import Account, OutboxMessage, Person
 
 # Channels with no way to reach someone who is not typing at that moment.
 UNREACHABLE_CHANNELS = frozenset({"console"})
@@ -32,20 +32,65 @@ def decode_button(entry: str) -> tuple[str, str]:
     return label, data
 
 
+def pick_account(candidates: Iterable[tuple[str, datetime | None, int]], preferred: str | None) -> int | None:
+    """The one account (by id) a person's notices go to: on the preferred channel, else the latest bound.
+
+    ``candidates`` are (channel, bound_at, account id) of the person's reachable accounts; an account on a
+    channel that cannot reach anyone unasked (the console) is never chosen.
+    """
+    best: tuple[tuple[bool, datetime, int], int] | None = None
+    for channel, bound_at, account_id in candidates:
+        if channel in UNREACHABLE_CHANNELS:
+            continue
+        rank = (channel == preferred, bound_at.replace(tzinfo=None) if bound_at else datetime.min, account_id)
+        if best is None or rank > best[0]:
+            best = (rank, account_id)
+    return best[1] if best is not None else None
+
+
+async def channel_choice(session: AsyncSession, person_id: int) -> tuple[str | None, list[str]]:
+    """The person's preferred channel (None: automatic) and the channels they are bound on that can be chosen."""
+    bound = sorted(set((await session.scalars(
+        select(Account.channel).where(Account.person_id == person_id, Account.channel.not_in(UNREACHABLE_CHANNELS))
+    )).all()))
+    person = await session.get_one(Person, person_id)
+    return person.preferred_channel, bound
+
+
+async def set_preferred_channel(session: AsyncSession, person_id: int, channel: str | None) -> bool:
+    """Prefer ``channel`` for the person's notices (None: automatic); False when they are not bound there."""
+    _, bound = await channel_choice(session, person_id)
+    if channel is not None and channel not in bound:
+        return False
+    person = await session.get_one(Person, person_id)
+    person.preferred_channel = channel
+    await session.flush()
+    return True
+
+
 async def recipients(
     session: AsyncSession, *, people: Iterable[int] = (), accounts: Iterable[str] = (), default_lang: str
 ) -> dict[str, str]:
-    """Account key → language for the people's reachable bound accounts and the listed accounts (two queries)."""
+    """Account key → language: one reachable account per person (``pick_account``) and the listed accounts."""
     found: dict[str, str] = {}
     person_ids = list(people)
     if person_ids:
-        rows = await session.execute(
-            select(Account.channel, Account.external_id, Account.lang)
+        rows = (await session.execute(
+            select(Account.person_id, Account.channel, Account.external_id, Account.lang, Account.bound_at,
+                   Account.id, Person.preferred_channel)
+            .join(Person, Person.id == Account.person_id)
             .where(Account.person_id.in_(person_ids), Account.unreachable.is_(False))
             .order_by(Account.id)
-        )
-        for channel, external, lang in rows:
-            found[f"{channel}:{external}"] = lang or default_lang
+        )).all()
+        by_person: dict[int, list[tuple[str, datetime | None, int]]] = {}
+        preferred: dict[int, str | None] = {}
+        for person_id, channel, _, _, bound_at, account_id, pref in rows:
+            by_person.setdefault(person_id, []).append((channel, bound_at, account_id))
+            preferred[person_id] = pref
+        chosen = {pick_account(cands, preferred[pid]) for pid, cands in by_person.items()}
+        for _, channel, external, lang, _, account_id, _ in rows:
+            if account_id in chosen:
+                found[f"{channel}:{external}"] = lang or default_lang
     extra = [key for key in dict.fromkeys(accounts) if key not in found]
     if extra:
         langs: dict[str, str | None] = {}

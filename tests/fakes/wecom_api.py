@@ -80,6 +80,7 @@ class RobotMessage:
     at: float
     oversize: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
+    key: str = ""  # which robot (webhook key) posted it
 
 
 @dataclass
@@ -114,6 +115,7 @@ class FakeWeCom:
     ) -> None:
         self.corp_id, self.secret, self.agent_id = corp_id, secret, agent_id
         self.robot_key, self.token = robot_key, token
+        self.robot_keys: set[str] = {robot_key}  # every robot (group) this corp has; add more with add_robot
         self.encoding_aes_key = encoding_aes_key or new_aes_key()
         self.users: set[str] = set(users)
         self.expires_in = expires_in
@@ -129,7 +131,7 @@ class FakeWeCom:
         self.calls: list[tuple[str, int]] = []  # (path, errcode answered)
         self.token_fetches = 0
         self._recent: dict[str, deque[float]] = {}
-        self._robot_recent: deque[float] = deque()
+        self._robot_recent: dict[str, deque[float]] = {}  # per robot key: WeCom caps each robot on its own
         self._failures: dict[str, deque[int]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -171,6 +173,15 @@ class FakeWeCom:
     def add_user(self, userid: str) -> None:
         """A member the app may write to."""
         self.users.add(userid)
+
+    def add_robot(self, key: str) -> str:
+        """Another group robot (another group) with its own webhook key and its own 20 a minute."""
+        self.robot_keys.add(key)
+        return key
+
+    def robot_messages_of(self, key: str) -> list[RobotMessage]:
+        """What the robot with webhook ``key`` posted, in order."""
+        return [m for m in self.robot_messages if m.key == key]
 
     def add_media(self, data: bytes, name: str, mime: str = "application/octet-stream") -> str:
         """A file a member sent (as WeCom stores it for media/get); its media_id."""
@@ -337,17 +348,19 @@ class FakeWeCom:
 
     # ---- group robot -------------------------------------------------------------------------------------
 
-    def _robot_has_room(self, now: float) -> bool:
-        while self._robot_recent and self._robot_recent[0] <= now - self.robot_window:
-            self._robot_recent.popleft()
-        if len(self._robot_recent) >= self.robot_cap:
+    def _robot_has_room(self, key: str, now: float) -> bool:
+        recent = self._robot_recent.setdefault(key, deque())
+        while recent and recent[0] <= now - self.robot_window:
+            recent.popleft()
+        if len(recent) >= self.robot_cap:
             return False
-        self._robot_recent.append(now)
+        recent.append(now)
         return True
 
     async def _webhook_send(self, request: web.Request) -> web.Response:
         path = request.path
-        if request.query.get("key") != self.robot_key:
+        key = request.query.get("key", "")
+        if key not in self.robot_keys:
             return self._answer(path, 93000, "invalid webhook url")
         if (code := self._injected(path)) is not None:
             return self._answer(path, code)
@@ -372,16 +385,16 @@ class FakeWeCom:
             oversize = len(content.encode("utf-8")) > limit
             content = _cut(content, limit)
         now = self.clock()
-        if not self._robot_has_room(now):
+        if not self._robot_has_room(key, now):
             self.robot_refused += 1
             return self._answer(path, 45009, "api freq out of limit")
         mentioned = list(payload.get("mentioned_list") or []) if msgtype == "text" else []
-        self.robot_messages.append(RobotMessage(msgtype, content, mentioned, now, oversize, body))
+        self.robot_messages.append(RobotMessage(msgtype, content, mentioned, now, oversize, body, key))
         return self._answer(path, 0)
 
     async def _webhook_upload(self, request: web.Request) -> web.Response:
         path = request.path
-        if request.query.get("key") != self.robot_key:
+        if request.query.get("key") not in self.robot_keys:
             return self._answer(path, 93000, "invalid webhook url")
         if request.query.get("type") not in ("file", "voice"):
             return self._answer(path, 40004, "invalid media type")

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.channels.wecom.api import TEXT_LIMIT, WeComApi
-from bot.channels.wecom.limits import KeyedLimiter, window_limiter
+from bot.channels.wecom.limits import KeyedLimiter
 from bot.channels.wecom.memory import ChoiceMemory
 from bot.channels.wecom.render import choices, message_text, split_utf8, task_ids
 from bot.channels.wecom.robot import MARKDOWN_LIMIT, WeComRobot
@@ -22,6 +22,7 @@ from bot.core import Core
 from bot.db.models import Task
 from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
+from bot.services.robots import find_robot, robot_id_of
 from handlers.types import Button, OutFile, Reply
 from scheduler.notifier import Unreachable
 
@@ -50,12 +51,15 @@ class Delivery:
         self.robot = robot
         limits = limits or Limits()
         self.users = KeyedLimiter(limits.per_user, limits.per_user_window)
-        self.robot_limiter = window_limiter(limits.robot, limits.robot_window)
+        # One limiter per robot, keyed by the robot itself: the setting's robot and a registered robot with the
+        # same key share WeCom's 20 a minute.
+        self.robot_limits = KeyedLimiter(limits.robot, limits.robot_window)
+        self.robots: dict[str, WeComRobot] = {}  # registered robots' clients by key, made on first use
         self.memory = memory or ChoiceMemory()
 
     async def aclose(self) -> None:
         """Close the HTTP clients."""
-        for client in (self.api, self.robot):
+        for client in (self.api, self.robot, *self.robots.values()):
             if client is not None:
                 await client.aclose()
 
@@ -131,13 +135,30 @@ class Delivery:
 
     # ---- the group -------------------------------------------------------------------------------------------
 
-    async def notice_to_group(self, text: str, buttons: list[list[Button]]) -> None:
-        """A notice to the robot's group as markdown; buttons become commands to send the app privately."""
-        if self.robot is None:
-            raise Unreachable("the WeCom group robot is not configured (robot key)")
+    async def _group_robot(self, chat_id: str) -> WeComRobot:
+        """The robot a group target names: a registered ``robot:<id>``, else the DUBAN_WECOM__ROBOT_KEY robot."""
+        if robot_id_of(chat_id) is None:
+            if self.robot is None:
+                raise Unreachable("the WeCom group robot is not configured (robot key)")
+            return self.robot
+        async with self.core.db.session() as session:
+            found = await find_robot(session, CHANNEL, chat_id)
+        if found is None:
+            raise Unreachable(f"the WeCom robot {chat_id} is no longer registered")
+        if self.robot is not None and self.robot.key == found.target:
+            return self.robot
+        client = self.robots.get(found.target)
+        if client is None:
+            client = self.robots[found.target] = WeComRobot(base_url=self.core.settings.wecom.base_url,
+                                                            key=found.target)
+        return client
+
+    async def notice_to_group(self, text: str, buttons: list[list[Button]], chat_id: str = "") -> None:
+        """A notice to a group robot as markdown; buttons become commands to send the app privately."""
+        robot = await self._group_robot(chat_id)
         lang = self.core.settings.language
         refs = await self.refs(task_ids(buttons))
         items = [c for c in choices(buttons, refs, lang) if c.command is not None]
         for part in split_utf8(message_text(text, items, lang, markdown=True), MARKDOWN_LIMIT):
-            await self.robot_limiter.acquire()
-            await self.robot.send_markdown(part)
+            await self.robot_limits.acquire(robot.key)
+            await robot.send_markdown(part)

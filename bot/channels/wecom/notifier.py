@@ -26,7 +26,7 @@ class WeComNotifier:
         if target.channel != CHANNEL:
             raise Rejected(f"not a WeCom target: {target.channel}")
         if target.kind == "group":
-            await self.delivery.notice_to_group(text, buttons)
+            await self.delivery.notice_to_group(text, buttons, target.chat_id)
         else:
             await self.delivery.notice_to_user(target.chat_id, text, buttons, now=self.clock())
 

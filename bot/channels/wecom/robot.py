@@ -36,6 +36,11 @@ class WeComRobot:
     def __repr__(self) -> str:
         return "WeComRobot(key=[REDACTED])"
 
+    @property
+    def key(self) -> str:
+        """The webhook key (a secret: for comparing and limiting, never for logs)."""
+        return self._key
+
     async def aclose(self) -> None:
         """Close the HTTP client if this object made it."""
         if self._own_client:

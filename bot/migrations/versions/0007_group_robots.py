@@ -1,4 +1,4 @@
-"""Group robots registered by admins (placeholder, filled by issue 11)
+"""Group robots registered by admins, and each person's preferred channel
 
 Revision ID: 0007
 Revises: 0006
@@ -17,8 +17,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'group_robots',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('target', sa.String(length=500), nullable=False),
+        sa.Column('secret', sa.String(length=200), nullable=True),
+        sa.Column('title', sa.String(length=200), nullable=True),
+        sa.Column('created_by', sa.String(length=140), nullable=False),
+        sa.Column('created_at', bot.db.models.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('channel', 'target', name='uq_group_robots_target'),
+    )
+    with op.batch_alter_table('people') as batch:
+        batch.add_column(sa.Column('preferred_channel', sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('people') as batch:
+        batch.drop_column('preferred_channel')
+    op.drop_table('group_robots')
