@@ -157,6 +157,7 @@ async def cmd_db(args: argparse.Namespace, settings: Settings, lang: str) -> int
 
 async def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """``duban import FILE [--year] [--dry-run]``."""
+    from bot.services.import_names import name_hints
     from bot.services.imports import apply_import, prepare_import, render_preview
     from bot.tableimport import ImportLimits
 
@@ -168,7 +169,8 @@ async def cmd_import(args: argparse.Namespace, settings: Settings, lang: str) ->
         async with core.db.session() as session:
             preview = await prepare_import(session, data, Path(args.file).name, now=now, year=args.year, limits=limits,
                                            columns=args.columns)
-            print("\n".join(render_preview(preview, lang, how="cli")))
+            names = await name_hints(session, preview)
+            print("\n".join(render_preview(preview, lang, how="cli", names=names)))
             if args.dry_run:
                 print(t("importing.dry_run", lang))
                 await session.rollback()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from bot.services.imports import ImportPreview
 from bot.texts import t
+
+if TYPE_CHECKING:  # import_names imports this module's ImportPreview; only its type is needed here
+    from bot.services.import_names import NameHint
 
 MAX_WARNINGS = 50
 
@@ -13,11 +19,17 @@ def _numbers(values: tuple[str, ...], lang: str) -> str:
 
 
 def render_preview(
-    preview: ImportPreview, lang: str = "zh", *, max_warnings: int = MAX_WARNINGS, how: str = "chat"
+    preview: ImportPreview,
+    lang: str = "zh",
+    *,
+    max_warnings: int = MAX_WARNINGS,
+    how: str = "chat",
+    names: Sequence[NameHint] = (),
 ) -> list[str]:
     """What the admin reads before confirming: file, table, year, columns, counts, diff and per-row warnings.
 
-    ``how`` ("chat" or "cli") picks the wording of the column-mapping hint.
+    ``how`` ("chat" or "cli") picks the wording of the column-mapping hint; ``names`` are the near misses of
+    known people and sections (from ``import_names.name_hints``), listed first among the warnings.
     """
     parsed = preview.parsed
     lines = [t("importing.year_missing", lang, year=preview.year)] if preview.year_guessed else []
@@ -64,7 +76,8 @@ def render_preview(
                 unchanged=d.unchanged,
             )
         )
-    notes = _warning_lines(preview, lang)
+    notes = [t(f"importing.name_hint_{h.kind}", lang, line=h.line, no=h.no, name=h.name, hint=h.hint) for h in names]
+    notes += _warning_lines(preview, lang)
     if notes:
         lines.append(t("importing.warnings", lang, count=len(notes)))
         lines += ["  " + note for note in notes[:max_warnings]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -98,20 +99,32 @@ def _data_rows(grid: Grid, header: Header) -> int:
 def _from_grids(grids, fmt: Format, filename: str, opts: Reading) -> ParsedTable:  # type: ignore[no-untyped-def]
     # A workbook may hold notes, a revision log or several years: read the sheet that holds the task table.
     first: Grid | None = None
-    found: list[tuple[tuple, Grid, Header]] = []
+    found: list[tuple[tuple, Grid, Header, list[str]]] = []
     names: list[str] = []
+    covers: list[str] = []  # text of the sheets without a table so far (a cover holding the title)
     for grid in grids:
         first = first or grid
         names.append(grid.name)
         header = _candidate(grid, opts)
-        if header is not None:
-            aside = bool(grid.name and _ASIDE_SHEET.search(grid.name))
-            found.append(((not aside, header.score, _data_rows(grid, header), -len(found)), grid, header))
+        if header is None:
+            covers += _sheet_lines(grid)
+            continue
+        aside = bool(grid.name and _ASIDE_SHEET.search(grid.name))
+        found.append(((not aside, header.score, _data_rows(grid, header), -len(found)), grid, header, list(covers)))
     if not found:
         raise _unmatched(first, filename)
-    _rank, grid, header = max(found, key=lambda item: item[0])
+    _rank, grid, header, cover = max(found, key=lambda item: item[0])
+    if fmt in ("xlsx", "xls") and not grid.before and not _sheet_lines(Grid(grid.rows[:header.index])):
+        # A table sheet starting at its header: the workbook's title is on a cover sheet in front of it.
+        grid.before = cover
     sheets = tuple(n for n in names if n) if len(names) > 1 else ()
     return build_table(grid, header, fmt, filename, opts.limits, opts.mapping, sheets)
+
+
+def _sheet_lines(grid: Grid, limit: int = 20) -> list[str]:
+    """The text of a sheet's first non-empty rows, a row a line."""
+    lines = (" ".join(c.strip() for c in r.cells if c.strip()) for r in grid.rows)
+    return [line for line in itertools.islice((x for x in lines if x), limit)]
 
 
 def _from_word(doc: WordDocument, filename: str, opts: Reading) -> ParsedTable:

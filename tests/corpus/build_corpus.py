@@ -43,12 +43,23 @@ def _soffice(src: Path, fmt: str, outdir: Path) -> Path:
 
 def _xlsx(path: Path, grid: list[list], merges: list[str] = (), widths: dict | None = None,
           wrap: bool = True, sheet: str = "Sheet1") -> None:
+    _xlsx_book(path, [(sheet, grid, merges, widths)], wrap=wrap)
+
+
+def _xlsx_book(path: Path, sheets: list[tuple], wrap: bool = True) -> None:
+    """A workbook of several sheets: (name, grid, merges, widths) each, in order."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
+    wb.remove(wb.active)
+    for name, grid, merges, widths in sheets:
+        _sheet(wb.create_sheet(name), grid, merges, widths, wrap)
+    wb.save(path)
+
+
+def _sheet(ws, grid: list[list], merges, widths: dict | None, wrap: bool) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment, Border, Font, Side
+
     thin = Side(style="thin")
     for r, row in enumerate(grid, start=1):
         for c, val in enumerate(row, start=1):
@@ -80,7 +91,6 @@ def _xlsx(path: Path, grid: list[list], merges: list[str] = (), widths: dict | N
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    wb.save(path)
 
 
 def _docx_table(doc, grid: list[list], merges: list[tuple[int, int, int, int]] = ()):
@@ -132,6 +142,17 @@ def R(no, content, *, category=None, title=None, leaders=(), sections=(), units=
     return {"no": no, "category": category, "title": title, "content": content,
             "leaders": list(leaders), "sections": list(sections), "units": list(units),
             "dates": sorted(set(dates))}
+
+
+def _numbered(rows, roles) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Expected rows of (category or '' under a merge, 'N.text', unit cell); ``roles`` reads a unit cell."""
+    out, last = [], None
+    for cat, text, dept in rows:
+        last = cat or last
+        no, body = text.split(".", 1)
+        secs, units = roles(dept)
+        out.append(R(no, body, category=last, sections=secs, units=units))
+    return out
 
 
 DOCS: list[dict] = []
@@ -268,16 +289,7 @@ def jiangmen():
         ("", "9.加强内部协调工作,修订本单位政府信息公开指南,明确对外告知政府信息公开渠道。", "办公室牵头,各科室配合"),
         ("五、切实增强回应关切效果。", "10.密切关注涉及土地储备等方面的舆情并及时作出回应,助力防范化解重大风险。", "各科室"),
     ]
-    out = []
-    last = None
-    for cat, text, dept in rows:
-        last = cat or last
-        no, body = text.split(".", 1)
-        if dept == "办公室牵头,各科室配合":
-            secs, units = ["办公室"], ["各科室"]
-        else:
-            secs, units = [dept], []
-        out.append(R(no, body, category=last, sections=secs, units=units))
+    out = _numbered(rows, lambda dept: (["办公室"], ["各科室"]) if dept == "办公室牵头,各科室配合" else ([dept], []))
     return dict(
         slug="jiangmen-tdcb-zwgk-renwu", file="renwu.csv", fmt="csv-utf8",
         grid=[["工作任务", "具体要求", "责任部门"]] + [list(r) for r in rows],
@@ -1063,6 +1075,120 @@ def xiangtan():
     )
 
 
+# ---------------------------------------------------------------- 江门市卫生健康局 2021 政务公开 分工方案 (xlsx, 3 sheets)
+
+JIANGMEN_WSJ_TITLE = "江门市卫生健康局2021年政务公开工作要点分工方案"
+JIANGMEN_WSJ_ROWS = [
+    ("一、做好行政执法信息公开", "1.加强行政执法信息公开。", "局政法科"),
+    ("二、做好财政信息公开", "2.推进本机关预算、决算及相关报表公开。", "局财务科"),
+    ("三、做好政府网站专栏信息公开", "3.每年至少更新一次“开放江门”数据集。", "局规划科"),
+    ("", "4.及时反馈网民对调查征集信息的意见。", "局主办科室"),
+    ("四、做好常态化疫情防控信息公开", "5.设立专栏,重点围绕散发疫情、隔离管控、流调溯源、精准防控、假期人员流动等发布权威信息"
+     "(专栏每月至少更新2条信息)。", "局防控办主办、各工作组协办"),
+    ("", "6.扎实做好疫苗接种信息公开和舆论引导工作。", "局疾控科"),
+    ("", "7.提高新冠肺炎防控信息发布规范化水平,强化政府系统内部信息整合,统一步调对外发声。", "局宣传科研组"),
+    ("", "8.做好爱国卫生运动、健康中国行动等相关工作的信息公开。", "局规划科"),
+    ("五、持续加强重大政策发布解读", "9.综合运用新闻发布会、在线访谈、图文动画、短视频等形式,对重大政策开展深入解读,更加注重对"
+     "政策背景、出台目的、重要举措等方面的实质性解读。", "局主办科室"),
+    ("六、不断改进政策解读工作方式", "10.按照《江门市政府系统政策解读工作细则(试行)》相关要求,健全政策解读工作机制,规范工作流程,"
+     "确保解读方案、解读材料与政策文件同步组织、同步审签、同步部署。", "局主办科室"),
+    ("", "11.加强政策咨询服务,政策制定机关要积极解答政策执行机关和企业、群众的咨询,精准传达政策意图(政策文件和解读资料需添加"
+     "咨询方式)。", "局主办科室"),
+    ("", "12.加强内部协调工作,修订本单位政府信息公开指南,明确对外告知政府信息公开渠道。", "局办公室"),
+]
+
+
+@doc
+def jiangmen_wsj():
+    out = _numbered(JIANGMEN_WSJ_ROWS, lambda dept: (["局防控办"], ["各工作组"]) if "主办、" in dept else ([dept], []))
+    table = [["工作任务", "具体要求", "责任科室"]] + [list(r) for r in JIANGMEN_WSJ_ROWS]
+    # 工作任务 merged down over its group, as the page's table has it
+    merges, start = [], None
+    for i, (cat, _, _) in enumerate(JIANGMEN_WSJ_ROWS + [("end", "", "")], start=2):
+        if cat:
+            if start is not None and i - 1 > start:
+                merges.append(f"A{start}:A{i - 1}")
+            start = i
+    return dict(
+        slug="jiangmen-wsjkj-2021-zwgk-fengong", file="fengong.xlsx", fmt="xlsx-sheets",
+        sheets=[("封面", [[JIANGMEN_WSJ_TITLE]], (), {"A": 60}),
+                ("分工方案", table, merges, {"A": 22, "B": 60, "C": 18}),
+                ("Sheet3", [], (), None)],
+        title=JIANGMEN_WSJ_TITLE, year=2021, rows=out,
+        notes=("The page shows the title above a table of 工作任务 (merged over its group) | 具体要求 (numbered '1.' in "
+               "the text, no 序号 column) | 责任科室. Rebuilt as a workbook whose first sheet is a cover holding only "
+               "the title, the table on the second sheet without a title row, and an empty third sheet (as Excel and "
+               "WPS leave one): the title, and so the year 2021, are on the cover only. '局防控办主办、各工作组协办' = "
+               "局防控办 leads (主办), 各工作组 assist (协办). Section names keep the '局' prefix as written. "
+               "No dates: '每年至少更新一次' and '每月至少更新2条' are recurring duties, not deadlines."),
+        source=dict(
+            title=JIANGMEN_WSJ_TITLE,
+            issuer="江门市卫生健康局",
+            url="http://sd-xs.com/bmpd/jmswsjkj/zwgk/tzgg/content/post_2452809.html (a mirror of the 江门市人民政府 "
+                "department pages)",
+            date="not shown in the stored copy",
+            published_as="web page with an html table under the title",
+            rebuilt_as="xlsx of three sheets: 封面 (the title), 分工方案 (the table, 工作任务 merged), Sheet3 (empty)",
+            layout="cover sheet with the title | task sheet: 工作任务 (merged category) | 具体要求 (numbered text) | "
+                   "责任科室 ('X主办、Y协办' in one cell) | an empty sheet",
+            subset="rows 1-12; item 七 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- a 区 民生实事 progress table (html)
+
+MINSHENG_ROWS = [
+    ("1", "为3.078万60岁以上老年人免费接种流感疫苗。", "区卫生健康局", "20%"),
+    ("2", "为1.22万60岁以上重点人群免费开展结直肠癌筛查。", "区卫生健康局", "40%"),
+    ("3", "在公共场所新增配置自动体外除颤仪115台。", "区卫生健康局", "80%"),
+    ("4", "培训应急救护人员575人以上。", "区红十字会", "50%"),
+    ("5", "实行全省医保参保人员一地签约、全省共享基层门诊签约报销比例(基层医疗机构门诊报销比例≥50%)。", "区医疗保障局",
+     "市统 项目"),
+    ("6", "省内异地结算定点医院开通率达100%。", "区医疗保障局", "100%"),
+    ("7", "持有居住证的义务教育段随迁子女就读公办学校比例达95%以上。", "区教育局", "70%"),
+    ("8", "实施10个中小学校“示范食堂”建设行动。", "区市场监管局", "75%"),
+    ("9", "全面推行长期护理保险制度,参保人数达到37.69万人以上。", "区医疗保障局", "100%"),
+    ("10", "为全区所有适龄女生免费接种二价HPV疫苗,2024年重点为13-14岁女生接种304人。", "区卫生健康局", "40%"),
+    ("11", "加强孤独症儿童医疗康复救治,孤独症门诊治疗享受住院医疗保障水平(儿童孤独症政策内报销比例≥60%)。",
+     "区医疗保障局", "市统 项目"),
+    ("12", "新增残疾人就业50人以上。", "区残联", "90%"),
+]
+
+
+def _minsheng_html() -> str:
+    cells = "".join(f"<tr><td>{no}</td><td>{text}</td><td>{unit}</td><td>{share}</td></tr>\n"
+                    for no, text, unit, share in MINSHENG_ROWS)
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n<table border=\"1\">\n"
+            "<tr><td>序号</td><td>任务项目指标</td><td>责任单位</td><td>进展比例</td></tr>\n" + cells
+            + "</table>\n</body></html>\n")
+
+
+@doc
+def minsheng_progress():
+    rows = [R(no, text, sections=[unit]) for no, text, unit, _ in MINSHENG_ROWS]
+    return dict(
+        slug="qu-2024-minsheng-shishi-jinzhan", file="jinzhan.html", fmt="html", html=_minsheng_html(),
+        title=None, year=None, rows=rows,
+        notes=("A progress table of a district's 民生实事: 序号 | 任务项目指标 | 责任单位 | 进展比例. The stored copy is a "
+               "mirror serving the page converted to traditional characters; the rows are retyped here in simplified "
+               "characters, as the government page has them. 进展比例 is progress ('20%', or '市统 项目' where the city "
+               "runs the item), not a task field: it should be listed as an unread column. No deadlines: '2024年重点为"
+               "13-14岁女生接种304人' says this year's focus, not a due date, and percentages are targets. No title "
+               "or year in the copy (the page address is dated 2024-06-28)."),
+        source=dict(
+            title="(not shown in the stored copy; a district's 民生实事 项目 progress table)",
+            issuer="a 区 government (district bureaus: 区卫生健康局, 区医疗保障局, 区教育局, 区市场监管局, 区红十字会, 区残联)",
+            url="http://mifenjm.com/art/2024/6/28/art_1229798904_58959130.html (a mirror, in traditional characters)",
+            date="2024-06-28 (from the page address)",
+            published_as="web page with an html table",
+            rebuilt_as="html table, simplified characters",
+            layout="序号 | 任务项目指标 | 责任单位 | 进展比例 (a progress column beside the task; no deadlines)",
+            subset="rows 1-12; row 13 is cut off in the stored copy and left out",
+        ),
+    )
+
+
 # ---------------------------------------------------------------- build
 
 
@@ -1075,6 +1201,8 @@ def build(d: dict) -> None:
         tmp = Path(tmp)
         if fmt == "xlsx":
             _xlsx(target, d["grid"], d.get("merges", ()), d.get("widths"))
+        elif fmt == "xlsx-sheets":
+            _xlsx_book(target, d["sheets"])
         elif fmt in ("xls", "pdf-xlsx"):
             src = tmp / (target.stem + ".xlsx")
             _xlsx(src, d["grid"], d.get("merges", ()), d.get("widths"))
@@ -1124,7 +1252,7 @@ when the document does not say), `rows` (each: `no`, `category`, `title`, `conte
 def write_readme() -> None:
     lines = [README_HEAD.rstrip("\n")]
     for d in DOCS:
-        fmt = {"csv-utf8": "csv (UTF-8 BOM)", "csv-gbk": "csv (GBK)", "pdf-docx": "pdf (from docx)",
+        fmt = {"xlsx-sheets": "xlsx (several sheets)", "csv-utf8": "csv (UTF-8 BOM)", "csv-gbk": "csv (GBK)", "pdf-docx": "pdf (from docx)",
                "pdf-xlsx": "pdf (from xlsx)"}.get(d["fmt"], d["fmt"])
         s = d["source"]
         lines.append(f"| `{d['slug']}` | {s['issuer']} | {fmt} | {s['layout'].replace(chr(124), chr(92) + chr(124))} | {len(d['rows'])} |")

@@ -143,6 +143,28 @@ def test_the_sheet_with_the_task_table_is_read_and_named() -> None:
     assert len(table.rows) == 5
 
 
+def _book(*sheets: tuple[str, list[list[str]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_title_and_year_on_a_cover_sheet_in_front_of_the_table_are_read() -> None:
+    cover = ("封面", [["某县卫生健康局2022年重点工作任务分解表"], ["某县卫生健康局办公室 2022年3月1日印发"]])
+    table = read_table(_book(cover, ("任务", CATEGORY_AND_TASK), ("Sheet3", [])), "tasks.xlsx")
+    assert (table.title, table.year, table.sheet) == ("某县卫生健康局2022年重点工作任务分解表", 2022, "任务")
+    # A table sheet with its own title row keeps it; a cover after the table is not the table's.
+    titled = ("任务", [["某县卫生健康局2023年重点工作任务分解表"], *CATEGORY_AND_TASK])
+    assert read_table(_book(cover, titled), "tasks.xlsx").year == 2023
+    assert read_table(_book(("任务", CATEGORY_AND_TASK), cover), "tasks.xlsx").year is None
+
+
 def test_a_column_nobody_reads_is_reported() -> None:
     rows = [["序号", "工作任务", "牵头股室", "联系人", "联系电话"],
             ["1", "推进医共体建设。", "医政股", "张三", "123"],

@@ -13,6 +13,8 @@ MESSAGES = {
     "importing.none": "none",
     "importing.warnings": "Notes ({count}):",
     "importing.row_warning": "Row {line} (#{no}): {message}",
+    "importing.name_hint_person": "Row {line} (#{no}): leader \"{name}\" is not a known person. Did you mean \"{hint}\"? Import as is if this is a new person; otherwise correct the file and upload it again.",
+    "importing.name_hint_section": "Row {line} (#{no}): section \"{name}\" is not a known section. Did you mean \"{hint}\"? Import as is if this is a new section; otherwise correct the file and upload it again.",
     "importing.more_warnings": "… {count} more notes not shown",
     "importing.dry_run": "Dry run: nothing was written.",
     "importing.applied": "Imported: {title}, {tasks} tasks.",

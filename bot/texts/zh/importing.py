@@ -13,6 +13,8 @@ MESSAGES = {
     "importing.none": "无",
     "importing.warnings": "提示（{count} 条）：",
     "importing.row_warning": "第 {line} 行（#{no}）：{message}",
+    "importing.name_hint_person": "第 {line} 行（#{no}）：牵头领导「{name}」不是已知人员，是不是「{hint}」？如确是新人员可直接导入，否则请改正后重新上传。",
+    "importing.name_hint_section": "第 {line} 行（#{no}）：牵头股室「{name}」不是已知股室，是不是「{hint}」？如确是新股室可直接导入，否则请改正后重新上传。",
     "importing.more_warnings": "……另有 {count} 条提示未列出",
     "importing.dry_run": "试运行：未写入数据库。",
     "importing.applied": "已导入：{title}，共 {tasks} 项任务。",
