@@ -1,9 +1,10 @@
 """Keeping secrets in: one redactor that knows every configured secret, for logs, CLI output and stored errors.
 
 Secrets travel inside URLs (a Bot API URL carries the token, a proxy or database URL its password, WeCom puts
-``access_token``, ``corpsecret`` and ``key`` in the query) and so reach exception texts, library log lines and
-whatever Duban stores or prints from them. The composition root builds one ``Redactor`` from the settings; it
-masks each secret, its URL-encoded forms, and the values of secret query parameters it cannot know in advance
+``access_token``, ``corpsecret`` and ``key`` in the query, DingTalk ``access_token``, ``sign`` and ``session``)
+and so reach exception texts, library log lines and whatever Duban stores or prints from them. The composition
+root builds one ``Redactor`` from the settings; it masks each secret, its URL-encoded forms, and the values of
+secret query parameters it cannot know in advance
 (WeCom access tokens are fetched at run time).
 """
 
@@ -19,7 +20,8 @@ from pydantic import BaseModel, SecretStr
 MASK = "[REDACTED]"
 # Shorter values would mask ordinary words and numbers; no real secret is this short.
 MIN_SECRET = 6
-_SECRET_PARAM = re.compile(r"(?<![A-Za-z_])((?:access_token|corpsecret|key)=)[^&\s\"'#]+")
+# DingTalk puts a custom robot's access_token and sign, and a conversation's session, in the query too.
+_SECRET_PARAM = re.compile(r"(?<![A-Za-z_])((?:access_token|corpsecret|key|session|sign)=)[^&\s\"'#]+")
 
 
 def _variants(secret: str) -> set[str]:

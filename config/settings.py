@@ -35,9 +35,18 @@ class TelegramSettings(BaseModel):
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
-    # The bot's @username, for invite deep links printed by the CLI (chat commands ask Telegram instead).
-    username: str | None = None
     proxy: SecretStr | None = None
+    # The public HTTPS URL that reaches /telegram/webhook; unset means long polling (the default).
+    webhook_url: str | None = None
+    # Sent by Telegram in X-Telegram-Bot-Api-Secret-Token on every update (1-256 of A-Z a-z 0-9 _ -).
+    webhook_secret: SecretStr | None = None
+
+
+class HttpSettings(BaseModel):
+    """The one HTTP server of ``duban run``: webhooks, callbacks, /healthz, /readyz and /metrics."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
 
 
 class WeComSettings(BaseModel):
@@ -50,8 +59,20 @@ class WeComSettings(BaseModel):
     token: SecretStr | None = None
     encoding_aes_key: SecretStr | None = None
     robot_key: SecretStr | None = None
-    callback_host: str = "127.0.0.1"
-    callback_port: int = 8080
+    # Deprecated: the callback is served by the one HTTP server (DUBAN_HTTP__HOST/PORT); still honoured when set.
+    callback_host: str | None = None
+    callback_port: int | None = None
+
+
+class DingTalkSettings(BaseModel):
+    """DingTalk (钉钉) enterprise internal app robot (HTTP callback mode); custom group robots are registered in chat."""
+
+    app_key: str | None = None
+    app_secret: SecretStr | None = None
+    robot_code: str | None = None
+    # The two DingTalk hosts, for a proxy or a test server: the new API and the old oapi (custom robots).
+    api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"
 
 
 class ReminderSettings(BaseModel):
@@ -85,6 +106,8 @@ class Settings(BaseSettings):
     language: Language = "zh"
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    # "json": one JSON object per log line (time, level, logger, message, update id); "text" otherwise.
+    log_format: Literal["text", "json"] = "text"
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     # Flat aliases the issues name (DUBAN_DATABASE_URL, DUBAN_IMPORT_MAX_BYTES, DUBAN_TELEGRAM_TOKEN …).
@@ -98,6 +121,8 @@ class Settings(BaseSettings):
     imports: ImportSettings = Field(default_factory=ImportSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     wecom: WeComSettings = Field(default_factory=WeComSettings)
+    dingtalk: DingTalkSettings = Field(default_factory=DingTalkSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @field_validator("admins", mode="before")
@@ -121,6 +146,11 @@ class Settings(BaseSettings):
             self.telegram.base_file_url = self.telegram_base_file_url
         if self.telegram_proxy:
             self.telegram.proxy = self.telegram_proxy
+        # The old WeCom callback address, when given and the HTTP server's is not.
+        if self.wecom.callback_host and "host" not in self.http.model_fields_set:
+            self.http.host = self.wecom.callback_host
+        if self.wecom.callback_port is not None and "port" not in self.http.model_fields_set:
+            self.http.port = self.wecom.callback_port
 
     @property
     def data_dir(self) -> Path:

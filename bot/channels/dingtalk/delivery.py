@@ -1,0 +1,179 @@
+"""Turning Duban's replies and notices into DingTalk messages and choosing the way each goes out.
+
+- An answer goes back through the conversation's ``sessionWebhook`` while it is valid (by its expiry time, and
+  by DingTalk's word: 300001 means it is gone); otherwise through the app robot's API, batchSend in a single
+  chat or groupMessages/send in a group.
+- A notice to a member goes by batchSend; its ``invalidStaffIdList`` makes the member unreachable and its
+  ``flowControlledStaffIdList`` a RetryLater (DingTalk did not send it this time).
+- A notice to a group goes by groupMessages/send as markdown; one to a registered custom robot through that robot.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.channels.dingtalk.api import MAX_USERS, RETRY_AFTER, BatchResult, DingTalkApi, SessionExpired
+from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8, task_ids
+from bot.channels.dingtalk.robot import DingTalkRobots
+from bot.channels.wecom.memory import ChoiceMemory
+from bot.core import Core
+from bot.db.models import Task
+from bot.services.accounts import get_account
+from bot.services.queries import newest_table_id
+from bot.texts import t
+from handlers.types import Button, Reply
+from scheduler.notifier import RetryLater, Unreachable
+
+log = logging.getLogger("duban.dingtalk")
+
+CHANNEL = "dingtalk"
+TEXT_LIMIT = 4000  # bytes per message part; DingTalk takes more, but long robot texts read badly
+# A session webhook this close to its expiry is not trusted: the reply would race the expiry.
+SESSION_MARGIN_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """Where an answer goes: the member, the conversation, and its session webhook while DingTalk keeps it."""
+
+    user: str
+    conversation_id: str
+    group: bool = False
+    webhook: str | None = None
+    expires_ms: int = 0
+
+    @property
+    def memory_key(self) -> str:
+        """Whose numbered choices these are: the member, or the member in this group."""
+        return f"{self.user}@{self.conversation_id}" if self.group else self.user
+
+
+class Delivery:
+    """Renders and sends replies and notices through the app robot, session webhooks and custom robots."""
+
+    def __init__(self, core: Core, api: DingTalkApi | None, robots: DingTalkRobots | None, *,
+                 memory: ChoiceMemory | None = None,
+                 wall_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
+        self.core = core
+        self.api = api
+        self.robots = robots
+        self.memory = memory or ChoiceMemory()
+        self.wall_ms = wall_ms  # session expiry is DingTalk's real time, not the conversation's clock
+        self.session_replies = 0
+        self.fallbacks = 0
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients."""
+        for client in (self.api, self.robots):
+            if client is not None:
+                await client.aclose()
+
+    async def lang(self, user: str) -> str:
+        """The member's chosen language, else the bureau's."""
+        async with self.core.db.session() as session:
+            account = await get_account(session, CHANNEL, user)
+        return (account.lang if account is not None else None) or self.core.settings.language
+
+    async def refs(self, ids: Iterable[int]) -> dict[int, str]:
+        """How users write each task: ``11`` in the newest table, ``3/11`` in an older one."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        async with self.core.db.session() as session:
+            newest = await newest_table_id(session)
+            found = await session.execute(select(Task.id, Task.table_id, Task.no).where(Task.id.in_(wanted)))
+            return {row.id: row.no if row.table_id == newest else f"{row.table_id}/{row.no}" for row in found}
+
+    def app_api(self) -> DingTalkApi:
+        """The app robot's API client; Unreachable when the app is not configured."""
+        if self.api is None:
+            raise Unreachable("the DingTalk app is not configured (app key, app secret, robot code)")
+        return self.api
+
+    # ---- answers in a conversation -------------------------------------------------------------------------
+
+    async def text_to(self, where: Conversation, text: str) -> None:
+        """Plain text into the conversation, in parts: by its session webhook while valid, else by the API."""
+        for part in split_utf8(text, TEXT_LIMIT):
+            if await self._by_session(where, {"msgtype": "text", "text": {"content": part}}):
+                continue
+            self.fallbacks += 1
+            if where.group:
+                await self.app_api().group_send(where.conversation_id, "sampleText", {"content": part})
+            else:
+                await self.text_to_users([where.user], part, strict=True)
+
+    async def _by_session(self, where: Conversation, message: dict[str, object]) -> bool:
+        if not where.webhook or where.expires_ms - SESSION_MARGIN_MS <= self.wall_ms():
+            return False
+        try:
+            await self.app_api().session_send(where.webhook, message)
+        except SessionExpired:
+            log.info("a DingTalk session webhook had expired before its time; answering by the API")
+            return False
+        self.session_replies += 1
+        return True
+
+    async def replies_to(self, where: Conversation, replies: Sequence[Reply], *, now: datetime) -> None:
+        """Answers in the conversation: text with buttons as "回复 …" lines; numbered choices remembered."""
+        lang = await self.lang(where.user)
+        refs = await self.refs(i for reply in replies for i in task_ids(reply.buttons))
+        numbered: list[tuple[int, str]] = []
+        for reply in replies:
+            items = choices(reply.buttons, refs, lang, first_number=len(numbered) + 1)
+            numbered += [(c.number, c.data) for c in items if c.number is not None]
+            text = message_text(reply.text or ("" if reply.file or reply.photo else reply.toast or ""), items, lang)
+            if reply.file is not None or reply.photo is not None:
+                # DingTalk robots send files only through media/upload with an oapi token: not wired yet.
+                name = (reply.file or reply.photo).name  # type: ignore[union-attr]
+                text = (text + "\n\n" if text.strip() else "") + t("dingtalk.no_files_out", lang, name=name)
+            if text.strip():
+                await self.text_to(where, text)
+        self.memory.remember(where.memory_key, numbered, now)
+
+    # ---- notices -------------------------------------------------------------------------------------------
+
+    async def text_to_users(self, users: Sequence[str], text: str, *, strict: bool = False) -> list[BatchResult]:
+        """One text to members by batchSend, 20 a call; with ``strict`` a member not reached raises."""
+        results = []
+        for start in range(0, len(users), MAX_USERS):
+            chunk = users[start:start + MAX_USERS]
+            result = await self.app_api().batch_send(chunk, "sampleText", {"content": text})
+            results.append(result)
+            if strict and set(chunk) & set(result.invalid):
+                raise Unreachable(f"DingTalk does not know {len(result.invalid)} of the members (invalidStaffIdList)")
+            if strict and set(chunk) & set(result.flow_controlled):
+                raise RetryLater(RETRY_AFTER, "DingTalk flow control (flowControlledStaffIdList)")
+        return results
+
+    async def notice_to_user(self, user: str, text: str, buttons: list[list[Button]], *, now: datetime) -> None:
+        """A notice to a member by batchSend; its buttons become commands to type, or remembered numbers."""
+        lang = await self.lang(user)
+        items = choices(buttons, await self.refs(task_ids(buttons)), lang)
+        for part in split_utf8(message_text(text, items, lang), TEXT_LIMIT):
+            await self.text_to_users([user], part, strict=True)
+        numbered = [(c.number, c.data) for c in items if c.number is not None]
+        if numbered:
+            self.memory.remember(user, numbered, now)
+
+    async def _group_markdown(self, text: str, buttons: list[list[Button]]) -> str:
+        lang = self.core.settings.language
+        return markdown_text(text, choices(buttons, await self.refs(task_ids(buttons)), lang), lang)
+
+    async def notice_to_group(self, conversation_id: str, text: str, buttons: list[list[Button]]) -> None:
+        """A notice into a group the app robot is in, as markdown; buttons become commands to send the robot."""
+        body = await self._group_markdown(text, buttons)
+        await self.app_api().group_send(conversation_id, "sampleMarkdown", {"title": markdown_title(body),
+                                                                             "text": body})
+
+    async def notice_to_robot(self, target: str, secret: str | None, text: str, buttons: list[list[Button]]) -> None:
+        """A notice through a registered custom group robot, as markdown within the robot's 20 a minute."""
+        if self.robots is None:
+            raise Unreachable("DingTalk custom robots are not set up")
+        await self.robots.send(target, secret, await self._group_markdown(text, buttons), markdown=True)
