@@ -35,6 +35,8 @@ class TelegramSettings(BaseModel):
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    # The bot's @username, for invite deep links printed by the CLI (chat commands ask Telegram instead).
+    username: str | None = None
     proxy: SecretStr | None = None
     # The public HTTPS URL that reaches /telegram/webhook; unset means long polling (the default).
     webhook_url: str | None = None
