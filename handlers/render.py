@@ -6,6 +6,7 @@ import html
 from datetime import datetime
 
 from bot.db.clock import to_local
+from bot.services.occurrences import PeriodLine, label
 from bot.services.people import echoed
 from bot.services.queries import EventLine, MilestoneLine, TaskDetail, TaskLine
 from bot.services.status import COLOUR_MARKS, Standing
@@ -57,15 +58,33 @@ def left_text(s: Standing, lang: str) -> str:
     return text + (t("conv.estimated", lang) if s.estimated else "")
 
 
+def periods_text(line: TaskLine, lang: str) -> str:
+    """A recurring task's missed period and the next one: "第二季度 逾期 3 个工作日；第三季度 09-30"."""
+    parts = []
+    for note in line.periods:
+        period = label(note.key, lang)
+        if note.days_left < 0:
+            parts.append(t("conv.left_period_overdue", lang, period=period, days=-note.days_left))
+        else:
+            parts.append(t("conv.left_period_next", lang, period=period, due=f"{note.due:%m-%d}"))
+    return t("conv.left_period_sep", lang).join(parts)
+
+
 def task_line(line: TaskLine, newest: int | None, lang: str) -> str:
     """One list line: colour mark, #N, short title, next due date with working days left or overdue."""
+    if len(line.periods) > 1:
+        left = periods_text(line, lang)
+    elif line.periods:
+        left = f"{label(line.periods[0].key, lang)} {left_text(line.standing, lang)}"
+    else:
+        left = left_text(line.standing, lang)
     return t(
         "conv.line",
         lang,
         mark=COLOUR_MARKS[line.standing.colour],
         ref=esc(ref(line.table_id, line.no, newest)),
         title=esc(shorten(line.title, TITLE_MAX)),
-        left=left_text(line.standing, lang),
+        left=left,
     )
 
 
@@ -107,6 +126,8 @@ def event_line(e: EventLine, tz: str, lang: str) -> str:
     details: list[str] = []
     if e.percent is not None and e.kind == "progress":
         details.append(f"{e.percent}%")
+    if e.data.get("period") and e.kind in ("ack", "progress", "waive"):
+        details.append(label(str(e.data["period"]), lang))
     if e.kind.startswith("extend") and e.data.get("to"):
         details.append(t("conv.event_dates", lang, old=e.data.get("from") or "—", new=e.data["to"]))
     if e.text:
@@ -170,8 +191,28 @@ def detail(d: TaskDetail, tz: str, lang: str) -> str:
                 who=esc(request.requester_account),
             )
         )
+    if d.periods:
+        lines.append(t("conv.detail_periods", lang))
+        lines += ["  " + period_line(p, tz, lang) for p in d.periods]
     lines.append(t("conv.detail_history", lang))
     lines += ["  " + event_line(e, tz, lang) for e in d.events] or ["  " + t("conv.detail_no_history", lang)]
     if d.more_events:
         lines.append("  " + t("conv.detail_more_history", lang, count=d.more_events))
     return "\n".join(lines)
+
+
+def period_line(p: PeriodLine, tz: str, lang: str) -> str:
+    """One period of a recurring task in the detail view: due date, state, who signed, the report or the waiver."""
+    if p.state == "overdue":
+        state = t("conv.period_state_overdue", lang, days=p.days_overdue)
+    elif p.state == "reported":
+        state = t("conv.period_state_reported", lang, at=when(p.reported_at, tz) if p.reported_at else "—")
+    elif p.state == "waived":
+        state = t("conv.period_state_waived", lang, who=esc(p.waived_by or "—"), reason=esc(shorten(p.waiver_reason or "", TEXT_MAX)))
+    else:
+        state = t(f"conv.period_state_{p.state}", lang)
+    if p.acked_by:
+        state += t("conv.period_signed", lang, who=esc(p.acked_by))
+    if p.state == "reported" and p.report_text:
+        state += t("conv.period_report", lang, text=esc(shorten(p.report_text, 60)))
+    return t("conv.period_line", lang, period=label(p.slot.key, lang), due=p.slot.due.isoformat(), state=state)

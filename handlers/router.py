@@ -59,6 +59,8 @@ def chinese_number(text: str) -> int | None:
 
 
 _REF = r"[#＃]?\s*(?P<ref>\S+)"
+# A period of a recurring task: Q3, 三季度, 7月, 2026-07, 上半年, H2, W27, 2026年度.
+_PERIOD = r"(?:\d{4}[-年])?(?:[qQ][1-4]|[hH][12]|[wW]\d{1,2}|第?[一二三四1-4]季度?|第\d{1,2}周|\d{1,2}月份?|[一二三四五六七八九十]{1,3}月份?|上半年|下半年)|\d{4}-\d{2}|\d{4}年度?"
 _PHRASES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.IGNORECASE), name)
     for p, name in [
@@ -70,7 +72,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:即将到期|快到期|due\s+soon)$", "due"),
         (r"^[#＃]\s*(?P<ref>\S+)$", "task"),
         (r"^(?:任务|task)\s*" + _REF + "$", "task"),
-        (r"^(?:签收|ack)\s*" + _REF + "$", "ack"),
+        (r"^(?:签收|ack)\s*" + _REF + r"(?:\s+(?P<rest>" + _PERIOD + "))?$", "ack"),  # 签收 2 Q3: one period of a recurring task
         (r"^(?:明天再提醒|稍后提醒|snooze)\s*" + _REF + "$", "snooze"),
         (r"^(?:完成|办结|done)\s*" + _REF + r"(?:\s+(?P<rest>.+))?$", "done"),
         (r"^(?:进度|progress)\s*" + _REF + r"\s+(?P<rest>.+)$", "progress"),

@@ -28,6 +28,7 @@ from bot.db.models import (
     TaskTable,
 )
 from bot.services.notices import UNREACHABLE_CHANNELS
+from bot.services.occurrences import load_states
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
 
@@ -106,6 +107,8 @@ class Snapshot:
     snoozes: dict[tuple[int, int], date] = field(default_factory=dict)
     groups: list[GroupRow] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
+    # Recurring milestones: who signed each period, by (milestone id, period key) (issue 9).
+    period_acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
 
 async def load_snapshot(
@@ -132,8 +135,11 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
         .where(*live)
         .order_by(Milestone.task_id, Milestone.position, Milestone.id)
     )
+    states = await load_states(conn)  # occurrences: rows only for periods signed, reported or waived
+    snap.period_acks = states.acks
+    no_closed: frozenset[str] = frozenset()
     for mid, task_id, due, kind, period, start in rows:
-        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start))
+        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start, states.closed.get(mid, no_closed)))
 
     leaders = await _grouped(conn, select(TaskLeader.task_id, TaskLeader.person_id).join(Task, Task.id == TaskLeader.task_id).where(*live).order_by(TaskLeader.task_id, TaskLeader.position))
     sections = await _grouped(conn, select(TaskSection.task_id, TaskSection.section_id).join(Task, Task.id == TaskSection.task_id).where(*live).order_by(TaskSection.task_id, TaskSection.position))
@@ -148,7 +154,7 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     profiles: dict[tuple[object, ...], int] = {}
     for tid, no, title, table_id, status, percent, progress_at, done_at in rows:
         facts = tuple(milestones.get(tid, ()))
-        shape = shapes.setdefault(tuple((m.kind, m.period, m.due, m.window_start) for m in facts), len(shapes))
+        shape = shapes.setdefault(tuple((m.kind, m.period, m.due, m.window_start, m.closed) for m in facts), len(shapes))
         last_report = local_date(progress_at, tz) if progress_at else None
         profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
         snap.tasks.append(

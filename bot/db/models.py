@@ -283,6 +283,38 @@ class ExtensionRequest(Base):
     created_at: Mapped[datetime]
 
 
+class Occurrence(Base):
+    """One period of a recurring milestone (2026-Q2, due 06-30) that something happened to: 签收, a report, a waiver.
+
+    Periods nobody has touched have no row: bot.services.occurrences derives them from the milestone's period
+    and the calendar, and counts them open (overdue once their due date has passed). So the daily pass reads
+    only the few rows that exist, however many tasks recur.
+    """
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(10))  # 2026-07, 2026-Q2, 2026-H1, 2026, 2026-W27
+    due: Mapped[date] = mapped_column(Date)
+    # acknowledged → reported | waived (a report or a waiver closes the period; 签收 alone does not).
+    state: Mapped[str] = mapped_column(String(12), default="acknowledged")
+    acked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    acked_at: Mapped[datetime | None]
+    report_event_id: Mapped[int | None] = mapped_column(ForeignKey("task_events.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime | None]
+    waiver_reason: Mapped[str | None] = mapped_column(Text)
+    waived_by: Mapped[str | None] = mapped_column(String(120))
+    waived_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "period_key", name="uq_occurrences_period"),
+        Index("ix_occurrences_task", "task_id"),
+    )
+
+
 class Account(Base):
     """A chat account (``telegram:123``, ``wecom:zhangsan``, ``console:local``), bound to a person or not."""
 

@@ -46,7 +46,17 @@ from bot.db.models import (
     TaskTable,
 )
 from bot.services.fastread import fetch_rows
-from bot.services.status import MilestoneFacts, Rules, Standing, current_due, standing
+from bot.services.occurrences import PeriodLine, closed_keys, task_facts, task_periods
+from bot.services.status import (
+    MilestoneFacts,
+    Rules,
+    Standing,
+    current_due,
+    first_open,
+    next_open,
+    standing,
+    tracks_periods,
+)
 from bot.services.subscriptions import ChatSections
 from bot.services.visibility import Viewer, led_by, visible
 from bot.workcal import WorkCalendar
@@ -102,6 +112,17 @@ class TaskLine:
     status: str
     standing: Standing
     role: str | None = None
+    # A recurring task whose oldest open period is overdue: that period and the next one (我的任务 shows both).
+    periods: tuple[PeriodNote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodNote:
+    """A period of a recurring task on a list line: its key, due date and working days left (negative: overdue)."""
+
+    key: str
+    due: date
+    days_left: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +211,15 @@ async def _entries(
         rows = await fetch_rows(session, query, params)
     else:
         rows = list((await session.execute(query, params or {})).all())
+    recurring = [row[5] for row in rows if row[5] is not None]
+    closed = await closed_keys(session, recurring) if recurring else {}
     first: dict[int, Sequence[Any]] = {}
     dues: dict[int, date | None] = {}
     roles: dict[int, int] = {}
     for row in rows:
         task_id, due = row[0], row[4]
         if row[5] is not None:  # a recurring milestone: its current period's end may come first
-            current = current_due(_facts(row[5:10]), day.today, day.cal)
+            current = current_due(_facts((*row[5:10], closed.get(row[5], frozenset()))), day.today, day.cal)
             if current is not None and (due is None or current < due):
                 due = current
         if task_id not in first:
@@ -249,13 +272,15 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
     details: dict[int, Sequence[Any]] = {}
     facts: dict[int, list[MilestoneFacts]] = {}
     newest: int | None = None
+    recurring = [row[5] for row in rows if row[5] is not None and row[7] == "recurring"]
+    closed = await closed_keys(session, recurring) if recurring else {}
     for row in rows:
         newest = row[10]
         if row[0] not in details:
             details[row[0]] = row
             facts[row[0]] = []
         if row[5] is not None:
-            facts[row[0]].append(_facts(row[5:10]))
+            facts[row[0]].append(_facts((*row[5:10], closed.get(row[5], frozenset()))))
     lines: list[TaskLine] = []
     for entry in chosen:
         row = details[entry.id]
@@ -269,8 +294,21 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
             last_report=last,
             rules=day.rules,
         )
-        lines.append(TaskLine(entry.id, entry.table_id, entry.seq, row[1], row[2], entry.status, found, entry.role))
+        notes = period_notes(facts[entry.id], found, day) if entry.status == "open" else ()
+        lines.append(TaskLine(entry.id, entry.table_id, entry.seq, row[1], row[2], entry.status, found, entry.role, notes))
     return Page(lines, number, pages, len(listing.entries), newest)
+
+
+def period_notes(milestones: Sequence[MilestoneFacts], found: Standing, day: Day) -> tuple[PeriodNote, ...]:
+    """For a task whose standing comes from a recurring milestone's overdue period: that period and the next open one."""
+    m = next((f for f in milestones if f.id == found.milestone_id), None)
+    if m is None or not tracks_periods(m):
+        return ()
+    oldest, upcoming = first_open(m, day.cal), next_open(m, day.today, day.cal)
+    notes = [PeriodNote(slot.key, slot.due, day.days_to(slot.due)) for slot in (oldest, upcoming) if slot is not None]
+    if len(notes) == 2 and notes[0].key == notes[1].key:
+        notes.pop()
+    return tuple(notes)
 
 
 # ---- the listings ----------------------------------------------------------------------------------------
@@ -318,7 +356,8 @@ async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: Ch
 
 async def overdue(session: AsyncSession, day: Day, viewer: Viewer) -> TaskList:
     """Visible open tasks past their next due date (red)."""
-    where = and_(visible(viewer), _milestones_due_before(day.today + _SLACK, recurring=False))
+    # Recurring milestones are candidates too: a missed period stays overdue until reported or waived.
+    where = and_(visible(viewer), _milestones_due_before(day.today + _SLACK, recurring=True))
     entries = await _entries(session, day, _light(where, ("open",)))
     return TaskList([e for e in entries if e.due is not None and day.days_to(e.due) < 0])
 
@@ -420,6 +459,7 @@ class TaskDetail:
     events: list[EventLine]
     pending: list[ExtensionRequest] = field(default_factory=list)
     more_events: int = 0
+    periods: list[PeriodLine] = field(default_factory=list)
 
 
 async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: int = 10) -> TaskDetail:
@@ -436,7 +476,7 @@ async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: 
     if task is None:
         raise LookupError(task_id)
     table = await session.get_one(TaskTable, task.table_id)
-    facts = [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in task.milestones]
+    facts = await task_facts(session, task)
     last = local_date(task.progress_at, day.tz) if task.progress_at else None
     found = standing(
         facts,
@@ -472,4 +512,5 @@ async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: 
     if len(rows) > events:
         total = await session.scalar(select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id))
         more = int(total or 0) - events
-    return TaskDetail(task, table, await newest_table_id(session), found, lines, history, list(pending), more)
+    periods = await task_periods(session, task, day.today, day.cal)
+    return TaskDetail(task, table, await newest_table_id(session), found, lines, history, list(pending), more, periods)

@@ -60,4 +60,6 @@ MESSAGES = {
     "notices.unknown_person": "(no person bound)",
     # ---- button answer (snooze) ----
     "notices.snoozed_until": "OK, I will remind you again on {date}.",
+    "notices.item_period": "{mark} <b>{no}</b> {title} ({period})\n    {when}",
+    "notices.escalation_period_acks": "    Acknowledged for {period}: {acks}",
 }

@@ -8,4 +8,10 @@ MESSAGES: dict[str, str] = {
     "timenode.year_before": "“{phrase}”按前一年年底计算（如“2025年前”记为2024年12月31日），请核对。",
     "timenode.past": "“{phrase}”早于文件年度，视为已发生的情况，未设为时间节点。",
     "timenode.duration": "“{phrase}”只给出时长，按文件年度起算估计完成年份，请核对。",
+    "timenode.occ_month": "{month}月",
+    "timenode.occ_quarter": "第{cn}季度",
+    "timenode.occ_half_1": "上半年",
+    "timenode.occ_half_2": "下半年",
+    "timenode.occ_year": "{year}年度",
+    "timenode.occ_week": "第{n}周",
 }
