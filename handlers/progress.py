@@ -10,6 +10,7 @@ from bot.db.models import Task
 from bot.ids import parse_id
 from bot.services import notices
 from bot.services import progress as service
+from bot.services.occurrences import label, split_period
 from bot.services.progress import ProgressError
 from bot.services.queries import newest_table_id
 from bot.texts import t
@@ -102,18 +103,23 @@ def _who(ctx: Ctx) -> str:
 
 
 async def ack(ctx: Ctx, args: str) -> list[Reply]:
-    """签收 N."""
-    task, _, problem = await _target(ctx, args)
+    """签收 N [period]: a recurring task is signed per period (the oldest open one not yet signed, or the one named)."""
+    task, words, problem = await _target(ctx, args)
     if problem:
         return problem
     assert task is not None
+    period, _ = split_period(task, words)
     try:
-        fresh = await service.acknowledge(ctx.session, ctx.actor(), task, now=ctx.request.now)
+        filed = await service.acknowledge(
+            ctx.session, ctx.actor(), task, now=ctx.request.now, today=ctx.today, cal=ctx.core.calendar, period=period
+        )
     except ProgressError as error:
         return _refused(ctx, error)
-    key = "conv.ack_done" if fresh else "conv.ack_again"
-    shown_ref = esc(await _ref(ctx, task))
-    return _done(ctx, ctx.t(key, ref=shown_ref, title=esc(shorten(task.title, 28))))
+    shown_ref, title = esc(await _ref(ctx, task)), esc(shorten(task.title, 28))
+    if filed.period is not None:
+        key = "conv.ack_period_done" if filed.fresh else "conv.ack_period_again"
+        return _done(ctx, ctx.t(key, ref=shown_ref, title=title, period=label(filed.period, ctx.lang)))
+    return _done(ctx, ctx.t("conv.ack_done" if filed.fresh else "conv.ack_again", ref=shown_ref, title=title))
 
 
 async def snooze(ctx: Ctx, args: str) -> list[Reply]:
@@ -132,20 +138,28 @@ async def snooze(ctx: Ctx, args: str) -> list[Reply]:
 
 
 async def progress(ctx: Ctx, args: str) -> list[Reply]:
-    """进度 N [xx%] text."""
+    """进度 N [period] [xx%] text: on a recurring task the report lands on a period (the oldest open one, or the one named)."""
     task, words, problem = await _target(ctx, args)
     if problem:
         return problem
     assert task is not None
+    period, words = split_period(task, words)
     percent, words = parse_percent(words)
     text = " ".join(words)
     try:
-        await service.report_progress(ctx.session, ctx.actor(), task, now=ctx.request.now, text=text, percent=percent)
+        filed = await service.report_progress(
+            ctx.session, ctx.actor(), task, now=ctx.request.now, text=text, percent=percent,
+            today=ctx.today, cal=ctx.core.calendar, period=period,
+        )
     except ProgressError as error:
         return _refused(ctx, error)
     shown = f"{percent}%" if percent is not None else "—"
     shown_ref = esc(await _ref(ctx, task))
-    return _done(ctx, ctx.t("conv.progress_done", ref=shown_ref, percent=shown, text=esc(shorten(text, 100)) or "—"))
+    note = esc(shorten(text, 100)) or "—"
+    if filed.period is not None:
+        return _done(ctx, ctx.t("conv.progress_period_done", ref=shown_ref, period=label(filed.period, ctx.lang),
+                                percent=shown, text=note))
+    return _done(ctx, ctx.t("conv.progress_done", ref=shown_ref, percent=shown, text=note))
 
 
 async def progress_ask(ctx: Ctx, args: str) -> list[Reply]:
@@ -313,3 +327,22 @@ async def reopen(ctx: Ctx, args: str) -> list[Reply]:
     if ctx.route.button:
         return [await detail_reply(ctx, task, edit=True)]
     return [Reply(ctx.t("conv.reopen_done", ref=esc(await _ref(ctx, task))))]
+
+
+async def waive(ctx: Ctx, args: str) -> list[Reply]:
+    """/waive N [period] reason (admins): one period of a recurring task needs no report; audited."""
+    task, words, problem = await _target(ctx, args)
+    if problem:
+        return problem
+    assert task is not None
+    period, words = split_period(task, words)
+    reason = " ".join(words)
+    if not reason:
+        return [Reply(ctx.t("conv.waive_usage"))]
+    try:
+        key = await service.waive(ctx.session, ctx.actor(), task, now=ctx.request.now, today=ctx.today,
+                                  cal=ctx.core.calendar, period=period, reason=reason)
+    except ProgressError as error:
+        return _refused(ctx, error)
+    shown_ref = esc(await _ref(ctx, task))
+    return [Reply(ctx.t("conv.waive_done", ref=shown_ref, period=label(key, ctx.lang), reason=esc(shorten(reason, 200))))]

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.services.assign import number_list
 from bot.services.notices import UNREACHABLE_CHANNELS
+from bot.services.occurrences import label as period_label
 from bot.services.status import COLOUR_MARKS
 from bot.texts import t
 from scheduler.notifier import Button, Target
@@ -197,7 +198,12 @@ class Renderer:
         # Reminders carry working days left, overdue notices and escalations the days overdue.
         left = n.days if n.kind in ("reminder", "snoozed") else -(n.days or 0)
         mark = COLOUR_MARKS["red"] if left is not None and left < 0 else COLOUR_MARKS["blue"]
-        text = t("notices.item", lang, mark=mark, no=no, title=title, when=self.when(n.due, left, n.estimated, lang))
+        when = self.when(n.due, left, n.estimated, lang)
+        period = period_label(n.period, lang) if n.period else None
+        if period:
+            text = t("notices.item_period", lang, mark=mark, no=no, title=title, period=period, when=when)
+        else:
+            text = t("notices.item", lang, mark=mark, no=no, title=title, when=when)
         if n.kind in ESCALATION_KINDS:
             sep = t("notices.name_sep", lang)
             acks = sep.join(
@@ -205,7 +211,10 @@ class Renderer:
                 for pid, state in n.detail
             ) or t("notices.ack_nobody", lang)
             text += "\n" + t("notices.escalation_sections", lang, sections=self.sections(task, lang))
-            text += "\n" + t("notices.escalation_acks", lang, acks=acks)
+            if period:
+                text += "\n" + t("notices.escalation_period_acks", lang, period=period, acks=acks)
+            else:
+                text += "\n" + t("notices.escalation_acks", lang, acks=acks)
         return text
 
     def buttons(self, n: Notice, task: TaskRow, lang: str, responsible: bool = False) -> tuple[Button, ...] | None:

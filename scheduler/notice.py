@@ -91,3 +91,5 @@ class Notice:
     estimated: bool = False
     # Escalations: ((person_id, "ack"|"snoozed"|"none"), …); digests/reports: Line and Rank values.
     detail: tuple[Any, ...] = ()
+    # A recurring milestone's period (``2026-Q2``) the notice is about.
+    period: str | None = None

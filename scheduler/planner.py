@@ -18,10 +18,15 @@ from operator import attrgetter
 from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.status import (
     MilestoneFacts,
+    Slot,
     Standing,
     current_due,
+    first_open,
     next_milestone,
+    next_open,
+    period_slots,
     standing,
+    tracks_periods,
 )
 from bot.workcal import WorkCalendar
 from scheduler.gcpause import paused_gc
@@ -58,7 +63,9 @@ class _Planner:
         self.sent = snap.sent
         self.max_before = max(rules.days_before, default=0)
         self.steps = sorted(rules.days_before)
-        self._due: dict[tuple[str, str | None, date | None], date | None] = {}
+        self._due: dict[tuple[object, ...], date | None] = {}
+        self._upcoming: dict[int, tuple[tuple[int, Slot, int, bool], ...]] = {}
+        self._slot_keys: dict[tuple[object, ...], str | None] = {}
         self._left: dict[date, tuple[int, bool]] = {}
         self._floor: dict[date, date] = {}
         self._people: dict[tuple[int, ...], tuple[int, ...]] = {}
@@ -76,7 +83,7 @@ class _Planner:
 
     # ---- memoised calendar answers -------------------------------------------------------------
     def due_of(self, m: MilestoneFacts) -> date | None:
-        key = (m.kind, m.period, m.due)
+        key = (m.kind, m.period, m.due, m.window_start, m.closed)
         if key not in self._due:
             self._due[key] = current_due(m, self.day, self.cal)
         return self._due[key]
@@ -115,7 +122,7 @@ class _Planner:
     def facts(self, task: TaskRow) -> tuple[str, date | None, int | None, bool, tuple[int, date]]:
         """(colour, due, days left, estimated, sort key) via bot.services.status.standing, once per profile."""
         key: object = task.profile if task.profile >= 0 else (
-            tuple((m.kind, m.period, m.due, m.window_start) for m in task.milestones), task.status, task.percent, task.last_report)
+            tuple((m.kind, m.period, m.due, m.window_start, m.closed) for m in task.milestones), task.status, task.percent, task.last_report)
         found = self._facts.get(key)
         if found is None:
             s: Standing = standing(task.milestones, self.day, self.cal, done=task.status == "done", percent=task.percent,
@@ -207,14 +214,47 @@ class _Planner:
                 if self.working:
                     self.daily(task, "overdue", m, due, -left, est, self._today)
                 self.escalate(task, m, due, -left, est)
+                if self.working:
+                    # A missed period stays overdue, and the next period still gets its own reminders.
+                    for i, slot, slot_left, slot_est in self.upcoming(task):
+                        if slot_left <= self.max_before:
+                            step = next(n for n in self.steps if n >= slot_left)
+                            self.daily(task, "reminder", task.milestones[i], slot.due, slot_left, slot_est, f"d{step}", again=False)
             elif left <= self.max_before and self.working:
                 step = next(n for n in self.steps if n >= left)
                 self.daily(task, "reminder", task.milestones[index], due, left, est, f"d{step}")
         if ongoing and self.working and self.day >= self._first_of_month:
             self.daily(task, "progress", None, None, None, False, f"{self.day:%Y-%m}")
 
+    def upcoming(self, task: TaskRow) -> tuple[tuple[int, Slot, int, bool], ...]:
+        """Recurring milestones whose oldest open period is overdue: (index, next open period, days left, estimated)."""
+        found = self._upcoming.get(task.shape) if task.shape >= 0 else None
+        if found is None:
+            items = []
+            for i, m in enumerate(task.milestones):
+                if not tracks_periods(m):
+                    continue
+                oldest = first_open(m, self.cal)
+                nxt = next_open(m, self.day, self.cal)
+                if oldest is not None and nxt is not None and nxt != oldest:
+                    left, est = self.left(nxt.due)
+                    items.append((i, nxt, left, est))
+            found = tuple(items)
+            if task.shape >= 0:
+                self._upcoming[task.shape] = found
+        return found
+
+    def period_key(self, m: MilestoneFacts | None, due: date | None) -> str | None:
+        """The period key of a recurring milestone's occurrence due on ``due`` (None for other milestones)."""
+        if m is None or due is None or not tracks_periods(m):
+            return None
+        key = (m.period, m.due, m.window_start, due)
+        if key not in self._slot_keys:
+            self._slot_keys[key] = next((s.key for s in period_slots(m, self.cal) if s.due == due), None)
+        return self._slot_keys[key]
+
     def daily(self, task: TaskRow, kind: str, m: MilestoneFacts | None, due: date | None, days: int | None,
-              est: bool, suffix: str) -> None:
+              est: bool, suffix: str, *, again: bool = True) -> None:
         """One item per task and person for today; a snooze holds it until its day, then re-reminds once."""
         people = self.people(task)
         if not people:
@@ -223,19 +263,20 @@ class _Planner:
         mid = m.id if m is not None else None
         prefix = f"{kind}:{tid}:{mid}:{due.isoformat()}:{suffix}:p" if m is not None and due is not None else f"{kind}:{tid}:{suffix}:p"
         snoozed = tid in self._snoozed_tasks
+        period = self.period_key(m, due)
         for pid in people:
             until = self.snap.snoozes.get((tid, pid)) if snoozed else None
             if until is not None and until > self.day:
                 continue
             key = f"{prefix}{pid}"
             if key not in sent:
-                out.append(Notice(key, kind, self.recipient(pid), ids, mid, due, days, est))
-            elif until == self.day:
+                out.append(Notice(key, kind, self.recipient(pid), ids, mid, due, days, est, period=period))
+            elif until == self.day and again:
                 key = f"snoozed:{tid}:{until.isoformat()}:p{pid}"
                 if key not in sent:
                     # Signed like a reminder: working days left, negative when overdue.
                     signed = days if kind == "reminder" or days is None else -days
-                    out.append(Notice(key, "snoozed", self.recipient(pid), ids, mid, due, signed, est))
+                    out.append(Notice(key, "snoozed", self.recipient(pid), ids, mid, due, signed, est, period=period))
 
     def escalate(self, task: TaskRow, m: MilestoneFacts, due: date, overdue: int, est: bool) -> None:
         """The 督办 ladder: the section heads after N working days overdue, the lead leaders after M; once each."""
@@ -251,23 +292,26 @@ class _Planner:
         if not steps:
             return
         detail: tuple[tuple[int, str], ...] | None = None
+        period = self.period_key(m, due)
         for kind, recipients in steps:
             for pid in recipients:
                 key = f"{kind}:{task.id}:{m.id}:{due.isoformat()}:p{pid}"
                 if key in self.sent:
                     continue
                 if detail is None:
-                    detail = self.acknowledgements(task, due)
-                self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), m.id, due, overdue, est, detail))
+                    detail = self.acknowledgements(task, due, m.id, period)
+                self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), m.id, due, overdue, est, detail, period))
 
-    def acknowledgements(self, task: TaskRow, due: date) -> tuple[tuple[int, str], ...]:
-        """Who of the task's people acknowledged this occurrence; a snooze counts as an answer, not as ignoring."""
+    def acknowledgements(self, task: TaskRow, due: date, mid: int | None = None, period: str | None = None) -> tuple[tuple[int, str], ...]:
+        """Who of the task's people acknowledged this occurrence (a recurring one: signed for that period); a snooze
+        counts as an answer, not as ignoring."""
         floor = self.ack_floor(due)
+        signed = self.snap.period_acks.get((mid, period), frozenset()) if period is not None and mid is not None else None
         states = []
         for pid in self.people(task):
             acked = self.snap.acks.get((task.id, pid))
             snoozed = self.snap.snoozes.get((task.id, pid))
-            if acked is not None and acked >= floor:
+            if (pid in signed) if signed is not None else (acked is not None and acked >= floor):
                 states.append((pid, "ack"))
             elif snoozed is not None and snoozed >= floor:
                 states.append((pid, "snoozed"))

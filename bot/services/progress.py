@@ -14,7 +14,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ExtensionRequest, Milestone, Snooze, Task, TaskEvent, TaskTable
-from bot.services.status import MilestoneFacts, next_milestone
+from bot.services import occurrences
+from bot.services.occurrences import PeriodError
+from bot.services.status import next_milestone
 from bot.services.visibility import is_responsible, leads
 from bot.workcal import WorkCalendar
 
@@ -78,23 +80,53 @@ def _event(task: Task, actor: Actor, kind: str, now: datetime, **fields: object)
     )
 
 
-async def acknowledge(session: AsyncSession, actor: Actor, task: Task, *, now: datetime) -> bool:
-    """签收: record that the actor has taken the task on; False when they already had."""
+def _period_error(error: PeriodError) -> ProgressError:
+    return ProgressError(error.key, **error.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """What a 签收 or a report landed on: the period key of a recurring task (None otherwise)."""
+
+    fresh: bool
+    period: str | None = None
+    event: TaskEvent | None = None
+
+
+async def acknowledge(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, today: date | None = None,
+    cal: WorkCalendar | None = None, period: str | None = None,
+) -> Filed:
+    """签收: the actor takes the task on; a recurring task is signed per period (the oldest open one not yet
+    signed by them, or the one named), so signing for Q3 after Q2 counts. ``fresh`` False when already signed."""
     await _require_responsible(session, actor, task)
     _require_open(task)
+    if today is not None and cal is not None:
+        try:
+            target, fresh = await occurrences.ack_target(session, task, today, cal, actor.person_id, actor.key, period)
+        except PeriodError as error:
+            raise _period_error(error) from None
+        if target is not None:
+            if fresh:
+                data = {"milestone": target.milestone.id, "period": target.slot.key}
+                session.add(_event(task, actor, "ack", now, data=data))
+                await occurrences.mark_acknowledged(session, task, target, actor.person_id, now)
+            return Filed(fresh, target.slot.key)
     same = TaskEvent.person_id == actor.person_id if actor.person_id is not None else TaskEvent.actor == actor.key
     already = await session.scalar(select(exists().where(TaskEvent.task_id == task.id, TaskEvent.kind == "ack", same)))
     if already:
-        return False
+        return Filed(False)
     session.add(_event(task, actor, "ack", now))
     await session.flush()
-    return True
+    return Filed(True)
 
 
 async def report_progress(
-    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, text: str, percent: int | None = None
-) -> TaskEvent:
-    """进度填报: the latest progress text, and a percent that feeds 序时进度 when given."""
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, text: str, percent: int | None = None,
+    today: date | None = None, cal: WorkCalendar | None = None, period: str | None = None,
+) -> Filed:
+    """进度填报: the latest progress text, and a percent that feeds 序时进度 when given; on a recurring task it is
+    that period's report (the oldest open period already begun, or the one named)."""
     await _require_responsible(session, actor, task)
     _require_open(task)
     if percent is not None and not 0 <= percent <= 100:
@@ -102,15 +134,50 @@ async def report_progress(
     if not text.strip() and percent is None:
         raise ProgressError("conv.progress_empty")
     _require_short(text, NOTE_MAX)
+    target = None
+    if today is not None and cal is not None:
+        try:
+            target = await occurrences.report_target(session, task, today, cal, period)
+        except PeriodError as error:
+            raise _period_error(error) from None
     if percent is not None:
         task.progress_percent = percent
     task.progress_text = text.strip() or task.progress_text
     task.progress_at = now
     task.updated_at = now
-    event = _event(task, actor, "progress", now, percent=percent, text=text.strip() or None)
+    data = {"milestone": target.milestone.id, "period": target.slot.key} if target is not None else {}
+    event = _event(task, actor, "progress", now, percent=percent, text=text.strip() or None, data=data)
     session.add(event)
     await session.flush()
-    return event
+    if target is not None:
+        await occurrences.mark_reported(session, task, target, event, now)
+    return Filed(True, target.slot.key if target is not None else None, event)
+
+
+async def waive(
+    session: AsyncSession, actor: Actor, task: Task, *, now: datetime, today: date, cal: WorkCalendar,
+    period: str | None, reason: str,
+) -> str:
+    """An admin waives one period of a recurring task (the oldest open one when none is named), with a reason; the
+    waiver is audited in task_events. Returns the period key."""
+    if not actor.admin:
+        raise ProgressError("conv.admin_only")
+    _require_open(task)
+    if not reason.strip():
+        raise ProgressError("conv.waive_no_reason")
+    _require_short(reason, REASON_MAX)
+    try:
+        target = await occurrences.report_target(session, task, today, cal, period)
+        if target is None:
+            raise PeriodError("conv.period_not_recurring", no=task.no)
+        await occurrences.mark_waived(session, task, target, actor.key, reason.strip(), now)
+    except PeriodError as error:
+        raise _period_error(error) from None
+    data = {"milestone": target.milestone.id, "period": target.slot.key}
+    session.add(_event(task, actor, "waive", now, text=reason.strip(), data=data))
+    task.updated_at = now
+    await session.flush()
+    return target.slot.key
 
 
 async def finish(
@@ -189,9 +256,7 @@ async def request_extension(
     )
     if pending:
         raise ProgressError("conv.extend_pending", no=task.no)
-    milestones = (await session.scalars(select(Milestone).where(Milestone.task_id == task.id))).all()
-    facts = [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in milestones]
-    found = next_milestone(facts, today, cal)
+    found = next_milestone(await occurrences.task_facts(session, task), today, cal)
     if found is None:
         raise ProgressError("conv.extend_no_milestone", no=task.no)
     target, current = found

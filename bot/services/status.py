@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 
 from bot.db.clock import local_date
-from bot.timenodes.recurrence import occurrences
+from bot.timenodes.recurrence import period_spans
 from bot.workcal import WorkCalendar
 from config import ReminderSettings
 
@@ -29,6 +30,18 @@ class MilestoneFacts:
     kind: str
     period: str | None
     window_start: date | None
+    # A recurring node's period keys already reported or waived (bot.services.occurrences): they ask nothing more.
+    closed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One occurrence of a recurring node: its period key and span, and the working day it is due."""
+
+    key: str
+    start: date
+    end: date
+    due: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +69,46 @@ class Rules:
         return cls(blue_within=reminders.blue_within, stale_days=reminders.stale_progress_days)
 
 
+def tracks_periods(m: MilestoneFacts) -> bool:
+    """Whether each period of this node is its own deadline (每月, 每季度…; 每天 is too fine to track one by one)."""
+    return m.kind == "recurring" and m.due is not None and m.period not in (None, "day")
+
+
+@lru_cache(maxsize=4096)
+def _slots(period: str, year: int, start: date | None, cal: WorkCalendar) -> tuple[Slot, ...]:
+    return tuple(
+        Slot(span.key, span.start, span.end, cal.previous_working_day(span.end, include=True).value)
+        for span in period_spans(period, year)  # type: ignore[arg-type]
+        if start is None or span.end >= start
+    )
+
+
+def period_slots(m: MilestoneFacts, cal: WorkCalendar) -> tuple[Slot, ...]:
+    """The tracked occurrences of a recurring node: its year's periods ending on or after its window start."""
+    if not tracks_periods(m):
+        return ()
+    assert m.due is not None and m.period is not None
+    return _slots(m.period, m.due.year, m.window_start, cal)
+
+
+def first_open(m: MilestoneFacts, cal: WorkCalendar) -> Slot | None:
+    """The oldest occurrence neither reported nor waived: overdue if its due date has passed."""
+    return next((slot for slot in period_slots(m, cal) if slot.key not in m.closed), None)
+
+
+def next_open(m: MilestoneFacts, today: date, cal: WorkCalendar) -> Slot | None:
+    """The first occurrence still open that is due today or later (the one reminders are about)."""
+    return next((slot for slot in period_slots(m, cal) if slot.key not in m.closed and slot.due >= today), None)
+
+
 def current_due(m: MilestoneFacts, today: date, cal: WorkCalendar) -> date | None:
-    """The date this milestone asks for next: its due date, or for a recurring one the current period's last working day."""
+    """The date this milestone asks for next: its due date, or for a recurring one the oldest open period's last working day."""
     if m.kind == "ongoing" or m.due is None:
         return None
-    if m.kind != "recurring" or m.period in (None, "day"):
+    if not tracks_periods(m):
         return m.due
-    for end in occurrences(m.period, m.due.year):  # type: ignore[arg-type]
-        shifted = cal.previous_working_day(end, include=True).value
-        if shifted >= today:
-            return shifted
-    return cal.previous_working_day(m.due, include=True).value
+    slot = first_open(m, cal)
+    return slot.due if slot is not None else None
 
 
 def next_milestone(milestones: Iterable[MilestoneFacts], today: date, cal: WorkCalendar) -> tuple[MilestoneFacts, date] | None:
@@ -90,8 +132,11 @@ def standing(
     rules: Rules = Rules(),
 ) -> Standing:
     """Colour a task: red overdue, yellow behind 序时进度, blue due within ``blue_within`` working days, else green."""
+    milestones = tuple(milestones)
     found = next_milestone(milestones, today, cal)
     if found is None:
+        if not done and any(m.kind == "ongoing" and _prompts_unanswered(m, today, cal, last_report) for m in milestones):
+            return Standing("yellow", None, None, None, False)
         return Standing("done" if done else "green", None, None, None, False)
     m, due = found
     if done:
@@ -142,3 +187,19 @@ def _behind(
         return True
     quiet_since = last_report or start
     return elapsed > 0.5 and cal.working_days_between(quiet_since, today).value >= rules.stale_days
+
+
+def _prompts_unanswered(m: MilestoneFacts, today: date, cal: WorkCalendar, last_report: date | None) -> bool:
+    """An ongoing task's monthly progress prompts (first working day of each month): the last two got no report."""
+    quiet_since = last_report or m.window_start
+    if quiet_since is None:
+        return False
+    year, month = today.year, today.month
+    prompts: list[date] = []
+    while len(prompts) < 2:
+        prompt = cal.first_working_day_of_month(year, month).value
+        if prompt <= today:
+            prompts.append(prompt)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    # Yellow, not red: a standing task has no deadline to miss, only reports that went quiet.
+    return quiet_since < prompts[1]

@@ -1,4 +1,4 @@
-"""Occurrences of recurring milestones (placeholder, filled by issue 9)
+"""Occurrences of recurring milestones: each period's 签收, report and waiver
 
 Revision ID: 0006
 Revises: 0005
@@ -17,8 +17,32 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'occurrences',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('task_id', sa.Integer(), nullable=False),
+        sa.Column('milestone_id', sa.Integer(), nullable=False),
+        sa.Column('period_key', sa.String(length=10), nullable=False),
+        sa.Column('due', sa.Date(), nullable=False),
+        sa.Column('state', sa.String(length=12), nullable=False),
+        sa.Column('acked_by', sa.Integer(), nullable=True),
+        sa.Column('acked_at', bot.db.models.UtcDateTime(), nullable=True),
+        sa.Column('report_event_id', sa.Integer(), nullable=True),
+        sa.Column('reported_at', bot.db.models.UtcDateTime(), nullable=True),
+        sa.Column('waiver_reason', sa.Text(), nullable=True),
+        sa.Column('waived_by', sa.String(length=120), nullable=True),
+        sa.Column('waived_at', bot.db.models.UtcDateTime(), nullable=True),
+        sa.Column('created_at', bot.db.models.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['acked_by'], ['people.id'], ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['report_event_id'], ['task_events.id'], ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('milestone_id', 'period_key', name='uq_occurrences_period'),
+    )
+    op.create_index('ix_occurrences_task', 'occurrences', ['task_id'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index('ix_occurrences_task', table_name='occurrences')
+    op.drop_table('occurrences')
