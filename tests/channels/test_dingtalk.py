@@ -450,3 +450,32 @@ async def test_secrets_never_reach_the_logs(core: Core, fake: FakeDingTalk, capl
             assert secret not in caplog.text
     finally:
         await delivery.aclose()
+
+
+async def test_an_admin_registers_a_custom_robot_in_chat_and_its_digest_is_signed_and_posted(
+        core: Core, fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
+    from handlers.app import handle
+    from scheduler.outbox import drain
+    from tests.scheduler.conftest import at, pass_at
+    from tests.scheduler.seed import add_task, dated, seed_bureau
+
+    bureau = await seed_bureau(core)
+    await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 9))])  # overdue by the 13th: in the digest
+    robot = fake.add_robot("cid疾控股群==", secret="SEC" + "9" * 61)
+    server = await serve(handle)
+    await fake.player(server.url).say(
+        ADMIN, f"/group add dingtalk 疾控股 {fake.base_url}/robot/send?access_token={robot.token} {robot.secret}")
+    await server.inbox.drain()
+    added = fake.to(f"cidSingle{ADMIN}==")[-1]
+    assert "已登记群机器人 1" in added and robot.token not in added and robot.secret not in added  # masked
+
+    result = await pass_at(core, "2025-10-13T09:00")
+    assert Target("dingtalk", "robot:1", "group") in {m.target for m in result.messages}
+    notifier = build_dingtalk_notifier(core, clock=lambda: at("2025-10-13T09:00"))
+    try:
+        await drain(core, {"dingtalk": notifier}, lambda: at("2025-10-13T09:00"), timeout=30)
+    finally:
+        await notifier.delivery.aclose()
+    (digest,) = [s for s in fake.sent if s.via == "robot"]
+    assert digest.to == "cid疾控股群==" and digest.kind == "markdown" and "任务1" in digest.param["text"]
+    assert not [why for path, why in fake.refused if path == "/robot/send"]  # signed, in time, within the cap
