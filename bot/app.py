@@ -93,6 +93,9 @@ async def run_all(settings: Settings) -> int:
     from scheduler.jobs import build_scheduler, stop_scheduler
 
     core = await open_core(settings)
+    from bot.services.buckets import share_limits
+
+    share_limits(core.db)  # replicas on PostgreSQL keep the platforms' flood limits together
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -116,6 +119,7 @@ async def run_all(settings: Settings) -> int:
         await asyncio.gather(*runners, stop.wait())
     finally:
         await stop_scheduler(scheduler)
+        share_limits(None)
         await core.db.dispose()
     return 0
 

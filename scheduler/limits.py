@@ -1,19 +1,20 @@
 """Flood limits in front of any Notifier: overall, per private chat and per group, with no bursts.
 
 Telegram allows about 30 messages/s overall, 1/s per private chat and 20/min per group. PTB's
-AIORateLimiter has no per-private-chat limit, so this wrapper enforces all three. Each limiter is an
-``aiolimiter.AsyncLimiter`` of capacity 1, so sends are evenly spaced: a bucket of capacity N would allow a
-burst of N at once and then exceed a sliding-window limit. ``safety`` keeps a small margin under each cap.
+AIORateLimiter has no per-private-chat limit, so this wrapper enforces all three. Each limit is a bucket of
+burst 1 (bot.services.buckets), so sends are evenly spaced: a burst of N would go out at once and then exceed
+a sliding-window limit. ``safety`` keeps a small margin under each cap. The buckets are this process's unless
+the composition root shares them through PostgreSQL (``share_limits``), so that replicas together keep the caps.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 
-from aiolimiter import AsyncLimiter
-
+from bot.services.buckets import Buckets, MemoryBuckets, shared_buckets, take
 from scheduler.notifier import Button, Notifier, RetryLater, Target
+
+GLOBAL_KEY = "telegram:all"
 
 
 class RateLimitedNotifier:
@@ -28,26 +29,24 @@ class RateLimitedNotifier:
         group_per_minute: float = 20.0,
         safety: float = 0.97,
         max_chats: int = 10_000,
+        buckets: Buckets | None = None,
     ) -> None:
         self.inner = inner
         self._private_period = 1.0 / (private_per_second * safety)
         self._group_period = 60.0 / (group_per_minute * safety)
-        self._global = AsyncLimiter(1, 1.0 / (global_per_second * safety))
-        self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._global_period = 1.0 / (global_per_second * safety)
+        self._buckets = buckets
+        self._local = MemoryBuckets(max_keys=max_chats)
         self._held: dict[str, float] = {}
-        self._max_chats = max_chats
 
-    def _limiter(self, target: Target) -> AsyncLimiter:
-        limiter = self._chats.get(target.key)
-        if limiter is not None:
-            self._chats.move_to_end(target.key)
-            return limiter
+    @property
+    def buckets(self) -> Buckets:
+        """The store: given, else the replicas' shared one when the composition root set it, else this process's."""
+        return self._buckets or shared_buckets() or self._local
+
+    def _chat(self, target: Target) -> tuple[str, float]:
         period = self._group_period if target.kind == "group" else self._private_period
-        limiter = self._chats[target.key] = AsyncLimiter(1, period)
-        # Least recently used first; once its period has passed a fresh limiter behaves identically.
-        while len(self._chats) > self._max_chats:
-            self._chats.popitem(last=False)
-        return limiter
+        return f"telegram:chat:{target.key}", period
 
     def ready(self, target: Target) -> bool:
         """True if a send to ``target`` would not wait for its own chat's limit (the overall limit aside)."""
@@ -56,12 +55,12 @@ class RateLimitedNotifier:
             if held > asyncio.get_running_loop().time():
                 return False
             del self._held[target.key]
-        return self._limiter(target).has_capacity()
+        return self.buckets.ready(self._chat(target)[0])
 
     async def send(self, target: Target, text: str, buttons: list[list[Button]]) -> None:
         """Wait for the chat's and the overall capacity, then send; a 429 holds the chat for ``retry_after``."""
-        await self._limiter(target).acquire()
-        await self._global.acquire()
+        await take(self.buckets, *self._chat(target))
+        await take(self.buckets, GLOBAL_KEY, self._global_period)
         try:
             await self.inner.send(target, text, buttons)
         except RetryLater as err:
