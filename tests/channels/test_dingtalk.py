@@ -27,6 +27,7 @@ from bot.channels.dingtalk.messages import BadMessage, parse_message
 from bot.channels.dingtalk.render import markdown_title, to_markdown
 from bot.channels.dingtalk.robot import DingTalkRobots, split_target
 from bot.core import Core
+from bot.redact import Redactor
 from bot.db.models import Account, ChatSubscription, HandledMessage, Person
 from bot.services.accounts import bind, create_invite
 from config import Settings
@@ -79,8 +80,8 @@ async def serve(core: Core) -> AsyncIterator[Callable[..., Awaitable[Server]]]:
     """Start the callback under uvicorn on a free port with a given ``handle`` (stopped after the test)."""
     running: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
 
-    async def start(handle: Handle, *, delivery: Delivery | None = None) -> Server:
-        app = build_dingtalk_app(core, handle, clock=lambda: NOW, delivery=delivery)
+    async def start(handle: Handle, *, delivery: Delivery | None = None, on: Core | None = None) -> Server:
+        app = build_dingtalk_app(on or core, handle, clock=lambda: NOW, delivery=delivery)
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
@@ -216,7 +217,8 @@ async def test_a_replay_is_answered_once_also_after_a_restart(core: Core, fake: 
     assert [r.text for r in before.requests] == ["进度 11 10%"] and server.inbox.duplicates == 2
 
     after = Recorder()
-    restarted = await serve(after)  # as after a restart: a new inbox that remembers nothing in memory
+    # As after a restart: a new core and app on the same database, remembering nothing in memory.
+    restarted = await serve(after, on=Core(settings=core.settings, db=core.db))
     replayer = fake.player(restarted.url)
     assert await replayer.post(message) == 200
     await replayer.say("zhangsan", "我的任务", msg_id="msgReplay002")
@@ -399,6 +401,8 @@ async def test_an_expired_token_is_fetched_again_and_bad_credentials_are_a_confi
         with pytest.raises(DingTalkConfigError):
             await wrong.batch_send(["zhangsan"], "sampleText", {"content": "x"})
         assert fake.app_secret not in repr(api)
+        assert Redactor.from_settings(Settings(_env_file=None, dingtalk=DingTalkSettings(  # type: ignore[call-arg]
+            app_key="k", app_secret=fake.app_secret))).redact(f"x {fake.app_secret} y") == "x [REDACTED] y"
     finally:
         await api.aclose()
         await wrong.aclose()
