@@ -51,8 +51,13 @@ def demo_database(folder: Path) -> str:
 
 
 def configure_logging(level: str, settings: Settings | None = None) -> Redactor:
-    """Plain log lines with every configured secret masked; returns the redactor for other output too."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Log lines (text, or JSON with DUBAN_LOG_FORMAT=json) with every configured secret masked and the id of
+    the update being handled; returns the redactor for other output too."""
+    import sys
+
+    from bot.logformat import log_handler
+
+    logging.basicConfig(level=level, handlers=[log_handler(sys.stderr, settings.log_format if settings else "text")])
     redactor = install_redactor(Redactor.from_settings(settings) if settings is not None else Redactor())
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -62,8 +67,10 @@ def configure_logging(level: str, settings: Settings | None = None) -> Redactor:
 
 
 def _notifiers(core: Core) -> tuple[dict, object | None]:
-    """One Notifier per configured channel, and the Telegram Application when there is a token."""
+    """One Notifier per configured channel (each counted in the metrics), and the Telegram Application when there
+    is a token."""
     from scheduler.limits import limited
+    from scheduler.metered import metered
 
     notifiers: dict = {}
     tg_app = None
@@ -81,7 +88,44 @@ def _notifiers(core: Core) -> tuple[dict, object | None]:
 
         # WeCom enforces its own per-user and robot caps; the Telegram limiter would only slow it down.
         notifiers["wecom"] = build_wecom_notifier(core, clock=system_now)
-    return notifiers, tg_app
+    return metered(notifiers, core.metrics), tg_app
+
+
+def _http_channels(core: Core, handle: object, tg_app: object | None) -> list:
+    """What each configured channel serves on the one HTTP server: a list of routes or a Starlette app.
+
+    One entry per channel; a channel's package builds its own routes (and checks its own signatures).
+    """
+    contributions: list = []
+    settings = core.settings
+    if tg_app is not None and settings.telegram.webhook_url:
+        from bot.channels.telegram_webhook import webhook_routes, webhook_settings
+
+        _, secret = webhook_settings(core)  # type: ignore[misc]
+        contributions.append(webhook_routes(tg_app, core, secret))  # type: ignore[arg-type]
+    w = settings.wecom
+    if w.corp_id and w.token and w.encoding_aes_key:
+        from bot.channels.wecom import build_wecom_app
+
+        contributions.append(build_wecom_app(core, handle, clock=system_now))  # type: ignore[arg-type]
+    return contributions
+
+
+def build_http(core: Core, handle: object, tg_app: object | None, scheduler: object | None):  # type: ignore[no-untyped-def]
+    """The process's Starlette app: the channels' webhooks and callbacks, /healthz, /readyz and /metrics; with a
+    scheduler, its heartbeat gates /readyz and its passes are timed into /metrics."""
+    from bot.http import Readiness, build_http_app
+    from bot.http.health import Heartbeat
+    from bot.http.scheduler_watch import watch_scheduler
+    from scheduler.jobs import JOB_CATCH_UP, JOB_PASS, JOB_WEEKLY
+
+    heartbeat = None
+    if scheduler is not None:
+        heartbeat = Heartbeat()
+        watch_scheduler(scheduler, heartbeat=heartbeat, metrics=core.metrics,  # type: ignore[arg-type]
+                        pass_jobs=(JOB_PASS, JOB_WEEKLY, JOB_CATCH_UP))
+    return build_http_app(_http_channels(core, handle, tg_app), readiness=Readiness(core.db, heartbeat),
+                          metrics=core.metrics)
 
 
 async def run_all(settings: Settings) -> int:
@@ -89,6 +133,7 @@ async def run_all(settings: Settings) -> int:
     import asyncio
     import signal
 
+    from bot.http import serve
     from handlers.app import handle
     from scheduler.jobs import build_scheduler, stop_scheduler
 
@@ -102,19 +147,16 @@ async def run_all(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     notifiers, tg_app = _notifiers(core)
     scheduler = build_scheduler(core, notifiers, system_now)
-    runners = []
+    http = build_http(core, handle, tg_app, scheduler)
+    runners = [serve(http, host=settings.http.host, port=settings.http.port, stop=stop)]
     if tg_app is not None:
-        from bot.channels.telegram import poll_until
+        from bot.channels.telegram import run_until
+        from bot.channels.telegram_webhook import webhook_settings
 
-        runners.append(poll_until(tg_app, stop))  # type: ignore[arg-type]
-    w = settings.wecom
-    if w.corp_id and w.token and w.encoding_aes_key:
-        from bot.channels.wecom import build_wecom_app, serve_wecom
-
-        app = build_wecom_app(core, handle, clock=system_now)
-        runners.append(serve_wecom(app, host=settings.wecom.callback_host, port=settings.wecom.callback_port, stop=stop))
+        runners.append(run_until(tg_app, stop, webhook=webhook_settings(core)))  # type: ignore[arg-type]
     scheduler.start()
-    log.info("duban running: channels %s, jobs %s", sorted(notifiers), [job.id for job in scheduler.get_jobs()])
+    log.info("duban running: channels %s, jobs %s, http on %s:%s", sorted(notifiers),
+             [job.id for job in scheduler.get_jobs()], settings.http.host, settings.http.port)
     try:
         await asyncio.gather(*runners, stop.wait())
     finally:

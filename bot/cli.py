@@ -383,8 +383,11 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings, lang: str) ->
 async def cmd_jobs(args: argparse.Namespace, settings: Settings, lang: str) -> int:
     """``duban jobs``: the scheduled jobs and their next run times."""
     from bot.app import print_jobs
+    from bot.cli_db import print_passes
 
-    return await print_jobs(settings, system_now())
+    status = await print_jobs(settings, system_now())
+    await print_passes(settings, lang)
+    return status
 
 
 async def cmd_doctor(args: argparse.Namespace, settings: Settings, lang: str) -> int:

@@ -35,3 +35,22 @@ async def run(args: argparse.Namespace, settings: Settings, lang: str) -> int:
         return error.status
     print(t(f"ops.{args.action}_done", lang, file=args.file))
     return 0
+
+
+async def print_passes(settings: Settings, lang: str) -> None:
+    """The latest reminder passes (slot, replica, when finished) under ``duban jobs``."""
+    from zoneinfo import ZoneInfo
+
+    from bot.app import open_core
+    from scheduler.coordination import recent_slots
+
+    core = await open_core(settings)
+    try:
+        passes = await recent_slots(core)
+    finally:
+        await core.db.dispose()
+    if not passes:
+        print(t("ops.no_pass", lang))
+    for done in passes:
+        finished = done.finished_at.astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M:%S")
+        print(t("ops.last_pass", lang, slot=done.slot, replica=done.replica, finished=finished, messages=done.messages))

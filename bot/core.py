@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -13,6 +14,9 @@ from bot.db.models import CalendarOverride
 from bot.redact import Redactor
 from bot.workcal import WorkCalendar
 from config import Settings
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 
 @dataclass
@@ -31,6 +35,13 @@ class Core:
     def redact(self) -> Redactor:
         """Masks every configured secret in text bound for a log, a terminal, a chat or an error column."""
         return Redactor.from_settings(self.settings)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        """This core's Prometheus metrics, in a registry of their own (made on first use)."""
+        from bot.metrics import Metrics
+
+        return Metrics()
 
     @property
     def tz(self) -> str:

@@ -1,14 +1,25 @@
-"""Admin commands: /invite, /person add, /member add|remove, /people, /export, /stats."""
+"""Admin commands: /invite, /person add, /member add|remove, /people, /export, /stats.
+
+In a group (see handlers.groups) /export and /stats cover the group's subscribed sections only; the others
+answer only in a private chat.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
 
 from bot.db.clock import to_local
 from bot.services import accounts, people
 from bot.services.people import PeopleError
+from bot.services.subscriptions import ChatSections
 from handlers.context import Ctx
 from handlers.paging import page_buttons
-from handlers.render import esc
+from handlers.render import esc, quote
 from handlers.types import OutFile, Reply
+
+if TYPE_CHECKING:
+    from bot.exports.data import ExportData
 
 PEOPLE_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,14 +32,12 @@ def _refused(ctx: Ctx, error: PeopleError) -> list[Reply]:
 
 async def invite(ctx: Ctx, args: str) -> list[Reply]:
     """/invite 李康民: a single-use code valid for 7 days, with a deep link where the channel has one."""
-    if ctx.in_group:
-        return [Reply(ctx.t("conv.private_only"))]
     name = args.strip()
     if not name:
         return [Reply(ctx.t("conv.invite_usage"))]
     person = await people.find_person(ctx.session, name)
     if person is None:
-        return [Reply(ctx.t("conv.invite_unknown_person", name=esc(name)))]
+        return [Reply(ctx.t("conv.invite_unknown_person", name=quote(name)))]
     created = await accounts.create_invite(ctx.session, person, created_by=ctx.request.sender.key, now=ctx.request.now)
     expires = to_local(created.expires_at, ctx.core.tz).strftime("%Y-%m-%d %H:%M")
     lines = [ctx.t("conv.invite_made", name=esc(person.name), code=esc(created.code), expires=expires)]
@@ -72,7 +81,7 @@ async def member(ctx: Ctx, args: str) -> list[Reply]:
         return [Reply(ctx.t("conv.member_usage"))]
     found = await people.find_person(ctx.session, words[1])
     if found is None:
-        return [Reply(ctx.t("conv.invite_unknown_person", name=esc(words[1])))]
+        return [Reply(ctx.t("conv.invite_unknown_person", name=quote(words[1])))]
     try:
         if adding:
             section = await people.add_member(ctx.session, found, words[2], head=head)
@@ -105,25 +114,75 @@ async def people_(ctx: Ctx, args: str) -> list[Reply]:
     return [Reply("\n".join(lines), buttons=page_buttons("people", page, pages), edit=ctx.route.button)]
 
 
+async def _group_scope(ctx: Ctx) -> ChatSections | None:
+    """The sections a group follows (None outside a group, or when it follows everything)."""
+    if not ctx.in_group:
+        return None
+    group = (await ctx.viewer()).group
+    return None if group is None or group.everything else group
+
+
+def _within(data: ExportData, group: ChatSections) -> ExportData:
+    """Only the tasks of the group's sections, and only the tables that still have some."""
+    from bot.exports.data import ExportData
+
+    wanted = set(group.names)
+    tasks = tuple(task for task in data.tasks if wanted.intersection(task.sections))
+    tables = {task.table_id for task in tasks}
+    return ExportData(tuple(table for table in data.tables if table.id in tables), tasks)
+
+
 async def export(ctx: Ctx, args: str) -> list[Reply]:
     """/export: the 台账 as xlsx, with status, latest progress and colours; /export 模板 the template to fill in."""
     if args.strip().lower() in ("模板", "template"):
+        if ctx.in_group:  # the template lists every task of a table, whoever leads it
+            return [Reply(ctx.t("conv.private_only"))]
         from handlers.assign import template
 
         return await template(ctx, args)
-    from bot.exports import ledger_xlsx
-
-    data = await ledger_xlsx(ctx.session, ctx.core, ctx.today, ctx.lang)
+    group = await _group_scope(ctx)
+    if group is not None and group.empty:
+        return [Reply(ctx.t("conv.group_not_subscribed"))]
+    data = await _ledger(ctx, group)
     name = ctx.t("conv.export_name", date=ctx.today.isoformat())
-    return [Reply(ctx.t("conv.export_caption"), file=OutFile(name, data, XLSX))]
+    caption = ctx.t("conv.export_caption")
+    if group is not None:
+        caption += "\n" + ctx.t("conv.group_scope", sections=ctx.t("conv.name_sep").join(esc(n) for n in group.names))
+    return [Reply(caption, file=OutFile(name, data, XLSX))]
+
+
+async def _ledger(ctx: Ctx, group: ChatSections | None) -> bytes:
+    """The 台账 xlsx of every active table, or of a group's sections only."""
+    from bot.exports.data import load_export
+    from bot.exports.ledger import build_ledger
+    from bot.services.status import Rules
+
+    data = await load_export(ctx.session)
+    if group is not None:
+        data = _within(data, group)
+    # Building the workbook is CPU work; keep the event loop (other chats) responsive meanwhile.
+    rules = Rules.from_settings(ctx.core.settings.reminders)
+    return await asyncio.to_thread(build_ledger, data, ctx.today, ctx.core.calendar, rules, ctx.core.tz, ctx.lang)
 
 
 async def stats(ctx: Ctx, args: str) -> list[Reply]:
-    """/stats: a short summary and a chart of done / on time / yellow / red per section."""
-    from bot.exports import stats_png, stats_summary
+    """/stats: a short summary and a chart of done / on time / yellow / red per section (a group's sections in a group)."""
+    from bot.exports.data import load_export
+    from bot.exports.stats import compute_stats, render_chart, summary_text
+    from bot.services.status import Rules
 
-    summary = await stats_summary(ctx.session, ctx.core, ctx.today, ctx.lang)
-    png = await stats_png(ctx.session, ctx.core, ctx.today, ctx.lang)
-    name = f"stats-{ctx.today.isoformat()}.png"
+    group = await _group_scope(ctx)
+    if group is not None and group.empty:
+        return [Reply(ctx.t("conv.group_not_subscribed"))]
+    data = await load_export(ctx.session)
+    if group is not None:
+        data = _within(data, group)
+    rules = Rules.from_settings(ctx.core.settings.reminders)
+    figures = compute_stats(data, ctx.today, ctx.core.calendar, rules, ctx.core.tz)
+    if group is not None:  # a task shared with another section counts here, that section's row does not
+        figures.sections = [(name, counts) for name, counts in figures.sections if name in group.names]
     # The summary comes in the safe markup already, with its section names escaped.
+    summary = summary_text(figures, rules, ctx.lang)
+    png = await asyncio.to_thread(render_chart, figures, ctx.lang)
+    name = f"stats-{ctx.today.isoformat()}.png"
     return [Reply(summary), Reply(photo=OutFile(name, png, "image/png"))]

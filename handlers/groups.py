@@ -1,4 +1,9 @@
-"""Group chats: /subscribe 疾控股 应急办 | all, /unsubscribe [sections] (admins, in the group itself)."""
+"""Group chats: /subscribe 疾控股 应急办 | all, /unsubscribe [sections] (admins, in the group itself).
+
+Everything said in a group is read by all its members, so admin commands are scoped there (issue 10, item 7):
+/export and /stats cover only the group's subscribed sections (see handlers.admin); commands that reveal
+people, accounts, invites or whole tables, or change them, answer "use this in a private chat" (PRIVATE_ONLY).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,37 @@ from bot.services.people import PeopleError
 from bot.services.subscriptions import ChatSections
 from handlers.context import Ctx
 from handlers.render import esc
+from handlers.router import Command, Handler
 from handlers.types import Reply
+
+# Commands that answer only in a private chat: people and their accounts (/people), invite codes (/invite),
+# changes to people, sections and assignments, whole-table imports, and extension decisions (whose reply
+# names a task of any section).
+PRIVATE_ONLY = frozenset({
+    "invite", "person", "member", "people", "assign", "import", "import_confirm", "import_cancel",
+    "import_year", "columns", "approve", "reject",
+})
+
+
+def private_only(handler: Handler) -> Handler:
+    """The handler, answering "use this in a private chat" when called in a group."""
+
+    async def guarded(ctx: Ctx, args: str) -> list[Reply]:
+        if ctx.in_group:
+            text = ctx.t("conv.private_only")
+            return [Reply(text, toast=text if ctx.route.button else None)]
+        return await handler(ctx, args)
+
+    guarded.__doc__ = handler.__doc__
+    return guarded
+
+
+def scoped(table: dict[str, Command]) -> dict[str, Command]:
+    """The command table with every PRIVATE_ONLY command guarded against use in a group."""
+    return {
+        name: Command(private_only(command.handler), command.access) if name in PRIVATE_ONLY else command
+        for name, command in table.items()
+    }
 
 
 def _describe(ctx: Ctx, sections: ChatSections) -> str:

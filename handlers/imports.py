@@ -1,17 +1,22 @@
 """Import by chat: /import with a document → preview with 确认导入 / 取消 → applied only on confirm, all or nothing.
 
-The importer (and its file-format libraries) loads on the first import, not when the bot starts.
+The importer (and its file-format libraries) loads on the first import, not when the bot starts. Reading,
+comparing and applying a table run in a worker thread with its own database connection (bot.db.offloop):
+a 10,000-row revision takes seconds, and other users' replies must not wait for it. The preview is one
+message; what does not fit in it comes as a text file (handlers.import_summary).
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 
 from bot.db.models import PendingImport
+from bot.db.offloop import off_loop
+from bot.db.session import Database
 from bot.texts import t
 from handlers.context import Ctx
 from handlers.render import esc
@@ -19,9 +24,11 @@ from handlers.router import button_data
 from handlers.types import Button, Reply
 
 if TYPE_CHECKING:
+    from bot.services.imports import ImportPreview
     from bot.tableimport import ImportFailure, ImportLimits
 
-PENDING_VALID = timedelta(days=1)
+PENDING_VALID = timedelta(days=1)  # as bot.services.imports.PENDING_VALID (not imported: it loads the importer)
+MAX_PROBLEMS = 20  # lines of a refusal in chat
 
 
 def _mb(n: int) -> str:
@@ -36,7 +43,10 @@ def _limits(ctx: Ctx) -> ImportLimits:
 
 
 def _failure(ctx: Ctx, failure: ImportFailure) -> list[Reply]:
-    lines = [ctx.t("conv.import_failed"), *(esc(line) for line in failure.render(ctx.lang))]
+    problems = failure.render(ctx.lang)
+    lines = [ctx.t("conv.import_failed"), *(esc(line) for line in problems[:MAX_PROBLEMS])]
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(ctx.t("conv.import_more_problems", count=len(problems) - MAX_PROBLEMS))
     return [Reply("\n".join(lines), edit=ctx.route.button)]
 
 
@@ -69,12 +79,18 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
 async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns: str | None,
                 *, edit: bool = False) -> list[Reply]:
     """Read and preview the file, keep it until the admin confirms, and offer the confirm (or year) buttons."""
-    from bot.services.imports import ImportFailure, prepare_import, render_preview
+    from bot.services.imports import ImportFailure, prepare_import
+    from handlers.import_summary import PreviewParts, preview_parts
+
+    limits, now, lang = _limits(ctx), ctx.request.now, ctx.lang
+
+    async def read(db: Database) -> tuple[ImportPreview, PreviewParts]:
+        async with db.session() as session:
+            preview = await prepare_import(session, data, filename, now=now, year=year, limits=limits, columns=columns)
+        return preview, preview_parts(preview, lang)
 
     try:
-        preview = await prepare_import(
-            ctx.session, data, filename, now=ctx.request.now, year=year, limits=_limits(ctx), columns=columns
-        )
+        preview, parts = await off_loop(ctx.core.db, read)
     except ImportFailure as failure:
         return _failure(ctx, failure)
     token = secrets.token_urlsafe(12)
@@ -89,15 +105,18 @@ async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns:
             created_at=ctx.request.now,
         )
     )
-    lines = [ctx.t("conv.import_preview"), *(esc(line) for line in render_preview(preview, ctx.lang))]
+    lines = [ctx.t("conv.import_preview"), *parts.lines]
+    # The file first, so the buttons sit on the last message, where the admin reads on.
+    attached = [Reply(file=parts.file)] if parts.file is not None else []
     cancel = Button(ctx.t("conv.btn_import_cancel"), button_data("import_cancel", token))
     if preview.year_guessed:
         # No year in the file: the admin picks it before anything can be confirmed, since every date depends on it.
         years = [Button(ctx.t("conv.btn_import_year", year=y), button_data("import_year", f"{token}:{y}"))
                  for y in (preview.year - 1, preview.year, preview.year + 1)]
-        return [Reply("\n".join([*lines, ctx.t("conv.import_ask_year")]), buttons=[years, [cancel]], edit=edit)]
+        text = "\n".join([*lines, ctx.t("conv.import_ask_year")])
+        return [*attached, Reply(text, buttons=[years, [cancel]], edit=edit)]
     buttons = [[Button(ctx.t("conv.btn_import_confirm"), button_data("import_confirm", token)), cancel]]
-    return [Reply("\n".join(lines), buttons=buttons, edit=edit)]
+    return [*attached, Reply("\n".join(lines), buttons=buttons, edit=edit)]
 
 
 async def columns(ctx: Ctx, args: str) -> list[Reply]:
@@ -132,55 +151,33 @@ async def set_year(ctx: Ctx, args: str) -> list[Reply]:
 
 async def _claim(ctx: Ctx, token: str) -> PendingImport | None:
     """Take the pending import off the list, so a double press applies it once; None when gone or expired."""
-    pending = await ctx.session.scalar(select(PendingImport).where(PendingImport.token == token))
-    if pending is None:
-        return None
-    gone = await ctx.session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
-    if not cast(CursorResult, gone).rowcount or pending.created_at + PENDING_VALID < ctx.request.now:
-        return None
-    return pending
+    from bot.services.imports import claim_pending
+
+    return await claim_pending(ctx.session, token, ctx.request.now)
 
 
 async def confirm(ctx: Ctx, args: str) -> list[Reply]:
-    """确认导入: parse the held file again and apply it in this request's transaction."""
-    from bot.services.imports import ImportFailure, apply_import, prepare_import
+    """确认导入: in a worker thread, claim the held file, parse it again and apply it in one transaction."""
+    from bot.services.imports import Applied, ImportFailure, apply_pending
 
-    pending = await _claim(ctx, args.strip())
-    if pending is None:
+    token, now, limits = args.strip(), ctx.request.now, _limits(ctx)
+    sender = ctx.request.sender
+
+    async def apply(db: Database) -> Applied | ImportFailure | None:
+        async with db.session() as session:
+            return await apply_pending(session, token, now=now, limits=limits, actor=sender.key, channel=sender.channel)
+
+    outcome = await off_loop(ctx.core.db, apply)
+    if outcome is None:
         return [Reply(ctx.t("conv.import_gone"), edit=True)]
-    try:
-        # A savepoint: whatever goes wrong inside leaves the tables as they were (all or nothing).
-        async with ctx.session.begin_nested():
-            preview = await prepare_import(
-                ctx.session,
-                pending.data,
-                pending.filename,
-                now=ctx.request.now,
-                year=pending.year,
-                limits=_limits(ctx),
-                columns=pending.columns,
-            )
-            table = await apply_import(
-                ctx.session,
-                preview,
-                now=ctx.request.now,
-                actor=ctx.request.sender.key,
-                channel=ctx.request.sender.channel,
-            )
-    except ImportFailure as failure:
-        return _failure(ctx, failure)
-    if preview.diff is not None:
-        d = preview.diff
-        text = t(
-            "importing.revised",
-            ctx.lang,
-            title=esc(table.title),
-            added=len(d.added),
-            removed=len(d.removed),
-            changed=len(d.changed),
-        )
+    if isinstance(outcome, ImportFailure):
+        return _failure(ctx, outcome)
+    if outcome.diff is not None:
+        d = outcome.diff
+        text = t("importing.revised", ctx.lang, title=esc(outcome.title), added=len(d.added), removed=len(d.removed),
+                 changed=len(d.changed))
     else:
-        text = t("importing.applied", ctx.lang, title=esc(table.title), tasks=len(preview.tasks))
+        text = t("importing.applied", ctx.lang, title=esc(outcome.title), tasks=outcome.tasks)
     return [Reply(text, edit=True, toast=ctx.t("conv.import_toast"))]
 
 

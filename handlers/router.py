@@ -192,7 +192,8 @@ def commands() -> dict[str, Command]:
     """Every command name with its handler and access level."""
     from handlers import admin, assign, groups, identity, imports, prefer, progress, robots, tasks
 
-    return {
+    # In a group, commands that reveal people or whole tables answer "use a private chat" (handlers.groups).
+    return groups.scoped({
         # identity and help: anyone, bound or not
         "start": Command(identity.start, "anyone"),
         "help": Command(identity.help_, "anyone"),
@@ -240,4 +241,4 @@ def commands() -> dict[str, Command]:
         "columns": Command(imports.columns, "admin"),
         "group": Command(robots.group, "admin"),
         "prefer": Command(prefer.prefer, "person"),
-    }
+    })

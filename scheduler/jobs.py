@@ -37,6 +37,7 @@ from bot.core import Core
 from bot.db.clock import to_local
 from bot.services.housekeeping import sweep
 from scheduler.compose import Renderer, envelopes
+from scheduler.coordination import once_per_slot
 from scheduler.gcpause import paused_gc
 from scheduler.notifier import Notifier, Target
 from scheduler.outbox import DeliveryPolicy, DeliveryResult, deliver_due, enqueue
@@ -173,8 +174,9 @@ class _Jobs:
         async with self._pass_lock:
             self._pass = asyncio.current_task()
             try:
-                result = await run_pass(self.core, self.clock())
-                log.info("pass at %s: %d notices, %d messages", result.local, len(result.notices), len(result.messages))
+                result = await once_per_slot(self.core, self.clock(), lambda now: run_pass(self.core, now))
+                if result is not None:  # None: another replica ran (or is running) this slot's pass
+                    log.info("pass at %s: %d notices, %d messages", result.local, len(result.notices), len(result.messages))
             except asyncio.CancelledError:
                 log.info("planning pass stopped by shutdown; its writes were rolled back, the next start catches up")
                 return

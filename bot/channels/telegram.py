@@ -1,6 +1,7 @@
 """The Telegram channel: a thin adapter between python-telegram-bot and the conversation.
 
-An update comes in (long polling), becomes a channel-neutral ``Request``, goes to ``handle``, and each
+An update comes in (long polling by default, or a webhook when DUBAN_TELEGRAM__WEBHOOK_URL is set, see
+``telegram_webhook``), is checked against the handled update ids (a redelivered one is answered once), becomes a channel-neutral ``Request``, goes to ``handle``, and each
 ``Reply`` goes back out as HTML messages, edits, documents or photos (``telegram_send``). Button presses are
 always answered. Anything that goes wrong on the way is logged with an error id (never the token) and,
 where there is a chat, answered with a short apology.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -23,14 +25,18 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
+from bot.logformat import tag_update
 from bot.redact import install_redactor
+from bot.services.housekeeping import first_handling, message_key
 from bot.channels.telegram_render import bot_commands, toast_text
 from bot.channels.telegram_send import send_replies
 from bot.core import Core
@@ -56,20 +62,25 @@ def build_telegram_application(core: Core, handle: Handle, *, clock: Callable[[]
     reminders = core.settings.reminders
     # One TLS context for both connection pools: loading the CA bundle is the slowest step of start-up.
     tls = {"verify": httpx.create_ssl_context()}
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .request(HTTPXRequest(connection_pool_size=256, proxy=proxy or None, httpx_kwargs=tls))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, proxy=proxy or None, httpx_kwargs=tls))
         .rate_limiter(AIORateLimiter(overall_max_rate=reminders.telegram_global_per_second,
                                      group_max_rate=reminders.telegram_group_per_minute, max_retries=2))
         .post_init(_post_init)
         .post_stop(_post_stop)
-        .build()
     )
+    if settings.webhook_url:  # updates arrive at /telegram/webhook and are put on the update queue there
+        builder = builder.updater(None)
+    else:
+        builder = builder.get_updates_request(HTTPXRequest(connection_pool_size=1, proxy=proxy or None, httpx_kwargs=tls))
+    app = builder.build()
     bridge = _Bridge(core, handle, clock)
+    # Before any handler: a redelivered update (retried webhook, another replica, a restart) stops here.
+    app.add_handler(TypeHandler(Update, bridge.first_time), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & (filters.TEXT | filters.Document.ALL), bridge.on_message))
     app.add_handler(CallbackQueryHandler(bridge.on_callback))
     app.add_error_handler(bridge.on_error)
@@ -82,16 +93,31 @@ async def poll_until(app: Application, stop: asyncio.Event, *, poll_timeout: int
     The same steps as ``Application.run_polling`` (including ``post_init``), for a process that runs other
     things in its loop too.
     """
+    await run_until(app, stop, poll_timeout=poll_timeout)
+
+
+async def run_until(app: Application, stop: asyncio.Event, *, webhook: tuple[str, str] | None = None,
+                    poll_timeout: int = 10) -> None:
+    """Run ``app`` until ``stop`` is set: long polling, or with ``webhook`` (public URL, secret token) by
+    registering the webhook (``setWebhook``) and processing what the HTTP server puts on the update queue.
+
+    The webhook is left registered at the end: other replicas behind the same URL still serve it.
+    """
     async with app:
         if app.post_init is not None:
             await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        if webhook is None:
+            assert app.updater is not None
+            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        else:
+            url, secret = webhook
+            await app.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
         await app.start()
         try:
             await stop.wait()
         finally:
-            await app.updater.stop()
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
             await app.stop()
             if app.post_stop is not None:
                 await app.post_stop(app)
@@ -126,11 +152,22 @@ class _Bridge:
     def __init__(self, core: Core, handle: Handle, clock: Callable[[], datetime]) -> None:
         self.core, self.handle, self.clock = core, handle, clock
 
+    async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tag the update's log lines with its id; stop here when its id was handled before."""
+        tag_update(f"{CHANNEL}:{update.update_id}")
+        async with self.core.db.session() as session:
+            new = await first_handling(session, message_key(CHANNEL, f"update:{update.update_id}"), self.clock())
+        if not new:
+            self.core.metrics.update(CHANNEL, "duplicate")
+            log.info("update %s was handled before; ignored", update.update_id)
+            raise ApplicationHandlerStop
+
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A text, a command or a document: hand it to the conversation and send the replies."""
         message = update.message
         if message is None or message.from_user is None:
             return
+        started = time.perf_counter()
         request = Request(
             sender=_sender(message.from_user),
             chat=_chat(message.chat),
@@ -141,12 +178,18 @@ class _Bridge:
         )
         replies = await self.handle(self.core, request)
         await send_replies(context.bot, message.chat_id, replies)
+        self._done(started)
+
+    def _done(self, started: float) -> None:
+        self.core.metrics.update(CHANNEL, "handled")
+        self.core.metrics.replied(time.perf_counter() - started)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: hand it to the conversation, answer the query (always), send or edit."""
         query = update.callback_query
         if query is None:
             return
+        started = time.perf_counter()
         answered = False
         try:
             chat = update.effective_chat
@@ -165,6 +208,7 @@ class _Bridge:
             pressed = query.message if isinstance(query.message, Message) else None
             await send_replies(context.bot, chat.id, [r for r in replies if r.text or r.file or r.photo],
                                pressed=pressed)
+            self._done(started)
         finally:
             if not answered:
                 await _answer(query, None)
@@ -173,6 +217,8 @@ class _Bridge:
         """Log what went wrong under an error id; apologise in the chat when there is one to reach."""
         error = context.error
         chat = update.effective_chat if isinstance(update, Update) else None
+        if isinstance(update, Update):
+            self.core.metrics.update(CHANNEL, "error")
         if isinstance(error, Forbidden):
             log.warning("chat %s is unreachable: %s", chat.id if chat else "-", error.message)
             return

@@ -497,3 +497,38 @@ Index(
     sqlite_where=Milestone.kind == "recurring",
     postgresql_where=Milestone.kind == "recurring",
 )
+
+
+# ---- Replicas on PostgreSQL (issue 12): one pass per slot, shared flood limits, one Telegram poller ----------
+
+
+class PassSlot(Base):
+    """A reminder pass slot that ran: by which replica and when (one per slot across replicas; ``duban jobs``)."""
+
+    __tablename__ = "pass_slots"
+
+    slot: Mapped[str] = mapped_column(String(40), primary_key=True)  # the local send time it is for, "2026-12-07 09:00"
+    replica: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RateBucket(Base):
+    """A flood limit shared by every replica: the GCRA's theoretical arrival time, on the database's clock."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float]  # epoch seconds: the next send may go at tat - (burst - 1) * period
+    seen: Mapped[float]  # epoch seconds of the last reservation (the database's clock at that statement)
+
+
+class Lease(Base):
+    """A named lease (the Telegram poller): held by one replica until it expires unless renewed."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[float]  # epoch seconds on the database's clock

@@ -17,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
+from config.environment import child_environment
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
 # Rows that make a database worth keeping: restoring over them needs --force.
@@ -146,11 +148,7 @@ def pg_args(url: str) -> tuple[list[str], dict[str, str]]:
     if parsed.username:
         args += ["-U", parsed.username]
     args += ["-d", parsed.database or "postgres"]
-    env = dict(os.environ)
-    env.pop("PGPASSWORD", None)
-    if parsed.password:
-        env["PGPASSWORD"] = str(parsed.password)
-    return args, env
+    return args, child_environment(PGPASSWORD=str(parsed.password) if parsed.password else None)
 
 
 def _run(tool: str, args: list[str], env: dict[str, str]) -> None:

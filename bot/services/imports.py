@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Milestone,
+    PendingImport,
     Person,
     Section,
     Task,
@@ -398,6 +400,65 @@ def _update_task(
     ]
 
 
+# ---- held uploads: the file an admin previewed, applied (or dropped) when they press a button ----------
+
+PENDING_VALID = timedelta(days=1)
+
+
+async def claim_pending(session: AsyncSession, token: str, now: datetime) -> PendingImport | None:
+    """Take a held upload off the list, so a double press applies it once; None when gone or expired."""
+    pending = await session.scalar(select(PendingImport).where(PendingImport.token == token))
+    if pending is None:
+        return None
+    gone = await session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
+    if not cast(CursorResult, gone).rowcount or pending.created_at + PENDING_VALID < now:
+        return None
+    return pending
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What a confirmed import did, as plain data (it outlives the worker's session)."""
+
+    title: str
+    tasks: int
+    diff: TableDiff | None
+
+
+async def apply_pending(
+    session: AsyncSession, token: str, *, now: datetime, limits: ImportLimits, actor: str, channel: str
+) -> Applied | ImportFailure | None:
+    """Read the held upload again, claim it and apply it in ``session``'s transaction, all or nothing.
+
+    None when the upload is gone or expired (or another press claimed it first). The file is read before
+    the claim, so that on SQLite the write lock is held only while the rows are written. A refused file is
+    returned, not raised, so that its claim still commits (the held file is used up) while the tables stay
+    as they were.
+    """
+    held = await session.scalar(select(PendingImport).where(PendingImport.token == token))
+    if held is None:
+        return None
+    try:
+        preview = await prepare_import(session, held.data, held.filename, now=now, year=held.year, limits=limits,
+                                       columns=held.columns)
+    except ImportFailure as failure:
+        return failure if await claim_pending(session, token, now) is not None else None
+    if await claim_pending(session, token, now) is None:
+        return None
+    table = await apply_import(session, preview, now=now, actor=actor, channel=channel)
+    return Applied(table.title, len(preview.tasks), preview.diff)
+
+
 from bot.services.import_preview import render_preview  # noqa: E402  (re-exported; it needs ImportPreview above)
 
-__all__ = ["ImportFailure", "ImportPreview", "TableDiff", "apply_import", "prepare_import", "render_preview"]
+__all__ = [
+    "Applied",
+    "ImportFailure",
+    "ImportPreview",
+    "TableDiff",
+    "apply_import",
+    "apply_pending",
+    "claim_pending",
+    "prepare_import",
+    "render_preview",
+]

@@ -17,7 +17,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from bot.channels.wecom import Delivery, Limits, WeComNotifier, build_wecom_app, build_wecom_notifier, serve_wecom
+from bot.channels.wecom import Delivery, Limits, WeComNotifier, build_wecom_app, build_wecom_notifier
+from bot.http import serve as serve_http
 from bot.channels.wecom.api import WeComApi, WeComConfigError
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError, pad, signature, unpad
 from bot.channels.wecom.messages import BadMessage, parse_message
@@ -88,7 +89,7 @@ async def serve(core: Core) -> AsyncIterator[Callable[..., Awaitable[Server]]]:
         sock.bind(("127.0.0.1", 0))
         stop, ready = asyncio.Event(), asyncio.Event()
         task = asyncio.get_running_loop().create_task(
-            serve_wecom(app, host="127.0.0.1", port=0, stop=stop, sock=sock, ready=ready))
+            serve_http(app, host="127.0.0.1", port=0, stop=stop, sock=sock, ready=ready))
         await asyncio.wait_for(ready.wait(), 5)
         stops.append((stop, task))
         return Server(f"http://127.0.0.1:{sock.getsockname()[1]}/wecom/callback", app)

@@ -21,6 +21,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from .telegram_methods import BotApiMethods, int_param, json_param, str_param
 from .telegram_models import ApiError, FloodLimits, RequestRecord, SentMessage, UploadedFile
+from .telegram_webhook import WebhookPusher
 
 __all__ = ["ApiError", "FakeTelegram", "FloodLimits", "SentMessage", "fake_telegram", "running"]
 
@@ -74,11 +75,13 @@ class FakeTelegram(BotApiMethods):
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "duban_test_bot",
                  bot_first_name: str = "Duban Test", privacy_mode: bool = True, strict_ampersand: bool = True,
                  enforce_limits: bool = False, limits: FloodLimits | None = None, max_poll_timeout: float = 10.0,
-                 clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time,
+                 local_webhooks: bool = True) -> None:
         super().__init__(token=token, bot_username=bot_username, bot_first_name=bot_first_name,
                          privacy_mode=privacy_mode, strict_ampersand=strict_ampersand,
                          enforce_limits=enforce_limits, limits=limits, clock=clock, wall_clock=wall_clock)
         self.max_poll_timeout = max_poll_timeout
+        self.webhook = WebhookPusher(self, local=local_webhooks)  # setWebhook's state and the pushing task
         self.downloads: list[str] = []  # file paths fetched through the file URL
         self._injections: list[Injection] = []
         self._poll_generation = 0
@@ -118,6 +121,7 @@ class FakeTelegram(BotApiMethods):
         """Wake long polls and hangs, then close the server."""
         self._closing.set()
         self.notify()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

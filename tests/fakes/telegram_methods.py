@@ -10,6 +10,7 @@ from typing import Any
 from .telegram_html import EntityParseError, parse_html, trim
 from .telegram_models import JSON, ApiError, Chat, SentMessage, StoredFile, UploadedFile, bad_request
 from .telegram_state import TelegramWorld, scope_key
+from .telegram_webhook import WebhookPusher
 
 MAX_TEXT = 4096  # counted in Unicode code points after entity parsing, as tdlib's utf8_length does
 MAX_CAPTION = 1024
@@ -56,6 +57,8 @@ def json_param(params: dict[str, Any], name: str, what: str) -> Any:
 class BotApiMethods(TelegramWorld):
     """Implements each supported method as ``api_<lowercase name>(params) -> result``."""
 
+    webhook: WebhookPusher  # set by FakeTelegram
+
     # ---- account -------------------------------------------------------------------------------
     def api_getme(self, params: dict[str, Any]) -> JSON:
         """getMe."""
@@ -64,12 +67,23 @@ class BotApiMethods(TelegramWorld):
                                      "has_main_web_app": False}
 
     def api_setwebhook(self, params: dict[str, Any]) -> bool:
-        """setWebhook: only remembered, so that getUpdates conflicts like on Telegram."""
-        self.webhook_url = str_param(params, "url") or ""
+        """setWebhook: checked as Telegram does; queued updates are then pushed to the URL (``telegram_webhook``)."""
+        url = str_param(params, "url") or ""
+        allowed = json_param(params, "allowed_updates", "allowed updates")
+        if url:
+            self.webhook.set(params, url, allowed)
+        else:
+            self.webhook.delete()
+        if allowed is not None:
+            self.allowed_updates = frozenset(allowed) or None
+        if bool_param(params, "drop_pending_updates"):
+            self.drop_pending_updates()
+        self.webhook_url = url
         return True
 
     def api_deletewebhook(self, params: dict[str, Any]) -> bool:
         """deleteWebhook, optionally dropping pending updates."""
+        self.webhook.delete()
         self.webhook_url = ""
         if bool_param(params, "drop_pending_updates"):
             self.drop_pending_updates()
@@ -77,8 +91,7 @@ class BotApiMethods(TelegramWorld):
 
     def api_getwebhookinfo(self, params: dict[str, Any]) -> JSON:
         """getWebhookInfo."""
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return self.webhook.info()
 
     def api_close(self, params: dict[str, Any]) -> bool:
         """close: harmless here."""

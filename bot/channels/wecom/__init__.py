@@ -1,20 +1,17 @@
 """The WeCom (企业微信) channel: the self-built app (callback in, message/send out) and the group robot.
 
-The composition root calls ``build_wecom_app`` (the callback URL as a Starlette app, served with uvicorn by
-``serve_wecom``) and ``build_wecom_notifier`` (the scheduler's Notifier). Both share one ``Delivery`` per
-core, so answers and notices to a member wait on the same per-member limit and the same access token.
+The composition root calls ``build_wecom_app`` (the callback URL as a Starlette app, whose routes and
+lifespan ``duban run``'s one HTTP server takes in, see ``bot.http``) and ``build_wecom_notifier`` (the
+scheduler's Notifier). Both share one ``Delivery`` per core, so answers and notices to a member wait on the
+same per-member limit and the same access token.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 import weakref
 from collections.abc import Callable
 from datetime import datetime
 
-import uvicorn
 from starlette.applications import Starlette
 
 from bot.channels.wecom.api import WeComApi
@@ -35,7 +32,6 @@ __all__ = [
     "build_wecom_app",
     "build_wecom_delivery",
     "build_wecom_notifier",
-    "serve_wecom",
     "wecom_app_configured",
     "wecom_callback_configured",
 ]
@@ -89,28 +85,3 @@ def build_wecom_notifier(core: Core, *, clock: Callable[[], datetime] | None = N
     delivery = build_wecom_delivery(core)
     return WeComNotifier(delivery) if clock is None else WeComNotifier(delivery, clock=clock)
 
-
-async def serve_wecom(app: Starlette, *, host: str, port: int, stop: asyncio.Event,
-                      sock: socket.socket | None = None, ready: asyncio.Event | None = None) -> None:
-    """Serve ``app`` with uvicorn in the running loop until ``stop`` is set; ``ready`` is set once it listens.
-
-    Signals are left to the process owner (``duban run`` stops Telegram polling and this server together),
-    so uvicorn's own signal capture is switched off. ``sock`` serves an already bound socket (tests bind
-    port 0 and read the port back).
-    """
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
-    loop = asyncio.get_running_loop()
-    serving = loop.create_task(server.serve(sockets=[sock] if sock is not None else None))
-    stopping = loop.create_task(stop.wait())
-    try:
-        while ready is not None and not server.started and not serving.done() and not stop.is_set():
-            await asyncio.sleep(0.01)
-        if ready is not None and server.started:
-            ready.set()
-        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        server.should_exit = True
-        await serving
-    finally:
-        stopping.cancel()

@@ -28,11 +28,13 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.channels import bounded_body
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.channels.wecom.delivery import CHANNEL, Delivery
 from bot.channels.wecom.memory import FileMemory, SentFile
 from bot.channels.wecom.messages import MAX_XML_BYTES, BadMessage, Inbound, parse_envelope, parse_message
 from bot.core import Core
+from bot.logformat import tag_update
 from bot.services.housekeeping import first_handling, message_key
 from bot.services.robots import RobotError, adopt_setting_robot
 from bot.texts import t
@@ -109,14 +111,21 @@ class Inbox:
         user = message.user_id
         lock, waiting = self._locks.get(user, (asyncio.Lock(), 0))
         self._locks[user] = (lock, waiting + 1)
+        tag_update(f"{CHANNEL}:{message.dedup_key}")
+        metrics = self.core.metrics
         try:
             async with lock:
                 if not await self._first_time(message):
                     self.duplicates += 1
+                    metrics.update(CHANNEL, "duplicate")
                     return
+                started = time.perf_counter()
                 await self.process(message)
                 self.handled += 1
+                metrics.update(CHANNEL, "handled")
+                metrics.replied(time.perf_counter() - started)
         except Exception:
+            metrics.update(CHANNEL, "error")
             error_id = secrets.token_hex(4)
             log.exception("error %s handling a WeCom %s message from %s", error_id, message.msg_type, user)
         finally:
@@ -213,17 +222,9 @@ def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH
         signature, timestamp, nonce = q.get("msg_signature"), q.get("timestamp"), q.get("nonce")
         if not (signature and timestamp and nonce):
             return Response(status_code=400)
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_XML_BYTES:
+        body = await bounded_body(request, MAX_XML_BYTES)
+        if body is None:
             return Response(status_code=413)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():  # bounded even when the length is not declared
-            size += len(chunk)
-            if size > MAX_XML_BYTES:
-                return Response(status_code=413)
-            chunks.append(chunk)
-        body = b"".join(chunks)
         try:
             envelope = parse_envelope(body)
         except BadMessage as error:
@@ -232,9 +233,11 @@ def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH
         try:
             crypto.check(signature, timestamp, nonce, envelope.encrypt)
         except WeComCryptoError:
+            inbox.core.metrics.update(CHANNEL, "refused")
             log.warning("WeCom callback refused: bad signature")
             return Response(status_code=403)
         if not fresh(timestamp):
+            inbox.core.metrics.update(CHANNEL, "refused")
             log.warning("WeCom callback refused: timestamp %s outside the window", timestamp[:20])
             return Response(status_code=403)
         try:

@@ -25,4 +25,6 @@ MESSAGES = {
     "doctor.refused": "{what} refused ({status}): {reason}",
     "doctor.telegram_ok": "getMe answered: @{username}",
     "doctor.token_ok": "{what} issued a token",
+    "ops.no_pass": "No reminder pass recorded yet.",
+    "ops.last_pass": "pass {slot}: run by {replica}, finished {finished}, {messages} messages queued",
 }

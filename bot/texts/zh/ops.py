@@ -25,4 +25,6 @@ MESSAGES = {
     "doctor.refused": "{what} 被拒绝（{status}）：{reason}",
     "doctor.telegram_ok": "getMe 已应答：@{username}",
     "doctor.token_ok": "{what} 已颁发令牌",
+    "ops.no_pass": "尚无提醒批次记录。",
+    "ops.last_pass": "批次 {slot}：由 {replica} 执行，{finished} 完成，排队 {messages} 条消息",
 }

@@ -1,0 +1,48 @@
+"""A Notifier wrapper that counts every send in the core's metrics (``duban_sends_total``, ``duban_flood_limited_total``).
+
+It wraps the outermost notifier of each channel, so what is counted is what the outbox saw: a send that a
+limiter held and then sent is one ``sent``; a ``RetryLater`` is the platform's flood control (Telegram 429,
+WeCom 45009, DingTalk flow control) and is counted twice, as a send result and as a flood refusal.
+"""
+
+from __future__ import annotations
+
+from bot.metrics import Metrics
+from scheduler.notifier import Button, Notifier, Rejected, RetryLater, Target, Unreachable
+
+_RESULTS: tuple[tuple[type[Exception], str], ...] = (
+    (RetryLater, "retry_later"), (Unreachable, "unreachable"), (Rejected, "rejected"))
+
+
+class MeteredNotifier:
+    """Sends through ``inner`` and records the result under the target's channel."""
+
+    def __init__(self, inner: Notifier, metrics: Metrics) -> None:
+        self.inner, self.metrics = inner, metrics
+
+    async def send(self, target: Target, text: str, buttons: list[list[Button]]) -> None:
+        """Send, count ``sent`` or the error's kind, and re-raise any error unchanged."""
+        try:
+            await self.inner.send(target, text, buttons)
+        except Exception as error:
+            result = next((name for kind, name in _RESULTS if isinstance(error, kind)), "transient")
+            self.metrics.sent(target.channel, result)
+            if isinstance(error, RetryLater):
+                self.metrics.flooded(target.channel)
+            raise
+        self.metrics.sent(target.channel, "sent")
+
+    async def start_link(self) -> str | None:
+        """The inner notifier's start link."""
+        return await self.inner.start_link()
+
+    def __getattr__(self, name: str) -> object:
+        # Optional capabilities the outbox looks up (a limiter's ``ready``) stay visible through the wrapper.
+        if name == "inner":  # not set yet (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def metered(notifiers: dict[str, Notifier], metrics: Metrics) -> dict[str, Notifier]:
+    """Every notifier of ``notifiers`` wrapped in a MeteredNotifier."""
+    return {channel: MeteredNotifier(notifier, metrics) for channel, notifier in notifiers.items()}
