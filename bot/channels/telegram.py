@@ -181,8 +181,10 @@ class _Bridge:
         self._done(started)
 
     def _done(self, started: float) -> None:
+        elapsed = time.perf_counter() - started
         self.core.metrics.update(CHANNEL, "handled")
-        self.core.metrics.replied(time.perf_counter() - started)
+        self.core.metrics.replied(elapsed)
+        log.debug("replied in %.3f s", elapsed)  # carries the update id (logformat)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: hand it to the conversation, answer the query (always), send or edit."""
