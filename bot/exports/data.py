@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Milestone, Person, Section, Task, TaskLeader, TaskSection, TaskTable
+from bot.db.models import Milestone, Occurrence, Person, Section, Task, TaskEvent, TaskLeader, TaskSection, TaskTable
 from bot.services.status import MilestoneFacts, Rules, Standing, stored_standing
 from bot.workcal import WorkCalendar
 
@@ -38,10 +38,23 @@ class MilestoneRow:
     period: str | None
     estimate: bool
     window_start: date | None
+    # A recurring node's periods with a row (issue 9): key → its state, report text and time, or waiver reason.
+    occurrences: tuple[PeriodRow, ...] = ()
 
     def facts(self) -> MilestoneFacts:
-        """The milestone as the colour rules see it."""
-        return MilestoneFacts(self.id, self.due, self.kind, self.period, self.window_start)
+        """The milestone as the colour rules see it (with its reported or waived periods)."""
+        closed = frozenset(o.key for o in self.occurrences if o.state in ("reported", "waived"))
+        return MilestoneFacts(self.id, self.due, self.kind, self.period, self.window_start, closed)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    """One period of a recurring node that was signed, reported or waived."""
+
+    key: str
+    state: str
+    text: str | None
+    at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +127,15 @@ async def load_export(session: AsyncSession, *, include_removed: bool = False) -
     ):
         sections[task_id].append(name)
 
+    periods: dict[int, list[PeriodRow]] = defaultdict(list)
+    for mid, key, state, text, reported_at, reason in await session.execute(
+        select(Occurrence.milestone_id, Occurrence.period_key, Occurrence.state, TaskEvent.text, Occurrence.reported_at,
+               Occurrence.waiver_reason)
+        .outerjoin(TaskEvent, TaskEvent.id == Occurrence.report_event_id)
+        .where(Occurrence.task_id.in_(task_ids))
+    ):
+        periods[mid].append(PeriodRow(key, state, reason if state == "waived" else text, reported_at))
+
     milestones: dict[int, list[MilestoneRow]] = defaultdict(list)
     for r in await session.execute(
         select(
@@ -124,7 +146,8 @@ async def load_export(session: AsyncSession, *, include_removed: bool = False) -
         .order_by(Milestone.task_id, Milestone.position, Milestone.id)
     ):
         milestones[r.task_id].append(
-            MilestoneRow(r.id, r.due, r.text or "", r.kind, r.period, bool(r.estimate), r.window_start)
+            MilestoneRow(r.id, r.due, r.text or "", r.kind, r.period, bool(r.estimate), r.window_start,
+                         tuple(periods.get(r.id, ())))
         )
 
     tasks = tuple(

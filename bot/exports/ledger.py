@@ -29,7 +29,8 @@ from bot.core import Core
 from bot.db.clock import to_local
 from bot.exports.data import ExportData, TableRow, TaskRow, load_export, task_standing
 from bot.services.import_plan import derive_title
-from bot.services.status import Rules, Standing
+from bot.services.occurrences import label as period_label
+from bot.services.status import MilestoneFacts, Rules, Standing, period_slots, tracks_periods
 from bot.texts import t
 from bot.workcal import WorkCalendar
 
@@ -201,9 +202,11 @@ def _write_sheet(
     styles: _Styles,
 ) -> None:
     columns = ledger_columns(table, tasks, lang)
+    periods = period_columns(table, tasks, cal)
+    columns += [Column(period_label(key, lang), f"period:{key}") for key in periods]
     last = get_column_letter(len(columns))
     for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(column.field, 14)
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(column.field, 20 if column.field.startswith("period:") else 14)
     ws.freeze_panes = "B4"
     # Bureaus print the 台账: landscape, one page wide, the header repeated on every page.
     ws.print_title_rows = "3:3"
@@ -235,13 +238,52 @@ def _write_sheet(
     for task in tasks:
         standing = task_standing(task, today, cal, rules, tz)
         values = _row_values(task, standing, lang, tz)
+        cells = period_cells(task, today, cal, tz, lang) if periods else {}
         row = []
         for column in columns:
-            cell = WriteOnlyCell(ws, values[column.field])
-            cell._style = copy(styles.body(ws, column.field, standing.colour))
+            if column.field.startswith("period:"):
+                text, missed = cells.get(column.field[7:], ("", False))
+                cell = WriteOnlyCell(ws, text)
+                cell._style = copy(styles.body(ws, "period", "red" if missed else standing.colour))
+            else:
+                cell = WriteOnlyCell(ws, values[column.field])
+                cell._style = copy(styles.body(ws, column.field, standing.colour))
             row.append(cell)
         ws.append(row)
     ws.auto_filter.ref = f"A3:{last}{3 + len(tasks)}"
+
+
+# Weeks would add 52 columns: the sheet keeps months, quarters, halves and years.
+_PERIOD_ORDER = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+
+
+def period_columns(table: TableRow, tasks: Iterable[TaskRow], cal: WorkCalendar) -> list[str]:
+    """The period keys of the table's year that its recurring tasks report on (months, then quarters, halves, year)."""
+    kinds = {m.period for task in tasks for m in task.milestones if tracks_periods(m.facts()) and m.period in _PERIOD_ORDER}
+    keys: list[str] = []
+    for kind in sorted(kinds, key=lambda k: _PERIOD_ORDER[k or ""]):
+        keys += [slot.key for slot in period_slots(MilestoneFacts(0, date(table.year, 12, 31), "recurring", kind, None), cal)]
+    return keys
+
+
+def period_cells(task: TaskRow, today: date, cal: WorkCalendar, tz: str, lang: str) -> dict[str, tuple[str, bool]]:
+    """A recurring task's cell per period: the report text and date, a waiver, or 未报送 (missed: red)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for m in task.milestones:
+        f = m.facts()
+        if not tracks_periods(f):
+            continue
+        rows = {o.key: o for o in m.occurrences}
+        for slot in period_slots(f, cal):
+            o = rows.get(slot.key)
+            if o is not None and o.state == "reported":
+                when = to_local(o.at, tz).strftime("%m-%d") if o.at else ""
+                out[slot.key] = (t("exports.period_reported", lang, text=o.text or "", date=when).strip(), False)
+            elif o is not None and o.state == "waived":
+                out[slot.key] = (t("exports.period_waived", lang, reason=o.text or ""), False)
+            elif slot.due < today:
+                out[slot.key] = (t("exports.period_missed", lang), True)
+    return out
 
 
 def build_ledger(data: ExportData, today: date, cal: WorkCalendar, rules: Rules, tz: str, lang: str = "zh") -> bytes:

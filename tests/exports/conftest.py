@@ -10,7 +10,7 @@ table A (original headers, incl. 完成时限 and 备注)   table B (no headers 
   #5 green, no section (unassigned)
   #6 removed (never exported)
   #7 green: ongoing, no date
-  #8 blue: recurring monthly, October's period ends 10-31 (reported 2 days ago, so not stale)
+  #8 blue: recurring monthly, May…September reported, October's period ends 10-31 (reported 2 days ago, so not stale)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from bot.core import Core
-from bot.db.models import Milestone, Person, Section, Task, TaskLeader, TaskSection, TaskTable
+from bot.db.models import Milestone, Occurrence, Person, Section, Task, TaskEvent, TaskLeader, TaskSection, TaskTable
 
 TODAY = date(2023, 10, 27)
 NOW = datetime(2023, 10, 27, 1, 0, tzinfo=timezone.utc)
@@ -110,5 +110,17 @@ async def seeded(core: Core) -> Seeded:
         retired = _table("2022年旧表", ["序号", "工作任务"], active=False)
         retired.tasks = [_task("1", 1, "旧任务。", sections=[jk], milestones=[_milestone(date(2022, 12, 31), "年底")])]
         s.add_all([a, b, retired])
+        await s.flush()
+        # #8's monthly reports, each filed for its month (issue 9: each period is its own deadline).
+        eight = next(task for task in a.tasks if task.no == "8")
+        for month in range(5, 10):
+            at = datetime(2023, month, 25, 2, 0, tzinfo=timezone.utc)
+            report = TaskEvent(task_id=eight.id, actor="telegram:1", channel="telegram", kind="progress",
+                               text=f"{month}月已督查", data={"period": f"2023-{month:02d}"}, created_at=at)
+            s.add(report)
+            await s.flush()
+            s.add(Occurrence(task_id=eight.id, milestone_id=eight.milestones[0].id, period_key=f"2023-{month:02d}",
+                             due=date(2023, month, 28), state="reported", report_event_id=report.id, reported_at=at,
+                             created_at=at))
         await s.flush()
         return Seeded(a.id, b.id, retired.id)

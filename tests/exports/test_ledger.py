@@ -7,12 +7,15 @@ from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import delete
 
+from bot.db.models import Occurrence
 from bot.exports import ledger_xlsx
 from bot.exports.ledger import FILLS, header_field
 from tests.exports.conftest import A_COLUMNS, A_TITLE, B_TITLE, TODAY
 
 ADDED = ["状态", "最新进度", "进度更新时间", "逾期工作日"]
+MONTHS = [f"{m}月" for m in range(1, 13)]  # table A has a monthly task: a column per month of 2023
 
 
 async def _workbook(core, lang="zh"):
@@ -58,12 +61,12 @@ async def test_ledger_keeps_original_headers_and_adds_standing_columns(core, see
     ws = wb[A_TITLE[:31]]
     assert ws["A1"].value == f"{A_TITLE}（督办台账，截至 2023-10-27）"
     header, rows = _rows(ws)
-    assert header == A_COLUMNS + ADDED
+    assert header == A_COLUMNS + ADDED + MONTHS
     assert list(rows) == ["1", "2", "3", "4", "5", "7", "8"]  # seq order; the removed #6 is left out
     assert ws.freeze_panes == "B4"
     assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
-    assert ws.auto_filter.ref == "A3:L10"
-    assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:L1"}
+    assert ws.auto_filter.ref == "A3:X10"
+    assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:X1"}
     assert ws.column_dimensions["C"].width >= 40  # content is wide; the rest fit Chinese names
     assert ws["C4"].alignment.wrap_text
 
@@ -93,7 +96,7 @@ async def test_rows_are_coloured_by_standing(core, seeded, no, status, fill, ove
 async def test_row_values_follow_the_original_columns(core, seeded):
     ws = (await _workbook(core))[A_TITLE[:31]]
     header, rows = _rows(ws)
-    one = dict(zip(header, (c.value for c in rows["1"])))
+    one = dict(zip(header[:12], (c.value for c in rows["1"])))
     assert one == {
         "序号": 1,
         "工作任务": "(一)聚焦疾病防控",
@@ -128,7 +131,8 @@ async def test_table_without_kept_headers_gets_the_standard_columns(core, seeded
 async def test_ledger_in_english(core, seeded):
     ws = (await _workbook(core, "en"))[A_TITLE[:31]]
     header, rows = _rows(ws)
-    assert header[-4:] == ["Status", "Latest progress", "Progress updated", "Working days overdue"]
+    assert header[8:12] == ["Status", "Latest progress", "Progress updated", "Working days overdue"]
+    assert header[12:15] == ["month 1", "month 2", "month 3"]
     assert header[:8] == A_COLUMNS  # the original headers stay as the bureau wrote them
     assert rows["1"][header.index("Status")].value == "Overdue"
 
@@ -138,3 +142,23 @@ async def test_empty_database_gives_a_valid_ledger(core):
     ws = wb.worksheets[0]
     assert [c.value for c in ws[3]][-4:] == ADDED
     assert ws.max_row == 3
+
+
+async def test_period_columns_show_each_report_and_a_missed_period_in_red(core, seeded):
+    ws = (await _workbook(core))[A_TITLE[:31]]
+    header, rows = _rows(ws)
+    eight = {h: c for h, c in zip(header, rows["8"])}
+    assert eight["5月"].value == "5月已督查（05-25）" and eight["9月"].value == "9月已督查（09-25）"
+    assert eight["4月"].value is None  # before the table was issued (05-06): not tracked
+    assert eight["10月"].value is None  # October is due 10-31: still open, not missed
+    assert {_fill(c) for c in rows["8"]} == {FILLS["blue"]}
+    assert rows["1"][header.index("5月")].value is None  # a task that does not recur leaves them empty
+    # September's report withdrawn: the month is missed, red and marked 未报送, and the task is overdue.
+    async with core.db.session() as s:
+        await s.execute(delete(Occurrence).where(Occurrence.period_key == "2023-09"))
+        await s.commit()
+    ws = (await _workbook(core))[A_TITLE[:31]]
+    header, rows = _rows(ws)
+    eight = {h: c for h, c in zip(header, rows["8"])}
+    assert eight["9月"].value == "未报送" and _fill(eight["9月"]) == FILLS["red"]
+    assert eight["状态"].value == "逾期" and _fill(eight["序号"]) == FILLS["red"]

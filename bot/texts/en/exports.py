@@ -38,4 +38,7 @@ MESSAGES = {
     "exports.chart.red": "Overdue",
     "exports.chart.axis": "Tasks",
     "exports.chart.empty": "No tasks",
+    "exports.period_reported": "{text} ({date})",
+    "exports.period_waived": "waived: {reason}",
+    "exports.period_missed": "not reported",
 }

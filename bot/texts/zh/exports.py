@@ -38,4 +38,7 @@ MESSAGES = {
     "exports.chart.red": "逾期",
     "exports.chart.axis": "任务数（项）",
     "exports.chart.empty": "暂无任务",
+    "exports.period_reported": "{text}（{date}）",
+    "exports.period_waived": "免报：{reason}",
+    "exports.period_missed": "未报送",
 }
