@@ -45,6 +45,14 @@ _INLINE = re.compile(rf"(?P<unit>.+?)[（(](?P<role>{_ROLE}){_UNIT_WORD}?[)）]"
 # What a unit name never ends with: "Y等单位", "各镇等", a role word left by a label ("配合：Y配合").
 _TAIL = re.compile(rf"(?:等(?:有关|相关|有關|相關)?{_UNIT_WORD}?)?(?:{_ROLE})?$")
 
+# "X会同Y" (X leads jointly with Y), and its clipped form "X会Y" ("宣传处会办公室"), between two office names.
+# The clipped form only after 处/科/股/局/室, so that 委员会, 管委会办公室 or 红十字会 are never split.
+_UNIT_END = r"(?:处|科|股|局|室|委|办|中心|院|站|所|队|镇|街道)"
+_JOINTLY = re.compile(
+    rf"(?P<a>[^，,；;。、\s]{{1,20}}?(?:{_UNIT_END}会同|[处科股局室]会))(?P<b>[^，,；;。\s]{{1,60}}?{_UNIT_END})"
+    rf"(?=$|[，,；;。\s])"
+)
+
 _LEAD, _RELATED, _REST = "lead", "related", "rest"  # rest: lead when the cell names no lead, else related
 
 
@@ -71,10 +79,16 @@ def _read_clause(clause: str) -> tuple[str | None, str, bool]:
     return None, clause, False
 
 
+def _jointly(m: re.Match[str]) -> str:
+    lead = m["a"].removesuffix("会同").removesuffix("会")
+    return f"{lead}牵头，{m['b']}配合"
+
+
 @lru_cache(maxsize=4096)
 def split_roles(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(lead units, related units) of a cell stating roles in words; None when it states none."""
-    text = _MARKER_THEN_UNIT.sub(r"\1、", _SPACE_BEFORE_PAREN.sub("", text.strip()))
+    text = _JOINTLY.sub(_jointly, text.strip())
+    text = _MARKER_THEN_UNIT.sub(r"\1、", _SPACE_BEFORE_PAREN.sub("", text))
     text = _ROLE_THEN_DUN.sub(r"\1；", _LABEL_START.sub("；", text))
     placed: dict[str, list[str]] = {_LEAD: [], _RELATED: [], _REST: []}
     pending: list[str] = []  # units with no role yet: the next role after them claims them ("X，Y配合")

@@ -165,6 +165,18 @@ def test_the_title_and_year_on_a_cover_sheet_in_front_of_the_table_are_read() ->
     assert read_table(_book(("任务", CATEGORY_AND_TASK), cover), "tasks.xlsx").year is None
 
 
+def test_a_notices_closing_after_the_last_point_is_not_part_of_it() -> None:
+    text = ("2023年重点民生实事项目公示\n一、县重点民生实事项目:\n1、新建村卫生室10所;\n"
+            "2、免费为新生儿进行遗传代谢病筛查(3000人)。\n"
+            "公示时间为2023年5月6日至5月12日,若有异议,可向县卫生健康局反映。\n联系人:张三 电话:0731-1234567\n"
+            "县卫生健康局\n2023年5月6日\n")
+    table = read_table(text.encode(), "gongshi.txt")
+    assert [r.content for r in table.rows] == ["新建村卫生室10所;", "免费为新生儿进行遗传代谢病筛查(3000人)。"]
+    # A paragraph that goes on with the point (not a closing) still joins it.
+    text = text.replace("公示时间为", "重点做好筛查阳性病例的召回工作。\n公示时间为")
+    assert read_table(text.encode(), "gongshi.txt").rows[-1].content.endswith("召回工作。")
+
+
 def test_a_column_nobody_reads_is_reported() -> None:
     rows = [["序号", "工作任务", "牵头股室", "联系人", "联系电话"],
             ["1", "推进医共体建设。", "医政股", "张三", "123"],

@@ -50,6 +50,10 @@ _ROLE_CELLS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("疾控中心\n（牵头）\n人民医院", ("疾控中心",), ("人民医院",)),
     ("医政股牵头,疾控股;应急办配合", ("医政股",), ("疾控股", "应急办")),
     ("醫政科牽頭，疾控科參與", ("醫政科",), ("疾控科",)),
+    # --- X会同Y (X leads jointly with Y), and the clipped X会Y between office names ---
+    ("市卫健委会同市医保局", ("市卫健委",), ("市医保局",)),
+    ("医政处会同疾控处、应急办", ("医政处",), ("疾控处", "应急办")),
+    ("宣传处会办公室", ("宣传处",), ("办公室",)),
     # --- a unit named twice is a lead only ---
     ("医政股牵头，医政股、疾控股配合", ("医政股",), ("疾控股",)),
 ]
@@ -69,6 +73,9 @@ def test_roles_stated_in_words(cell: str, lead: tuple[str, ...], related: tuple[
     "责任人：张三",
     "市卫健委牵头负责组织实施",  # a sentence, not a role cell: split as before
     "医政股负责人、疾控股",
+    "经开区管委会办公室",  # 管委会 is a name, not 会(同)
+    "市红十字会、市残联",
+    "县爱国卫生运动委员会办公室",
     "牵头",  # a role with no unit
     "牵头：",
     "",

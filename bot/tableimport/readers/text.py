@@ -16,6 +16,15 @@ _JUNK = re.compile(
 )
 
 
+# A notice's closing after its last point (公示时间…, 特此公告, 如有异议…, 联系人…, 附件…): not a point's paragraph.
+_CLOSING = re.compile(r"^(公示(时间|期)|特此|[如若]有异议|联系人|联系电话|监督(电话|方式)|地\s*址[:：]|附件[:：])")
+
+
+def is_closing(text: str) -> bool:
+    """Whether a paragraph closes a notice (公示时间, 特此公告, 如有异议, 联系人, 附件 …) rather than continuing a point."""
+    return bool(_CLOSING.match(text))
+
+
 def is_junk(text: str) -> bool:
     """A web page's furniture after the content (扫一扫, 打印本页, 关闭窗口, 备案号 …); short lines only."""
     return len(text) <= 30 and bool(_JUNK.match(text))
@@ -351,7 +360,7 @@ def read_points(paras: list[Para]) -> PointList | None:
     for index, (para, found) in enumerate(zip(paras, levels)):
         if not para.text:
             continue
-        if is_junk(para.text):
+        if is_junk(para.text) or (current is not None and not found and is_closing(para.text)):
             if current is not None:
                 break
             continue
