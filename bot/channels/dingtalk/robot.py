@@ -20,7 +20,7 @@ import httpx
 
 from bot.channels.dingtalk.api import check_errcode, install_log_redaction, post_json
 from bot.channels.dingtalk.crypto import sign
-from bot.channels.dingtalk.limits import KeyedLimiter
+from bot.channels.dingtalk.limits import RobotLimiter
 from bot.channels.dingtalk.render import markdown_title, truncate_utf8
 from scheduler.notifier import Rejected
 
@@ -52,7 +52,7 @@ class DingTalkRobots:
         self.oapi_base = oapi_base.rstrip("/")
         self._own_client = client is None
         self._client = client or httpx.AsyncClient(timeout=timeout)
-        self._limits = KeyedLimiter(cap, window)
+        self._limits = RobotLimiter(cap, window)
         self._wall_ms = wall_ms
 
     def __repr__(self) -> str:
