@@ -1,6 +1,6 @@
 """Benchmark the scheduler and a naive baseline on the same data; prints JSON.
 
-1. Planning: 100,000 open tasks × 3 milestones in an SQLite file (50 sections of 6 people, 20 leaders, 20 groups),
+1. Planning: 100,000 open tasks × 3 milestones (7 % monthly recurring, with ~60,000 reported months as occurrences) in an SQLite file (50 sections of 6 people, 20 leaders, 20 groups),
    on a Monday at 09:00 (daily notices, digests and the weekly reports) and on a Tuesday. Reported separately:
    ``load_snapshot`` (12 set-based queries), the pure ``plan()`` on the loaded snapshot (target ≤ 1 s), and
    grouping + rendering of the messages.
@@ -38,6 +38,7 @@ from bot.db.models import (
     Account,
     ChatSubscription,
     Milestone,
+    Occurrence,
     OutboxMessage,
     Person,
     Section,
@@ -105,8 +106,27 @@ async def seed(db: Database, tasks: int, rng: random.Random) -> None:
                                      "kind": kind if k == 0 else "dated", "period": "month" if kind == "recurring" else None,
                                      "estimate": False, "window_start": date(2025, 1, 2)})
             await s.execute(_core(Milestone), rows)
+            # Issue 9: each month of a recurring task is its own deadline. Most reported January…September;
+            # one in ten missed September (overdue, escalated), so the plan carries occurrences both ways.
+            reports = []
+            for row in rows:
+                if row["kind"] == "recurring":
+                    last = 8 if rng.random() < 0.1 else 9
+                    reports += [{"task_id": row["task_id"], "milestone_id": None, "period_key": f"2025-{m:02d}", "due": date(2025, m, 28),
+                                 "state": "reported", "reported_at": T0, "created_at": T0} for m in range(1, last + 1)]
+            if reports:
+                await s.execute(_core(Occurrence), _with_milestone_ids(reports, await _recurring_ids(s, ids)))
             await s.execute(_core(TaskLeader), [{"task_id": i, "person_id": rng.choice(leaders), "position": 0} for i in ids])
             await s.execute(_core(TaskSection), [{"task_id": i, "section_id": rng.randint(1, SECTIONS), "position": 0} for i in ids])
+
+
+async def _recurring_ids(s, ids: range) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    rows = await s.execute(select(Milestone.task_id, Milestone.id).where(Milestone.kind == "recurring", Milestone.task_id.between(ids[0], ids[-1])))
+    return dict(rows.all())
+
+
+def _with_milestone_ids(reports: list[dict], mids: dict[int, int]) -> list[dict]:
+    return [{**r, "milestone_id": mids[r["task_id"]]} for r in reports]
 
 
 async def bench_planning(core: Core, when: datetime) -> dict[str, float | int]:

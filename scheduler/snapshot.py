@@ -135,7 +135,7 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
         .where(*live)
         .order_by(Milestone.task_id, Milestone.position, Milestone.id)
     )
-    states = await load_states(conn)  # occurrences: rows only for periods signed, reported or waived
+    states = await load_states(conn, select(Task.id).where(*live))  # occurrences: rows only for periods signed, reported or waived
     snap.period_acks = states.acks
     no_closed: frozenset[str] = frozenset()
     for mid, task_id, due, kind, period, start in rows:

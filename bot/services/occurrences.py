@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.models import Milestone, Occurrence, Person, Task, TaskEvent
@@ -70,12 +70,13 @@ class States:
     acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
 
-async def load_states(conn: AsyncConnection) -> States:
-    """Every occurrence row and every per-period 签收, in two queries (rows exist only for touched periods)."""
+async def load_states(conn: AsyncConnection, task_ids: Select | None = None) -> States:
+    """The occurrence rows and per-period 签收 of ``task_ids`` (a subquery; all when None), in two queries."""
     closed: dict[int, set[str]] = defaultdict(set)
-    for mid, key, state in (await conn.execute(
-        select(Occurrence.milestone_id, Occurrence.period_key, Occurrence.state)
-    )).all():
+    rows = select(Occurrence.milestone_id, Occurrence.period_key, Occurrence.state).where(Occurrence.state.in_(CLOSED_STATES))
+    if task_ids is not None:
+        rows = rows.where(Occurrence.task_id.in_(task_ids))
+    for mid, key, state in (await conn.execute(rows)).all():
         if state in CLOSED_STATES:
             closed[mid].add(key)
     acks: dict[tuple[int, str], set[int]] = defaultdict(set)
@@ -83,7 +84,7 @@ async def load_states(conn: AsyncConnection) -> States:
         select(TaskEvent.person_id, TaskEvent.data).where(
             TaskEvent.kind == "ack",
             TaskEvent.person_id.is_not(None),
-            TaskEvent.task_id.in_(select(Occurrence.task_id).distinct()),
+            TaskEvent.task_id.in_(select(Occurrence.task_id).where(Occurrence.acked_at.is_not(None)).distinct()),
         )
     )).all():
         if data and data.get("period") and data.get("milestone"):
