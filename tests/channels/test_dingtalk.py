@@ -24,7 +24,15 @@ from bot.channels.dingtalk import Delivery, build_dingtalk_app, build_dingtalk_d
 from bot.channels.dingtalk.api import MAX_USERS, DingTalkApi, DingTalkConfigError
 from bot.channels.dingtalk.crypto import SignatureError, check_callback, sign
 from bot.channels.dingtalk.messages import BadMessage, parse_message
-from bot.channels.dingtalk.render import markdown_title, to_markdown
+from bot.channels.dingtalk.render import (
+    choices,
+    markdown_title,
+    message_text,
+    plain_text,
+    split_utf8,
+    to_markdown,
+    truncate_utf8,
+)
 from bot.channels.dingtalk.robot import DingTalkRobots, split_target
 from bot.core import Core
 from bot.redact import Redactor
@@ -158,6 +166,32 @@ def test_user_text_is_inert_in_dingtalk_markdown() -> None:
     assert lines[2] == "－ 非列表"
     assert lines[3] == "[看＿这](https://example.org/?a=1&b=2)"
     assert markdown_title(markdown) == "今日督办"
+
+
+def test_buttons_become_what_the_router_reads_or_remembered_numbers() -> None:
+    from handlers.router import button_data, page_data, route_text
+
+    rows = [[Button("签收", button_data("ack", 7)), Button("明天再提醒", "snooze:7"), Button("已办结", "done:8")],
+            [Button("重新打开", button_data("reopen", 7)), Button("批准", button_data("approve", 5)),
+             Button("确认导入", button_data("import_confirm", "a_b-C"))],
+            [Button("◀", page_data("mytasks", 0)), Button("2/3", page_data("mytasks", 1)),
+             Button("▶", page_data("mytasks", 2)), Button("取消", "no"), Button("伪造", "zz:1")]]
+    items = choices(rows, {7: "11", 8: "3/2"}, "zh")
+    typed = [(c.label, c.command, c.number) for c in items]
+    assert typed == [("签收", "签收 11", None), ("明天再提醒", "明天再提醒 11", None), ("已办结", "办结 3/2", None),
+                     ("重新打开", "/reopen 11", None), ("批准", "/approve 5", None),
+                     ("确认导入", "/import_confirm a_b-C", None), ("上一页", None, 1), ("下一页", None, 2)]
+    for _, command, _ in typed[:6]:  # every command is one the router understands as written
+        assert route_text(command) is not None, command  # type: ignore[arg-type]
+    assert message_text("<b>#11</b> 到期", items[:1], "zh") == "#11 到期\n\n可回复：\n▸ 签收：回复 签收 11"
+
+
+def test_plain_text_and_parts() -> None:
+    assert plain_text('<b>a&lt;b&gt;</b> <a href="https://x.y/?a=1&amp;b=2">看</a> <a href="u">u</a>') == \
+        "a<b> 看 (https://x.y/?a=1&b=2) u"
+    parts = split_utf8("第一行\n" + "长" * 50 + "\n\n末行", 30)
+    assert all(len(p.encode()) <= 30 for p in parts) and parts[0] == "第一行" and parts[-1] == "末行"
+    assert parts[1].endswith("…") and truncate_utf8("长长", 4) == "长"
 
 
 def test_a_robot_target_is_a_webhook_url_or_a_bare_token() -> None:
@@ -406,6 +440,21 @@ async def test_an_expired_token_is_fetched_again_and_bad_credentials_are_a_confi
     finally:
         await api.aclose()
         await wrong.aclose()
+
+
+async def test_the_token_is_cached_until_shortly_before_it_expires(fake: FakeDingTalk) -> None:
+    fake.expire_in = 600
+    now = [0.0]
+    api = DingTalkApi(api_base=fake.base_url, app_key=fake.app_key, app_secret=fake.app_secret,
+                      robot_code=fake.robot_code, monotonic=lambda: now[0])
+    try:
+        first = await api.access_token()
+        now[0] = 299.0  # half the lifetime at most is trusted: 600 s - min(300, 300)
+        assert await api.access_token() == first and fake.token_fetches == 1
+        now[0] = 300.0
+        assert await api.access_token() != first and fake.token_fetches == 2
+    finally:
+        await api.aclose()
 
 
 # ---- custom group robots -----------------------------------------------------------------------------------

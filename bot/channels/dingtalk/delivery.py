@@ -19,9 +19,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.channels.dingtalk.api import MAX_USERS, RETRY_AFTER, BatchResult, DingTalkApi, SessionExpired
+from bot.channels.dingtalk.memory import ChoiceMemory
 from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8, task_ids
 from bot.channels.dingtalk.robot import DingTalkRobots
-from bot.channels.wecom.memory import ChoiceMemory
 from bot.core import Core
 from bot.db.models import Task
 from bot.services.accounts import get_account

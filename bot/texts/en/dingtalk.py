@@ -1,6 +1,17 @@
-"""Texts of the DingTalk channel (robot single and group chats)."""
+"""Texts of the DingTalk channel (robot single and group chats): buttons as "reply …" lines, page numbers."""
 
 MESSAGES: dict[str, str] = {
+    "dingtalk.choices": "You can reply:",
+    "dingtalk.choice_command": "▸ {label}: reply {command}",
+    "dingtalk.choice_number": "▸ {label}: reply {n}",
+    "dingtalk.cmd_task": "#{ref}",
+    "dingtalk.cmd_ack": "ack {ref}",
+    "dingtalk.cmd_done": "done {ref}",
+    "dingtalk.cmd_progress": "progress {ref} 50% what was done",
+    "dingtalk.cmd_extend": "extend {ref} new-date reason",
+    "dingtalk.cmd_snooze": "snooze {ref}",
+    "dingtalk.prev_page": "previous page",
+    "dingtalk.next_page": "next page",
     "dingtalk.unsupported": "This kind of message is not supported. Send text, e.g. my tasks, #11, help.",
     "dingtalk.no_choice": "There is no choice {n}, or it has expired. Please ask again.",
     "dingtalk.no_files_out": "(The file {name} cannot be sent over DingTalk yet; export it on Telegram, WeCom or the CLI.)",
