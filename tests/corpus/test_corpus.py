@@ -17,8 +17,6 @@ KNOWN_GAPS: dict[str, tuple[str, dict[str, float]]] = {
     "qingyang-wjw-2025-03-gongzuo-anpai": ("the year is only in running text; 3月 in a report item is read as a date", {
         "dates": 0.94}),
     "tongxin-2023-gzbg-renwu": ("the year is in the web page's title, which the pasted text leaves out", {}),
-    "wuhan-2018-sheng-gzbg-zerenfenjie": ("points inside one html block with <br>: the notice's own items are read", {
-        "no": 1.0, "content": 0.0, "leaders": 1.0, "sections": 0.0, "units": 0.5, "dates": 0.5}),
     "zongyang-2023-shangbannian-luoshi": ("the year is in the web page, not in the table file", {}),
 }
 

@@ -177,6 +177,17 @@ def test_a_notices_closing_after_the_last_point_is_not_part_of_it() -> None:
     assert read_table(text.encode(), "gongshi.txt").rows[-1].content.endswith("召回工作。")
 
 
+def test_a_notices_own_numbered_instructions_above_its_signature_are_not_the_points() -> None:
+    text = ("关于印发2024年重点工作任务分解方案的通知\n各科室:\n现将方案印发给你们,并通知如下:\n"
+            "一、各牵头科室要切实履行牵头责任。\n二、请于2024年3月9日前报送落实措施。\n三、加强督办。\n"
+            "县卫生健康局办公室\n2024年2月14日\n2024年重点工作任务分解方案\n一、推进医共体建设\n"
+            "1.完善总医院运行机制。(牵头单位:医政股;责任单位:各卫生院)\n2.推进分级诊疗。(责任单位:医政股)\n")
+    table = read_table(text.encode(), "fangan.txt")
+    assert [(r.no, r.content, r.sections) for r in table.rows] == [
+        ("1", "完善总医院运行机制。", ("医政股",)), ("2", "推进分级诊疗。", ("医政股",))]
+    assert table.year == 2024
+
+
 def test_a_column_nobody_reads_is_reported() -> None:
     rows = [["序号", "工作任务", "牵头股室", "联系人", "联系电话"],
             ["1", "推进医共体建设。", "医政股", "张三", "123"],

@@ -341,11 +341,23 @@ def _heading_like(text: str) -> bool:
     )
 
 
+def _annex_start(paras: list[Para], levels: list) -> int:  # type: ignore[type-arg]
+    """Where the points begin: after a notice's signed date when numbered points follow it, else at the top.
+
+    A 通知 numbers its own instructions (一、请各单位…) above its signature; the table it issues comes after.
+    """
+    for index, para in enumerate(paras):
+        if _DATE_ONLY.match(para.text) and sum(1 for found in levels[index + 1:] if found) >= 2:
+            return index + 1
+    return 0
+
+
 def read_points(paras: list[Para]) -> PointList | None:
     """Numbered points under 一、/(一) headings (or under an unnumbered list title); None if there are none."""
     levels = [_level(p.text) if p.text else None for p in paras]
+    start = _annex_start(paras, levels)
     counts: dict[int, int] = {}
-    for found in levels:
+    for found in levels[start:]:
         if found:
             counts[found[0]] = counts.get(found[0], 0) + 1
     if not counts:
@@ -358,7 +370,7 @@ def read_points(paras: list[Para]) -> PointList | None:
     current: Point | None = None
     first = last = None
     for index, (para, found) in enumerate(zip(paras, levels)):
-        if not para.text:
+        if index < start or not para.text:
             continue
         if is_junk(para.text) or (current is not None and not found and is_closing(para.text)):
             if current is not None:
