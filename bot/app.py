@@ -90,6 +90,11 @@ def _notifiers(core: Core) -> tuple[dict, object | None]:
 
         # WeCom enforces its own per-user and robot caps; the Telegram limiter would only slow it down.
         notifiers["wecom"] = build_wecom_notifier(core, clock=system_now)
+    from bot.channels.dingtalk import build_dingtalk_notifier, dingtalk_configured
+
+    if dingtalk_configured(settings):
+        # DingTalk reports its flow control per call, and custom robots are kept within 20/min inside.
+        notifiers["dingtalk"] = build_dingtalk_notifier(core, clock=system_now)
     return metered(notifiers, core.metrics), tg_app
 
 
@@ -110,6 +115,10 @@ def _http_channels(core: Core, handle: object, tg_app: object | None) -> list:
         from bot.channels.wecom import build_wecom_app
 
         contributions.append(build_wecom_app(core, handle, clock=system_now))  # type: ignore[arg-type]
+    from bot.channels.dingtalk import build_dingtalk_app, dingtalk_configured
+
+    if dingtalk_configured(settings):
+        contributions.append(build_dingtalk_app(core, handle, clock=system_now))  # type: ignore[arg-type]
     return contributions
 
 

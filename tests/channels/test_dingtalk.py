@@ -532,3 +532,32 @@ async def test_an_admin_registers_a_custom_robot_in_chat_and_its_digest_is_signe
     (digest,) = [s for s in fake.sent if s.via == "robot"]
     assert digest.to == "cid疾控股群==" and digest.kind == "markdown" and "任务1" in digest.param["text"]
     assert not [why for path, why in fake.refused if path == "/robot/send"]  # signed, in time, within the cap
+
+
+async def test_the_callback_is_served_by_the_one_http_server_of_duban_run(core: Core, fake: FakeDingTalk) -> None:
+    from bot.app import _notifiers, build_http
+    from bot.http import serve
+    from handlers.app import handle
+
+    notifiers, _ = _notifiers(core)
+    assert "dingtalk" in notifiers  # the app's settings are present: the channel is registered
+    app = build_http(core, handle, None, None)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.get_running_loop().create_task(serve(app, host="127.0.0.1", port=0, stop=stop, sock=sock,
+                                                        ready=ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 5)
+        base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        player = fake.player(f"{base}/dingtalk/callback")
+        assert await player.post(player.message("zhangsan", "帮助"), player.headers(secret="forged")) == 403
+        assert await player.say("zhangsan", "帮助") == 200
+        for _ in range(100):  # handled in the background
+            if fake.to("cidSinglezhangsan=="):
+                break
+            await asyncio.sleep(0.05)
+        assert fake.to("cidSinglezhangsan==") and fake.sent[0].via == "session"
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)

@@ -28,7 +28,7 @@ from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
 from bot.texts import t
 from handlers.types import Button, Reply
-from scheduler.notifier import RetryLater, Unreachable
+from scheduler.notifier import RetryLater, Transient, Unreachable
 
 log = logging.getLogger("duban.dingtalk")
 
@@ -91,9 +91,12 @@ class Delivery:
             return {row.id: row.no if row.table_id == newest else f"{row.table_id}/{row.no}" for row in found}
 
     def app_api(self) -> DingTalkApi:
-        """The app robot's API client; Unreachable when the app is not configured."""
+        """The app robot's API client; Transient when the app is not configured (custom robots work without it).
+
+        Not Unreachable: a restart that forgot the settings must not mark every DingTalk member unreachable.
+        """
         if self.api is None:
-            raise Unreachable("the DingTalk app is not configured (app key, app secret, robot code)")
+            raise Transient("the DingTalk app is not configured (DUBAN_DINGTALK__APP_KEY, __APP_SECRET)")
         return self.api
 
     # ---- answers in a conversation -------------------------------------------------------------------------
