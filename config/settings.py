@@ -61,6 +61,8 @@ class WeComSettings(BaseModel):
     token: SecretStr | None = None
     encoding_aes_key: SecretStr | None = None
     robot_key: SecretStr | None = None
+    # Quick actions (签收, snooze, confirm an import …) as template card buttons below the app's messages.
+    cards: bool = True
     # Deprecated: the callback is served by the one HTTP server (DUBAN_HTTP__HOST/PORT); still honoured when set.
     callback_host: str | None = None
     callback_port: int | None = None

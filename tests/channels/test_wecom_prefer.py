@@ -81,7 +81,7 @@ async def test_one_reminder_on_the_latest_bound_channel_then_on_the_preferred_on
         await drain(core, {"wecom": notifier}, lambda: at("2025-10-09T09:00"), timeout=20)
     finally:
         await notifier.delivery.aclose()
-    assert len(fake.texts_to(WECOM_ID)) == len(first)
+    assert len(fake.texts_to(WECOM_ID)) == len(first)  # one text per reminder (each with its card of buttons)
 
     assert "dingtalk" in await say(core, "wecom", WECOM_ID, "/prefer dingtalk")  # not bound there: refused
     assert "telegram" in await say(core, "wecom", WECOM_ID, "/prefer telegram")

@@ -3,8 +3,10 @@
 ``FakeWeCom`` implements what Duban uses of the self-built app API and the group robot, as PROTOCOLS.md
 describes them: gettoken (40001 bad secret; tokens expire, and tests can expire them at will), message/send
 (40014 invalid token, 42001 expired; 81013 when every recipient is invalid; at most ``per_user_cap`` messages
-per member per window — the excess is DROPPED SILENTLY with errcode 0, as WeCom does), media/upload and
-media/get, webhook/send (93000 bad key, 45009 past ``robot_cap`` per window) and webhook/upload_media
+per member per window — the excess is DROPPED SILENTLY with errcode 0, as WeCom does; ``template_card``
+button_interaction cards checked and answered with a ``response_code``), message/update_template_card (a response
+code is good once; 60140 after), media/upload (multipart part ``media``; type file/image/voice/video; images JPG or
+PNG; at least 5 bytes) and media/get (media_id valid three days after upload, 40007 after), webhook/send (93000 bad key, 45009 past ``robot_cap`` per window) and webhook/upload_media
 (multipart part named ``media``). Every answer is HTTP 200 with an ``errcode``, except media/get's file.
 
 ``WeComPlayer`` encrypts a member's message with the real crypto and POSTs it to a callback URL, retrying
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import secrets
 import string
 import time
@@ -85,13 +88,32 @@ class RobotMessage:
 
 @dataclass
 class StoredMedia:
-    """A temporary media file held by the fake."""
+    """A temporary media file held by the fake: valid for three days after its upload."""
 
     media_id: str
     name: str
     mime: str
     data: bytes
+    kind: str = "file"
+    created: float = 0.0
 
+
+@dataclass
+class Card:
+    """A template card the app sent: who got it, its buttons' keys, and whether it was updated after a press."""
+
+    user: str
+    task_id: str
+    keys: tuple[str, ...]
+    response_code: str
+    replaced_with: str | None = None
+
+
+MEDIA_LIFETIME = 3 * 24 * 3600.0  # temporary media expire three days after upload
+MEDIA_MIN_BYTES = 5
+IMAGE_MAX_BYTES = 10 * 1024 * 1024  # app images: JPG/PNG up to 10 MB
+FILE_MAX_BYTES = 20 * 1024 * 1024  # app files up to 20 MB
+CARD_KEY = re.compile(r"^[A-Za-z0-9_\-@]{1,128}$")  # task_id and button keys: letters, digits and _-@
 
 class FakeWeCom:
     """The fake WeCom API server and its world: members, tokens, media, what was delivered and dropped."""
@@ -128,6 +150,8 @@ class FakeWeCom:
         self.dropped: list[AppMessage] = []
         self.robot_messages: list[RobotMessage] = []
         self.robot_refused: int = 0
+        self.cards: dict[str, Card] = {}  # by response code
+        self._task_ids: set[str] = set()  # a task_id may be used once per app
         self.calls: list[tuple[str, int]] = []  # (path, errcode answered)
         self.token_fetches = 0
         self._recent: dict[str, deque[float]] = {}
@@ -146,6 +170,7 @@ class FakeWeCom:
         app.router.add_post("/cgi-bin/message/send", self._message_send)
         app.router.add_get("/cgi-bin/media/get", self._media_get)
         app.router.add_post("/cgi-bin/media/upload", self._media_upload)
+        app.router.add_post("/cgi-bin/message/update_template_card", self._update_card)
         app.router.add_post("/cgi-bin/webhook/send", self._webhook_send)
         app.router.add_post("/cgi-bin/webhook/upload_media", self._webhook_upload)
         self._runner = web.AppRunner(app, access_log=None)
@@ -183,11 +208,25 @@ class FakeWeCom:
         """What the robot with webhook ``key`` posted, in order."""
         return [m for m in self.robot_messages if m.key == key]
 
-    def add_media(self, data: bytes, name: str, mime: str = "application/octet-stream") -> str:
+    def add_media(self, data: bytes, name: str, mime: str = "application/octet-stream", kind: str = "file") -> str:
         """A file a member sent (as WeCom stores it for media/get); its media_id."""
         media_id = f"MEDIA{next(self._ids):06d}{secrets.token_hex(4)}"
-        self.media[media_id] = StoredMedia(media_id, name, mime, data)
+        self.media[media_id] = StoredMedia(media_id, name, mime, data, kind, self.clock())
         return media_id
+
+    def _live_media(self, media_id: str) -> StoredMedia | None:
+        """The media behind ``media_id`` unless it never existed or its three days are over."""
+        media = self.media.get(media_id)
+        if media is None or self.clock() >= media.created + MEDIA_LIFETIME:
+            return None
+        return media
+
+    def card_sent_to(self, user: str) -> Card:
+        """The latest template card ``user`` received."""
+        found = [card for card in self.cards.values() if card.user == user]
+        if not found:
+            raise AssertionError(f"{user} received no template card")
+        return found[-1]
 
     def expire_tokens(self) -> None:
         """Every access token issued so far expires now (the next call with one gets 42001)."""
@@ -204,8 +243,8 @@ class FakeWeCom:
         return [m for m in self.delivered if m.user == user]
 
     def texts_to(self, user: str) -> list[str]:
-        """The contents of what ``user`` received."""
-        return [m.content for m in self.messages_to(user)]
+        """The contents of the text and markdown messages ``user`` received (not files, pictures or cards)."""
+        return [m.content for m in self.messages_to(user) if m.msgtype in ("text", "markdown")]
 
     async def wait_for_messages(self, user: str, count: int, timeout: float = 5.0) -> list[AppMessage]:
         """Wait until ``user`` has received at least ``count`` messages."""
@@ -284,9 +323,17 @@ class FakeWeCom:
             return self._answer(path, 40056, "invalid agentid")
         msgtype = body.get("msgtype")
         payload = body.get(msgtype) if isinstance(msgtype, str) else None
-        if msgtype not in ("text", "markdown", "file", "image") or not isinstance(payload, dict):
+        if msgtype not in ("text", "markdown", "file", "image", "template_card") or not isinstance(payload, dict):
             return self._answer(path, 40008, "invalid message type")
-        if msgtype in ("text", "markdown"):
+        card: Card | None = None
+        if msgtype == "template_card":
+            problem = self._card_problem(payload)
+            if problem is not None:
+                return self._answer(path, 40058, problem)
+            content, oversize = str(payload["main_title"].get("title", "")), False
+            keys = tuple(b["key"] for b in payload["button_list"])
+            card = Card("", payload["task_id"], keys, secrets.token_urlsafe(16))
+        elif msgtype in ("text", "markdown"):
             content = payload.get("content")
             if not isinstance(content, str) or not content:
                 return self._answer(path, 44004, "empty content")
@@ -294,7 +341,8 @@ class FakeWeCom:
             content = _cut(content, APP_TEXT_LIMIT)
         else:
             content, oversize = str(payload.get("media_id", "")), False
-            if content not in self.media:
+            media = self._live_media(content)
+            if media is None or (msgtype == "image" and media.kind != "image"):
                 return self._answer(path, 40007, "invalid media_id")
         recipients = [u for u in str(body.get("touser", "")).split("|") if u]
         valid = [u for u in recipients if u in self.users]
@@ -307,7 +355,46 @@ class FakeWeCom:
             message = AppMessage(user, msgtype, content, now, msgid, oversize, body)
             # WeCom's per-member cap: the excess is dropped and the sender is told nothing.
             (self.delivered if self._within_cap(user, now) else self.dropped).append(message)
+        if card is not None:
+            self._task_ids.add(card.task_id)
+            card.user = valid[0]
+            self.cards[card.response_code] = card
+            return self._answer(path, 0, invaliduser="|".join(invalid), msgid=msgid, response_code=card.response_code)
         return self._answer(path, 0, invaliduser="|".join(invalid), msgid=msgid)
+
+    def _card_problem(self, card: dict[str, Any]) -> str | None:
+        """Why WeCom would refuse this button_interaction card, or None."""
+        if card.get("card_type") != "button_interaction":
+            return "card_type must be button_interaction here"
+        title = card.get("main_title")
+        if not isinstance(title, dict) or not (title.get("title") or title.get("desc")):
+            return "main_title.title or main_title.desc is required"
+        task_id = card.get("task_id")
+        if not isinstance(task_id, str) or not CARD_KEY.match(task_id) or task_id in self._task_ids:
+            return "task_id missing, malformed or already used"
+        buttons = card.get("button_list")
+        if not isinstance(buttons, list) or not 1 <= len(buttons) <= 6:
+            return "button_list needs 1 to 6 buttons"
+        for button in buttons:
+            if not isinstance(button, dict) or not button.get("text") or not CARD_KEY.match(str(button.get("key", ""))):
+                return "every button needs text and a key of letters, digits and _-@"
+        return None
+
+    async def _update_card(self, request: web.Request) -> web.Response:
+        path = request.path
+        if (code := self._token_error(request)) is not None:
+            return self._answer(path, code)
+        body = json.loads(await request.read())
+        if body.get("agentid") != self.agent_id:
+            return self._answer(path, 40056, "invalid agentid")
+        card = self.cards.get(str(body.get("response_code", "")))
+        replace = (body.get("button") or {}).get("replace_name")
+        if card is None or card.replaced_with is not None:
+            return self._answer(path, 60140, "invalid response_code")  # unknown, or already used once
+        if card.user not in (body.get("userids") or []) or not replace:
+            return self._answer(path, 40058, "userids and button.replace_name are required")
+        card.replaced_with = replace
+        return self._answer(path, 0)
 
     async def _media_get(self, request: web.Request) -> web.Response:
         path = request.path
@@ -315,7 +402,7 @@ class FakeWeCom:
             return self._answer(path, code)
         if (code := self._injected(path)) is not None:
             return self._answer(path, code)
-        media = self.media.get(request.query.get("media_id", ""))
+        media = self._live_media(request.query.get("media_id", ""))
         if media is None:
             return self._answer(path, 40007, "invalid media_id")
         self.calls.append((path, 0))
@@ -339,12 +426,19 @@ class FakeWeCom:
             return self._answer(path, code)
         if (code := self._injected(path)) is not None:
             return self._answer(path, code)
+        kind = request.query.get("type", "")
+        if kind not in ("file", "image", "voice", "video"):
+            return self._answer(path, 40004, "invalid media type")
         found = await self._read_media_part(request)
-        if found is None or len(found[2]) < 5:
+        if found is None or len(found[2]) < MEDIA_MIN_BYTES:
             return self._answer(path, 44001, "empty media data")
-        media_id = self.add_media(found[2], found[0], found[1])
-        return self._answer(path, 0, type=request.query.get("type", "file"), media_id=media_id,
-                            created_at=str(int(time.time())))
+        name, mime, data = found
+        if kind == "image" and not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+            return self._answer(path, 40005, "invalid file type")  # images must be JPG or PNG
+        if len(data) > (IMAGE_MAX_BYTES if kind == "image" else FILE_MAX_BYTES):
+            return self._answer(path, 40006, "invalid file size")
+        media_id = self.add_media(data, name, mime, kind)
+        return self._answer(path, 0, type=kind, media_id=media_id, created_at=str(int(time.time())))
 
     # ---- group robot -------------------------------------------------------------------------------------
 
@@ -374,7 +468,7 @@ class FakeWeCom:
             return self._answer(path, 40008, "invalid message type")
         if msgtype == "file":
             content = str(payload.get("media_id", ""))
-            if content not in self.media:
+            if self._live_media(content) is None:
                 return self._answer(path, 40007, "invalid media_id")
             oversize = False
         else:
@@ -470,6 +564,18 @@ class WeComPlayer:
         if file_name:
             fields["FileName"] = file_name
         return message_xml(fields)
+
+    def card_event_xml(self, user: str, task_id: str, key: str, response_code: str) -> str:
+        """A member's press of a template card button, as WeCom reports it (an event: no MsgId)."""
+        return message_xml({
+            "ToUserName": self.corp_id, "FromUserName": user, "CreateTime": int(time.time()), "MsgType": "event",
+            "Event": "template_card_event", "EventKey": key, "TaskId": task_id, "CardType": "button_interaction",
+            "ResponseCode": response_code, "AgentID": self.agent_id,
+        })
+
+    async def press_card(self, user: str, task_id: str, key: str, response_code: str, **kwargs: Any) -> list[Delivery]:
+        """A member presses a card's button."""
+        return await self.post(self.card_event_xml(user, task_id, key, response_code), **kwargs)
 
     async def send_text(self, user: str, content: str, **kwargs: Any) -> list[Delivery]:
         """A member types ``content`` to the app; the deliveries WeCom made."""

@@ -62,6 +62,7 @@ class SendResult:
 
     msgid: str | None
     invalid_users: tuple[str, ...] = ()
+    response_code: str | None = None  # an interactive template card's, for update_template_card
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +227,8 @@ class WeComApi:
         invalid = tuple(u for u in str(body.get("invaliduser") or "").split("|") if u)
         if invalid:
             log.warning("WeCom did not know %d of the recipients", len(invalid))
-        msgid = body.get("msgid")
-        return SendResult(str(msgid) if msgid is not None else None, invalid)
+        msgid, code = body.get("msgid"), body.get("response_code")
+        return SendResult(str(msgid) if msgid is not None else None, invalid, str(code) if code else None)
 
     async def send_text(self, users: str | Sequence[str], content: str) -> SendResult:
         """A text message to one or more members (``u1|u2``), cut to 2048 bytes on a character boundary."""
@@ -244,6 +245,17 @@ class WeComApi:
     async def send_image(self, users: str | Sequence[str], media_id: str) -> SendResult:
         """An image message for media uploaded with ``upload_media(kind="image")``."""
         return await self._send(users, "image", {"media_id": media_id})
+
+    async def send_template_card(self, users: str | Sequence[str], card: dict[str, Any]) -> SendResult:
+        """A template card (``button_interaction``: buttons answered by a ``template_card_event`` callback)."""
+        return await self._send(users, "template_card", card)
+
+    async def update_template_card(self, users: str | Sequence[str], response_code: str, replace_name: str) -> None:
+        """Grey a pressed card's buttons, showing ``replace_name`` (the response code is good once, for 72 hours)."""
+        users_list = [users] if isinstance(users, str) else list(users)
+        body = {"userids": users_list, "agentid": self.agent_id, "response_code": response_code,
+                "button": {"replace_name": replace_name}}
+        await self._call("POST", "/cgi-bin/message/update_template_card", "message/update_template_card", json=body)
 
     # ---- media -------------------------------------------------------------------------------------------
 

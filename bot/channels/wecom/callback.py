@@ -29,6 +29,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.channels import bounded_body
+from bot.channels.wecom.cards import button_data
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.channels.wecom.delivery import CHANNEL, Delivery
 from bot.channels.wecom.memory import FileMemory, SentFile
@@ -144,9 +145,18 @@ class Inbox:
         """Handle one message: hand it to the conversation (or keep a file for /import) and send the answers."""
         user, now = message.user_id, self.clock()
         if message.msg_type == "event":
+            if message.event == "template_card_event" and message.event_key:
+                await self._pressed(message, now)
             return  # entering the app, subscribing …: nothing to answer
         if message.msg_type in MEDIA_TYPES and message.media_id:
-            self.files.remember(user, SentFile(message.media_id, message.file_name), now)
+            sent = SentFile(message.media_id, message.file_name)
+            self.files.remember(user, sent, now)  # kept too, for "/import 2024" with a year or columns
+            if message.msg_type == "file" and self.core.is_admin(f"{CHANNEL}:{user}"):
+                # A file cannot carry a caption here: an admin's file is previewed as "/import" at once.
+                request = Request(sender=Sender(CHANNEL, user, user), chat=Chat(CHANNEL, user, "private"), now=now,
+                                  text="/import", attachment=self._attachment(sent))
+                await self.delivery.replies_to_user(user, await self.handle(self.core, request), now=now)
+                return
             lang = await self.delivery.lang(user)
             name = message.file_name or message.msg_type
             text = t("wecom.file_received", lang, name=name, minutes=self.files.minutes)
@@ -160,6 +170,19 @@ class Inbox:
             return
         replies = await self.handle(self.core, request)
         await self.delivery.replies_to_user(user, replies, now=now)
+
+    async def _pressed(self, message: Inbound, now: datetime) -> None:
+        """A template card's button: routed like a Telegram button press, then the card's buttons greyed."""
+        user = message.user_id
+        data = button_data(message.event_key or "")
+        if data is None:
+            log.warning("WeCom card event with a key Duban never made")
+            return
+        request = Request(sender=Sender(CHANNEL, user, user), chat=Chat(CHANNEL, user, "private"), now=now,
+                          callback=data)
+        await self.delivery.replies_to_user(user, await self.handle(self.core, request), now=now)
+        if message.response_code:
+            await self.delivery.card_answered(user, message.response_code, await self.delivery.lang(user))
 
     async def _request(self, message: Inbound, now: datetime) -> Request | None:
         """The conversation request for a text; None when the channel answered it itself."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.channels.wecom.api import TEXT_LIMIT, WeComApi
+from bot.channels.wecom.cards import button_card, new_task_id
 from bot.channels.wecom.limits import KeyedLimiter
 from bot.channels.wecom.memory import ChoiceMemory
 from bot.channels.wecom.render import choices, message_text, split_utf8, task_ids
@@ -23,8 +24,9 @@ from bot.db.models import Task
 from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
 from bot.services.robots import find_robot, robot_id_of
+from bot.texts import t
 from handlers.types import Button, OutFile, Reply
-from scheduler.notifier import Unreachable
+from scheduler.notifier import DeliveryError, Unreachable
 
 log = logging.getLogger("duban.wecom")
 
@@ -94,6 +96,23 @@ class Delivery:
             await self.users.acquire(user)
             await api.send_text(user, part)
 
+    async def card_to_user(self, user: str, markup: str, buttons: list[list[Button]], lang: str) -> None:
+        """Below a message, a template card with buttons for its quick actions (签收, snooze, confirm …), if any."""
+        if not self.core.settings.wecom.cards:
+            return
+        card = button_card(markup, buttons, lang, task_id=new_task_id())
+        if card is None:
+            return
+        await self.users.acquire(user)
+        await self.app_api().send_template_card(user, card)
+
+    async def card_answered(self, user: str, response_code: str, lang: str) -> None:
+        """Grey the buttons of the card a member pressed; a card that cannot be updated any more is left as it is."""
+        try:
+            await self.app_api().update_template_card(user, response_code, t("wecom.card_done", lang))
+        except DeliveryError as error:  # expired or used response code: the answer already went out
+            log.info("WeCom card not updated: %s", error)
+
     async def file_to_user(self, user: str, out: OutFile, *, image: bool = False) -> None:
         """A file (or picture) to one member: uploaded, then sent."""
         api = self.app_api()
@@ -117,6 +136,7 @@ class Delivery:
             text = message_text(markup, items, lang)
             if text.strip():
                 await self.text_to_user(user, text)
+            await self.card_to_user(user, markup, reply.buttons, lang)
             if reply.file is not None:
                 await self.file_to_user(user, reply.file)
             if reply.photo is not None:
@@ -129,6 +149,7 @@ class Delivery:
         refs = await self.refs(task_ids(buttons))
         items = choices(buttons, refs, lang)
         await self.text_to_user(user, message_text(text, items, lang))
+        await self.card_to_user(user, text, buttons, lang)
         numbered = [(c.number, c.data) for c in items if c.number is not None]
         if numbered:
             self.memory.remember(user, numbered, now)

@@ -41,13 +41,19 @@ class Inbound:
     media_id: str | None = None
     file_name: str | None = None
     event: str | None = None
+    # A template card's button press (Event=template_card_event): the button key, the card and the code that
+    # lets the app update that card once.
+    event_key: str | None = None
+    task_id: str | None = None
+    response_code: str | None = None
 
     @property
     def dedup_key(self) -> str:
-        """What identifies a retried delivery: MsgId, or for events (which have none) user + time + event."""
+        """What identifies a retried delivery: MsgId, or for events (which have none) user + time + event (+ card)."""
         if self.msg_id:
             return f"msg:{self.msg_id}"
-        return f"ev:{self.user_id}:{self.create_time}:{self.event or self.msg_type}"
+        card = f":{self.task_id}:{self.event_key}" if self.task_id else ""
+        return f"ev:{self.user_id}:{self.create_time}:{self.event or self.msg_type}{card}"
 
 
 def _root(data: bytes | str) -> Element:
@@ -99,6 +105,9 @@ def parse_message(xml: str) -> Inbound:
         media_id=_text(root, "MediaId") or None,
         file_name=_text(root, "FileName") or None,
         event=(_text(root, "Event") or None),
+        event_key=_text(root, "EventKey") or None,
+        task_id=_text(root, "TaskId") or None,
+        response_code=_text(root, "ResponseCode") or None,
     )
 
 

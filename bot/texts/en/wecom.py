@@ -23,5 +23,7 @@ MESSAGES: dict[str, str] = {
     "wecom.next_page": "next page",
     "wecom.no_choice": "There is no choice {n}, or it has expired. Please ask again.",
     "wecom.file_expired": "No file to import: send the table file first, then /import within {minutes} minutes.",
+    "wecom.card_title": "Quick actions",
+    "wecom.card_done": "Done",
     "wecom.unsupported": "This kind of message is not supported. Send text, e.g. my tasks, #11, help.",
 }

@@ -21,5 +21,7 @@ MESSAGES: dict[str, str] = {
     "wecom.next_page": "下一页",
     "wecom.no_choice": "没有编号为 {n} 的选项，或选项已过期。请重新查询。",
     "wecom.file_expired": "没有可导入的文件：请先发送任务表文件，再在 {minutes} 分钟内发送 /import。",
+    "wecom.card_title": "快捷操作",
+    "wecom.card_done": "已处理",
     "wecom.unsupported": "暂不支持这种消息。请发送文字，例如：我的任务、#11、帮助。",
 }
