@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 from bot.channels.wecom import WeComNotifier, build_wecom_app, build_wecom_delivery
 from bot.channels.wecom.cards import button_card, button_data, card_key
 from bot.core import Core
-from bot.db.models import Person, Task, TaskEvent, TaskTable
-from bot.services.accounts import bind
+from bot.db.models import Task, TaskEvent, TaskTable
 from config import Settings
 from config.settings import WeComSettings
 from handlers.app import handle
 from handlers.types import Button
 from scheduler.notifier import Target
+from tests.channels.test_wecom import load_2023 as load_table_and_bind
 from tests.fakes.wecom_api import MEDIA_LIFETIME, FakeWeCom, WeComPlayer
 
 NOW = datetime(2023, 10, 27, 1, 0, tzinfo=UTC)  # Friday 09:00 in Asia/Shanghai
@@ -87,16 +87,8 @@ async def served(core: Core, fake: FakeWeCom) -> AsyncIterator[tuple[WeComPlayer
 
 async def load_2023(core: Core, fixtures_dir) -> int:  # type: ignore[no-untyped-def]
     """The real 2023 table, WANG bound to 王卫健; the id of task #11."""
-    from bot.services.imports import apply_import, prepare_import
-
-    data = (fixtures_dir / "yuanjiang-2023-tasks.xlsx").read_bytes()
+    await load_table_and_bind(core, fixtures_dir)
     async with core.db.session() as session:
-        preview = await prepare_import(session, data, "yuanjiang-2023-tasks.xlsx", now=NOW - timedelta(days=30))
-        await apply_import(session, preview, now=NOW - timedelta(days=30), actor="console:admin")
-    async with core.db.session() as session:
-        person = await session.scalar(select(Person).where(Person.name == "王卫健"))
-        assert person is not None
-        await bind(session, "wecom", WANG, person, now=NOW)
         task_id = await session.scalar(select(Task.id).where(Task.no == "11"))
     assert task_id is not None
     return task_id
