@@ -366,7 +366,10 @@ async def cmd_run(args: argparse.Namespace, settings: Settings, lang: str) -> in
     """``duban run``: every configured channel plus the scheduler, until interrupted."""
     from bot.app import run_all
 
-    if settings.telegram.token is None and not settings.wecom.corp_id and settings.wecom.robot_key is None:
+    from bot.channels.dingtalk import dingtalk_configured
+
+    if (settings.telegram.token is None and not settings.wecom.corp_id and settings.wecom.robot_key is None
+            and not dingtalk_configured(settings)):
         print(t("cli.no_token", lang))
         return 2
     return await run_all(settings)

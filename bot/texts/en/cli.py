@@ -25,7 +25,7 @@ MESSAGES = {
     "cli.calendar_ok": "Calendar fine: official data for {years}.",
     "cli.workday": "working day",
     "cli.holiday": "day off",
-    "cli.no_token": "DUBAN_TELEGRAM_TOKEN is not set and WeCom is not configured. To try Duban locally, run: duban console --demo",
+    "cli.no_token": "DUBAN_TELEGRAM_TOKEN is not set and neither WeCom nor DingTalk is configured. To try Duban locally, run: duban console --demo",
     "cli.demo_ready": "Demo: loaded the sample table \"{title}\" ({tasks} tasks) into {db}. You are an admin and the demo clock starts at 2023-10-27 09:00; type /help for commands, /as 李康民 to switch identity, /at 2023-12-29 09:00 to move the clock, Ctrl-D to quit.",
     "cli.unavailable": "error: not available yet: {what}",
 }

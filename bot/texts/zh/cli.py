@@ -25,7 +25,7 @@ MESSAGES = {
     "cli.calendar_ok": "日历正常：{years} 年均有官方数据。",
     "cli.workday": "工作日",
     "cli.holiday": "休息日",
-    "cli.no_token": "未设置 DUBAN_TELEGRAM_TOKEN，也未配置企业微信。想在本机试用，请运行：duban console --demo",
+    "cli.no_token": "未设置 DUBAN_TELEGRAM_TOKEN，也未配置企业微信或钉钉。想在本机试用，请运行：duban console --demo",
     "cli.demo_ready": "演示模式：已载入示例表格《{title}》（{tasks} 项任务），数据库 {db}。你是管理员，演示时钟从 2023-10-27 09:00 开始；输入 /help 查看命令，/as 李康民 切换身份，/at 2023-12-29 09:00 调整时钟，Ctrl-D 退出。",
     "cli.unavailable": "错误：此功能尚未就绪：{what}",
 }
