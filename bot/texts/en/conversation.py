@@ -60,7 +60,7 @@ MESSAGES = {
     "conv.invite_slow_down": "Too many wrong codes; try again in {minutes} minutes. If the code is wrong, ask an admin for a new one.",
     "conv.invite_usage": "Usage: /invite NAME (the person must exist; add them with /person add NAME SECTION)",
     "conv.invite_unknown_person": "No person named \"{name}\". Add them first with /person add {name} SECTION [head].",
-    "conv.invite_made": "Invite code for {name}: <code>{code}</code>\nValid until {expires}, for one use. They send /start {code} in a private chat to bind.",
+    "conv.invite_made": "Invite code for {name}: <code>{code}</code>\nValid until {expires}, for one use. They send /start {code} (or 绑定 {code}) in a private chat to bind.",
     "conv.invite_link": "Or open: {link}",
     "conv.whoami_account": "Account: {account}",
     "conv.whoami_unbound": "Not bound to a person.",

@@ -58,7 +58,7 @@ MESSAGES = {
     "conv.invite_slow_down": "邀请码错误次数过多，请 {minutes} 分钟后再试；如邀请码有误，请联系管理员重新生成。",
     "conv.invite_usage": "用法：/invite 姓名（人员须已存在，可先用 /person add 姓名 股室 新增）",
     "conv.invite_unknown_person": "没有找到人员「{name}」。可先用 /person add {name} 股室 [head] 新增。",
-    "conv.invite_made": "已为 {name} 生成邀请码：<code>{code}</code>\n有效期至 {expires}，仅可使用一次。请本人在私聊中发送 /start {code} 完成绑定。",
+    "conv.invite_made": "已为 {name} 生成邀请码：<code>{code}</code>\n有效期至 {expires}，仅可使用一次。请本人在私聊中发送 /start {code} 或「绑定 {code}」完成绑定。",
     "conv.invite_link": "或直接打开：{link}",
     "conv.whoami_account": "账号：{account}",
     "conv.whoami_unbound": "尚未绑定人员。",
