@@ -329,17 +329,23 @@ async def test_bind_by_invite_then_my_tasks(core: Core, fake: FakeDingTalk, serv
     assert all(s.via == "session" for s in fake.sent)
 
 
-async def test_a_reminder_goes_out_by_batch_send_and_a_digest_into_the_group(core: Core, fake: FakeDingTalk) -> None:
+async def test_a_reminder_goes_out_by_batch_send_and_a_digest_into_the_group(core: Core, fake: FakeDingTalk,
+                                                                             serve) -> None:  # type: ignore[no-untyped-def]
+    from handlers.app import handle
     from scheduler.outbox import drain
     from tests.scheduler.conftest import at, pass_at
     from tests.scheduler.seed import add_task, dated, seed_bureau
 
     bureau = await seed_bureau(core)
-    async with core.db.session() as session:  # 周七 of 疾控股 binds on DingTalk; the app robot is in 疾控股's group
+    async with core.db.session() as session:  # 周七 of 疾控股 binds on DingTalk
         person = await session.get(Person, bureau.people["周七"])
         await bind(session, "dingtalk", WANG, person, now=at("2025-10-01T09:00"))  # type: ignore[arg-type]
-        session.add(ChatSubscription(channel="dingtalk", chat_id=GROUP, section_id=bureau.sections["疾控股"],
-                                     title="疾控股工作群", created_at=at("2025-10-01T09:00")))
+    server = await serve(handle)  # the admin subscribes the group the app robot is in, @-mentioning it there
+    await fake.player(server.url).say(ADMIN, "/subscribe 疾控股", group=GROUP)
+    await server.inbox.drain()
+    async with core.db.session() as session:
+        subscribed = await session.scalar(select(ChatSubscription).where(ChatSubscription.channel == "dingtalk"))
+        assert subscribed is not None and subscribed.chat_id == GROUP, fake.to(GROUP)
     await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 14))])
     result = await pass_at(core, "2025-10-13T09:00")
     ours = [m.target.chat_id for m in result.messages if m.target and m.target.channel == "dingtalk"]
