@@ -61,7 +61,7 @@ def _callback(core: Core, handle: Handle, clock: Callable[[], datetime], deliver
     if not dingtalk_configured(core.settings):
         raise ValueError("DUBAN_DINGTALK__APP_KEY and DUBAN_DINGTALK__APP_SECRET must be set")
     inbox = Inbox(core, handle, delivery or build_dingtalk_delivery(core), clock=clock)
-    return Callback(inbox, d.app_secret.get_secret_value(), robot_code=_robot_code(core.settings))  # type: ignore[union-attr]
+    return Callback(inbox, d.app_secret.get_secret_value())  # type: ignore[union-attr]
 
 
 def routes(core: Core, handle: Handle, clock: Callable[[], datetime], *,

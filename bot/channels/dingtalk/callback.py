@@ -127,18 +127,20 @@ class Inbox:
 
 
 class Callback:
-    """The POST endpoint: sign and timestamp checked against the real clock, then the message accepted."""
+    """The POST endpoint: sign and timestamp checked against the real clock, then the message accepted.
 
-    def __init__(self, inbox: Inbox, app_secret: str, *, robot_code: str | None = None,
+    The sign proves the AppSecret, so the message is this app's; its ``robotCode`` is not checked again.
+    """
+
+    def __init__(self, inbox: Inbox, app_secret: str, *,
                  wall_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
         self.inbox = inbox
         self._secret = app_secret
-        self.robot_code = robot_code
         self.wall_ms = wall_ms  # DingTalk stamps with the real time, not the conversation's (movable) clock
         self.refused = 0
 
     def __repr__(self) -> str:
-        return f"Callback(robot_code={self.robot_code!r})"
+        return "Callback(app_secret=[REDACTED])"
 
     async def receive(self, request: HttpRequest) -> Response:
         """Check, accept and answer one callback POST."""
@@ -158,9 +160,7 @@ class Callback:
             # Signed with our secret but unreadable: a retry would not read better.
             log.warning("DingTalk callback could not be read: %s", error)
             return Response(status_code=200)
-        if self.robot_code and message.robot_code and message.robot_code != self.robot_code:
-            log.warning("DingTalk callback for another robot (%s) ignored", message.robot_code[:40])
-        elif message.is_group and not message.in_at_list:
+        if message.is_group and not message.in_at_list:
             pass  # in a group the robot answers only when it is @-mentioned
         else:
             self.inbox.accept(message)
