@@ -63,6 +63,8 @@ def configure_logging(level: str, settings: Settings | None = None) -> Redactor:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: robot keys and invite codes among them.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     # APScheduler logs two INFO lines per job run, and the delivery job runs every 2 seconds.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     return redactor

@@ -6,6 +6,7 @@ to a fake WeCom that knows several robots (each its own key and its own 20 a min
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import pytest
@@ -13,8 +14,9 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.channels.wecom import build_wecom_app, build_wecom_notifier
+from bot.channels.wecom.delivery import robot_bucket
 from bot.core import Core
-from bot.db.models import ChatSubscription, GroupRobot
+from bot.db.models import ChatSubscription, GroupRobot, OutboxMessage
 from bot.services import robots
 from bot.services.robots import RobotError
 from config import Settings
@@ -96,7 +98,10 @@ async def test_an_admin_registers_lists_and_removes_robots_in_the_app_chat(core:
     assert "还没有登记群机器人" in await say(core, ADMIN, "/group list")
 
 
-async def test_each_robot_posts_the_digest_of_its_own_sections(core: Core, fake: FakeWeCom) -> None:
+async def test_each_robot_posts_the_digest_of_its_own_sections(core: Core, fake: FakeWeCom,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    for name in ("httpx", "duban"):  # the request URLs carry ?key=…; aiosqlite is kept at WARNING by duban run
+        caplog.set_level(logging.DEBUG, logger=name)
     bureau = await seed_bureau(core)
     await seed_colours(core, bureau)
     async with core.db.session() as s:
@@ -112,8 +117,13 @@ async def test_each_robot_posts_the_digest_of_its_own_sections(core: Core, fake:
     (a,), (b,) = fake.robot_messages_of(KEY_A), fake.robot_messages_of(KEY_B)
     assert a.msgtype == "markdown" and "疾控股" in a.content and "红色任务" in a.content and "医政逾期" not in a.content
     assert "医政逾期" in b.content and "红色任务" not in b.content
-    # Nobody else's key was used, and no key reached the outbox.
+    # Nobody else's key was used; no key reached the outbox, the logs or a rate bucket's name.
     assert fake.robot_messages_of(fake.robot_key) == []
+    async with core.db.session() as s:
+        targets = set((await s.scalars(select(OutboxMessage.target))).all())
+    assert {"robot:1", "robot:2"} <= targets and not {KEY_A, KEY_B} & targets
+    assert "webhook/send" in caplog.text and KEY_A not in caplog.text and KEY_B not in caplog.text
+    assert KEY_A not in robot_bucket(KEY_A) and robot_bucket(KEY_A) != robot_bucket(KEY_B)
 
 
 async def test_the_robot_key_setting_becomes_an_every_section_robot_when_the_callback_starts(

@@ -6,6 +6,7 @@ about 30 app messages a minute per member counts both, so both wait on the same 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ class Limits:
     robot_window: float = 60.0
 
 
+def robot_bucket(key: str) -> str:
+    """The rate bucket of a robot: named by a digest of its key, which is a secret (buckets may live in the database)."""
+    return "robot:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
 class Delivery:
     """Renders and sends replies and notices to members (app) and the group (robot)."""
 
@@ -53,7 +59,7 @@ class Delivery:
         self.robot = robot
         limits = limits or Limits()
         self.users = KeyedLimiter(limits.per_user, limits.per_user_window)
-        # One limiter per robot, keyed by the robot itself: the setting's robot and a registered robot with the
+        # One limit per robot, keyed by its key's digest: the setting's robot and a registered robot with the
         # same key share WeCom's 20 a minute.
         self.robot_limits = KeyedLimiter(limits.robot, limits.robot_window)
         self.robots: dict[str, WeComRobot] = {}  # registered robots' clients by key, made on first use
@@ -181,5 +187,5 @@ class Delivery:
         refs = await self.refs(task_ids(buttons))
         items = [c for c in choices(buttons, refs, lang) if c.command is not None]
         for part in split_utf8(message_text(text, items, lang, markdown=True), MARKDOWN_LIMIT):
-            await self.robot_limits.acquire(robot.key)
+            await self.robot_limits.acquire(robot_bucket(robot.key))
             await robot.send_markdown(part)
