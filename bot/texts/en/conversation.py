@@ -34,7 +34,7 @@ MESSAGES = {
         "done 11 EVIDENCE (/done)\n"
         "extend 11 2023-12-15 REASON (/extend; a lead leader or an admin decides)\n"
         "<b>Other</b>\n"
-        "/whoami shows your binding; /unbind removes it; /lang zh switches to Chinese\n"
+        "/whoami shows your binding; /unbind removes it; /lang zh switches to Chinese; /prefer wecom: bound on several channels, get notices on WeCom only (or telegram, dingtalk)\n"
         "With several tables loaded, #11 means the newest table; tasks of other tables are written #TABLE/NO, e.g. #2/11.\n"
         "Marks: 🔴 overdue  🟡 behind schedule  🔵 due within 5 working days  🟢 on track  ✅ done"
     ),
@@ -49,7 +49,8 @@ MESSAGES = {
         "/export: the ledger (xlsx); /export template: the table in 责任分解表 columns to fill in and import back; "
         "/stats: summary and chart\n"
         "/reopen 11: reopen a done task; /approve ID, /reject ID: decide extension requests\n"
-        "In a group: /subscribe SECTION … or /subscribe all; /unsubscribe"
+        "In a group: /subscribe SECTION … or /subscribe all; /unsubscribe\n"
+        "/group add wecom SECTION,SECTION ROBOT_URL: a group robot posting those sections' daily digest; /group list; /group remove ID"
     ),
     # ---- binding ----
     "conv.bound": "Bound: you are {name}. Send \"my tasks\" to see your tasks.",

@@ -34,7 +34,7 @@ MESSAGES = {
         "完成 11 或 办结 11 办结说明（/done）\n"
         "延期 11 2023-12-15 理由（/extend，由牵头领导或管理员审批）\n"
         "<b>其他</b>\n"
-        "/whoami 查看绑定；/unbind 解除绑定；/lang en 切换为英文\n"
+        "/whoami 查看绑定；/unbind 解除绑定；/lang en 切换为英文；/prefer wecom：在多个渠道绑定时，通知只发到企业微信（或 telegram、dingtalk）\n"
         "同时有多张表时，#11 指最新导入的表；其他表的任务写作 #表号/序号，如 #2/11。\n"
         "标记：🔴 逾期　🟡 落后于序时进度　🔵 5 个工作日内到期　🟢 正常　✅ 已办结"
     ),
@@ -47,7 +47,8 @@ MESSAGES = {
         "/assign 序号 领导 股室 [配合 单位]：指派任务\n"
         "/export：导出台账（xlsx）；/export 模板：按责任分解表列导出，填好后再导入；/stats：统计摘要和图表\n"
         "/reopen 11：重新打开已办结任务；/approve 编号、/reject 编号：审批延期申请\n"
-        "在群里：/subscribe 疾控股 应急办 或 /subscribe all 订阅股室任务；/unsubscribe 取消订阅"
+        "在群里：/subscribe 疾控股 应急办 或 /subscribe all 订阅股室任务；/unsubscribe 取消订阅\n"
+        "/group add wecom 疾控股,应急办 机器人地址：登记群机器人推送股室每日督办；/group list；/group remove 编号"
     ),
     # ---- 绑定 ----
     "conv.bound": "绑定成功：你是 {name}。发送「我的任务」查看你的任务。",
