@@ -12,7 +12,8 @@ from datetime import date
 from bot.services.assign import number_list
 from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.occurrences import label as period_label
-from bot.services.status import COLOUR_MARKS
+from bot.services.status import COLOUR_MARKS, tracks_periods
+from bot.timenodes.recurrence import period_spans
 from bot.texts import t
 from scheduler.notifier import Button, Target
 from scheduler.planner import DAILY_KINDS, ESCALATION_KINDS, Line, Notice, Rank, Recipient
@@ -96,6 +97,7 @@ class Renderer:
         self._sections: dict[tuple[tuple[int, ...], str], str] = {}
         self._whens: dict[tuple[object, ...], str] = {}
         self._lines: dict[tuple[int, str, bool, str], str] = {}
+        self._periods: dict[tuple[int, date | None], str | None] = {}
 
     def render(self, env: Envelope, notices: Sequence[Notice] | None = None) -> list[Chunk]:
         """The messages for ``env`` (only ``notices`` when given: the ones this run won in the ledger)."""
@@ -165,6 +167,22 @@ class Renderer:
         if days_left == 0:
             return t("notices.when_today", lang, due=self.date(due, lang), est=est)
         return t("notices.when_left", lang, due=self.date(due, lang), days=days_left, est=est)
+
+    def period_of(self, task: TaskRow, due: date | None) -> str | None:
+        """The period key a digest line's due date belongs to, when it is a recurring milestone's (not a fixed date)."""
+        key = (task.id, due)
+        if key in self._periods:
+            return self._periods[key]
+        found = None
+        if due is not None and not any(m.due == due and not tracks_periods(m) for m in task.milestones):
+            for m in task.milestones:
+                if tracks_periods(m):
+                    found = next((s.key for s in period_spans(m.period, m.due.year)  # type: ignore[arg-type,union-attr]
+                                  if s.start <= due <= s.end), None)
+                    if found:
+                        break
+        self._periods[key] = found
+        return found
 
     def daily(self, notices: Sequence[Notice], lang: str) -> str:
         """The header of a person's daily message."""
@@ -257,6 +275,9 @@ class Renderer:
                 if text is None:
                     task = self.tasks[ln.task_id]
                     when = self.when(ln.due, ln.days_left, ln.estimated, lang)
+                    period = self.period_of(task, ln.due) if ln.colour != "done" else None
+                    if period:
+                        when = t("notices.when_period", lang, period=period_label(period, lang), when=when)
                     if digest:
                         text = t("notices.digest_line", lang, no=html.escape(task.no), title=self.title(task, lang),
                                  sections=self.sections(task, lang), when=when)

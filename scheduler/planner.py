@@ -21,9 +21,7 @@ from bot.services.status import (
     Slot,
     Standing,
     current_due,
-    first_open,
     next_milestone,
-    next_open,
     period_slots,
     standing,
     tracks_periods,
@@ -214,31 +212,36 @@ class _Planner:
                 if self.working:
                     self.daily(task, "overdue", m, due, -left, est, self._today)
                 self.escalate(task, m, due, -left, est)
-                if self.working:
-                    # A missed period stays overdue, and the next period still gets its own reminders.
-                    for i, slot, slot_left, slot_est in self.upcoming(task):
-                        if slot_left <= self.max_before:
-                            step = next(n for n in self.steps if n >= slot_left)
-                            self.daily(task, "reminder", task.milestones[i], slot.due, slot_left, slot_est, f"d{step}", again=False)
+                # A missed period stays overdue (each one climbs the ladder), and the next period still gets
+                # its own reminders; the daily overdue item is about the oldest one.
+                for i, slot, slot_left, slot_est in self.periods(task, index, due):
+                    if slot_left < 0:
+                        self.escalate(task, task.milestones[i], slot.due, -slot_left, slot_est)
+                    elif slot_left <= self.max_before and self.working:
+                        step = next(n for n in self.steps if n >= slot_left)
+                        self.daily(task, "reminder", task.milestones[i], slot.due, slot_left, slot_est, f"d{step}", again=False)
             elif left <= self.max_before and self.working:
                 step = next(n for n in self.steps if n >= left)
                 self.daily(task, "reminder", task.milestones[index], due, left, est, f"d{step}")
         if ongoing and self.working and self.day >= self._first_of_month:
             self.daily(task, "progress", None, None, None, False, f"{self.day:%Y-%m}")
 
-    def upcoming(self, task: TaskRow) -> tuple[tuple[int, Slot, int, bool], ...]:
-        """Recurring milestones whose oldest open period is overdue: (index, next open period, days left, estimated)."""
+    def periods(self, task: TaskRow, index: int, due: date) -> tuple[tuple[int, Slot, int, bool], ...]:
+        """Besides the overdue deadline (``index``, ``due``): every other missed period of the task's recurring
+        milestones, and the next open period of each, as (milestone index, period, working days left, estimated)."""
         found = self._upcoming.get(task.shape) if task.shape >= 0 else None
         if found is None:
             items = []
             for i, m in enumerate(task.milestones):
                 if not tracks_periods(m):
                     continue
-                oldest = first_open(m, self.cal)
-                nxt = next_open(m, self.day, self.cal)
-                if oldest is not None and nxt is not None and nxt != oldest:
-                    left, est = self.left(nxt.due)
-                    items.append((i, nxt, left, est))
+                for slot in period_slots(m, self.cal):
+                    if slot.key in m.closed or (i == index and slot.due == due):
+                        continue
+                    left, est = self.left(slot.due)
+                    items.append((i, slot, left, est))
+                    if left >= 0:
+                        break  # the next open period; later ones are not due yet
             found = tuple(items)
             if task.shape >= 0:
                 self._upcoming[task.shape] = found

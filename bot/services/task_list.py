@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Person, Section, Task, TaskLeader, TaskSection, TaskTable
+from bot.services.occurrences import closed_keys
 from bot.services.status import MilestoneFacts, Rules, Standing, stored_standing
 from bot.workcal import WorkCalendar
 
@@ -31,14 +33,17 @@ class ListedTask:
         return [link.section.name for link in self.task.sections]
 
 
-def milestone_facts(task: Task) -> list[MilestoneFacts]:
-    """A task's milestones as the colour rules see them."""
-    return [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start) for m in task.milestones]
+def milestone_facts(task: Task, closed: Mapping[int, frozenset[str]] | None = None) -> list[MilestoneFacts]:
+    """A task's milestones as the colour rules see them (recurring ones with their reported or waived periods)."""
+    closed = closed or {}
+    return [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start, closed.get(m.id, frozenset())) for m in task.milestones]
 
 
-def task_standing(task: Task, today: date, cal: WorkCalendar, rules: Rules, tz: str) -> Standing:
+def task_standing(
+    task: Task, today: date, cal: WorkCalendar, rules: Rules, tz: str, closed: Mapping[int, frozenset[str]] | None = None
+) -> Standing:
     """A stored task's colour and next due date on ``today``."""
-    return stored_standing(milestone_facts(task), today, cal, rules, tz,
+    return stored_standing(milestone_facts(task, closed), today, cal, rules, tz,
                            status=task.status, percent=task.progress_percent, progress_at=task.progress_at)
 
 
@@ -69,7 +74,9 @@ async def list_tasks(
         query = query.where(
             Task.id.in_(select(TaskSection.task_id).join(Section).where(Section.name == section))
         )
-    listed = [ListedTask(task, task_standing(task, today, cal, rules, tz)) for task in await session.scalars(query)]
+    tasks = list(await session.scalars(query))
+    closed = await closed_keys(session, [m.id for task in tasks for m in task.milestones if m.kind == "recurring"])
+    listed = [ListedTask(task, task_standing(task, today, cal, rules, tz, closed)) for task in tasks]
     if overdue:
         listed = [item for item in listed if item.standing.colour == "red"]
     if due_within is not None:

@@ -92,7 +92,7 @@ async def test_a_missed_quarter_turns_red_after_06_30_and_climbs_the_ladder(core
     # Red in the group digest, in 我的任务 and in 逾期, naming the missed quarter and the next one.
     result = await pass_at(core, "2026-07-09T09:00")
     digest = next(m for m in result.messages if m.recipient.startswith("疾控股群"))
-    assert "🔴" in digest.texts[0] and "任务2" in digest.texts[0]
+    assert "🔴" in digest.texts[0] and "任务2" in digest.texts[0] and "第二季度：截止 6月30日，已逾期 7 个工作日" in digest.texts[0]
     talk = Talk(core)
     mine = await talk.text(ZHANG, "我的任务", now=local_at("2026-07-03"))
     assert line(mine, "#2").startswith("🔴") and "第二季度 逾期 3 个工作日；第三季度 09-30" in line(mine, "#2")
@@ -198,3 +198,20 @@ async def test_an_ongoing_task_turns_yellow_after_two_unanswered_prompts_never_r
     assert line(await talk.text(ZHANG, "我的任务", now=local_at("2026-05-07")), "#4").startswith("🟡")
     await talk.text(ZHANG, "进度 4 五月已推进", now=local_at("2026-05-08"))
     assert line(await talk.text(ZHANG, "我的任务", now=local_at("2026-05-08", 10)), "#4").startswith("🟢")
+
+
+async def test_every_missed_period_climbs_the_ladder_and_the_overdue_item_names_the_oldest(core: Core, bureau: Bureau) -> None:
+    await add_task(core, bureau, "5", milestones=[{"due": date(2026, 12, 31), "kind": "recurring", "period": "month",
+                                                   "window_start": date(2026, 1, 2)}])
+    names = {pid: name for name, pid in bureau.people.items()}
+    result = await pass_at(core, "2026-03-06T09:00")  # January (due 01-30) and February (due Sat 02-28) both missed
+    got = {(names[n.recipient.person_id], n.kind, n.period) for n in result.notices if n.recipient.person_id}
+    assert {("王五", "escalation_head", "2026-01"), ("王五", "escalation_head", "2026-02"),
+            ("李康民", "escalation_leader", "2026-01"), ("李康民", "escalation_leader", "2026-02")} <= got
+    assert {(who, period) for who, kind, period in got if kind == "overdue"} == {("张三", "2026-01"), ("李四", "2026-01"), ("周七", "2026-01")}
+    # January reported late: February is now the oldest, and nothing is escalated twice.
+    await Talk(core).text(ZHANG, "进度 5 1月 补报", now=local_at("2026-03-06", 15))
+    result = await pass_at(core, "2026-03-09T09:00")
+    got = {(names[n.recipient.person_id], n.kind, n.period) for n in result.notices if n.recipient.person_id}
+    assert {(who, period) for who, kind, period in got if kind == "overdue"} == {("张三", "2026-02"), ("李四", "2026-02"), ("周七", "2026-02")}
+    assert not [k for _, k, _ in got if k.startswith("escalation")]

@@ -60,6 +60,7 @@ MESSAGES = {
     "notices.unknown_person": "(no person bound)",
     # ---- button answer (snooze) ----
     "notices.snoozed_until": "OK, I will remind you again on {date}.",
+    "notices.when_period": "{period}: {when}",
     "notices.item_period": "{mark} <b>{no}</b> {title} ({period})\n    {when}",
     "notices.escalation_period_acks": "    Acknowledged for {period}: {acks}",
 }

@@ -59,6 +59,7 @@ MESSAGES = {
     "notices.unknown_person": "（未绑定人员）",
     # ---- 按钮回应（明天再提醒） ----
     "notices.snoozed_until": "好的，{date} 再提醒你。",
+    "notices.when_period": "{period}：{when}",
     "notices.item_period": "{mark} <b>{no}</b> {title}（{period}）\n　　{when}",
     "notices.escalation_period_acks": "　　{period}签收情况：{acks}",
 }
