@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from importlib import resources
@@ -171,12 +172,28 @@ async def run_all(settings: Settings) -> int:
     log.info("duban running: channels %s, jobs %s, http on %s:%s", sorted(notifiers),
              [job.id for job in scheduler.get_jobs()], settings.http.host, settings.http.port)
     try:
-        await asyncio.gather(*runners, stop.wait())
+        await _together(runners, stop)
     finally:
         await stop_scheduler(scheduler)
         share_limits(None)
         await core.db.dispose()
     return 0
+
+
+async def _together(runners: list, stop: asyncio.Event) -> None:
+    """Run ``runners`` until ``stop`` is set or one of them fails; then let the others stop cleanly (the HTTP
+    server finishes its requests, Telegram its updates) and raise the first failure."""
+    tasks = [asyncio.ensure_future(runner) for runner in runners]
+    waiting = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([*tasks, waiting], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.set()
+        waiting.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    failure = next((r for r in results if isinstance(r, Exception)), None)
+    if failure is not None:
+        raise failure
 
 
 async def remind_once(settings: Settings, now: datetime, *, dry_run: bool, lang: str) -> int:

@@ -71,7 +71,9 @@ async def serve(app: Starlette, *, host: str, port: int, stop: asyncio.Event,
     together), so uvicorn's own signal capture is switched off. ``sock`` serves an already bound socket
     (tests bind port 0 and read the port back).
     """
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
+    # log_config=None: uvicorn's lines go through the process's own handlers (redacted, text or JSON).
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False,
+                            log_config=None)
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     loop = asyncio.get_running_loop()
