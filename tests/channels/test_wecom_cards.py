@@ -1,4 +1,4 @@
-"""WeCom template cards (buttons) and files both ways, end to end through the callback and a faithful fake WeCom.
+"""WeCom template cards (buttons), files both ways and 绑定 CODE, end to end through the callback and a faithful fake.
 
 A card's press comes back as a signed ``template_card_event`` and is routed through the same action codes as a
 Telegram button; the card is then greyed once with its response code. An admin's file message is previewed as an
@@ -197,3 +197,22 @@ async def test_export_and_stats_come_back_as_a_file_and_a_picture(core: Core, fa
     image = next(m for m in fake.messages_to(ADMIN) if m.msgtype == "image")
     picture = fake.media[image.content]
     assert picture.kind == "image" and picture.data.startswith(b"\x89PNG")
+
+
+# ---- binding -----------------------------------------------------------------------------------------------------
+
+
+async def test_the_binding_phrase_binds_through_the_callback(core: Core, fake: FakeWeCom, served,  # type: ignore[no-untyped-def]
+                                                             fixtures_dir) -> None:
+    from bot.db.models import Person
+    from bot.services.accounts import create_invite
+
+    player, drain = served
+    await load_2023(core, fixtures_dir)
+    async with core.db.session() as session:
+        person = await session.scalar(select(Person).where(Person.name == "李康民"))
+        assert person is not None
+        code = (await create_invite(session, person, created_by="cli", now=NOW)).code
+    await player.send_text("zhangsan", f"绑定 {code}")
+    await drain()
+    assert "绑定成功：你是 李康民" in fake.texts_to("zhangsan")[-1]
