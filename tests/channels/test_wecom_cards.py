@@ -141,6 +141,18 @@ async def test_a_reminder_card_is_pressed_to_sign_and_greyed_once(core: Core, fa
     assert len(fake.messages_to(WANG)) > before and card.replaced_with == "已处理"  # answered; update refused quietly
 
 
+async def test_a_refused_card_leaves_the_notice_sent_once(core: Core, fake: FakeWeCom, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    task_id = await load_2023(core, fixtures_dir)
+    fake.refuse_cards = True
+    notifier = WeComNotifier(build_wecom_delivery(core), clock=lambda: NOW)
+    try:
+        await notifier.send(Target("wecom", WANG, "private"), "任务提醒", [[Button("签收", f"ack:{task_id}")]])
+    finally:
+        await notifier.delivery.aclose()
+    assert fake.texts_to(WANG) == ["任务提醒\n\n可回复：\n▸ 签收：回复 签收 11"] and fake.cards == {}
+    assert ("/cgi-bin/message/send", 40008) in fake.calls
+
+
 async def test_a_card_key_duban_never_made_is_ignored(core: Core, fake: FakeWeCom, served) -> None:  # type: ignore[no-untyped-def]
     player, drain = served
     await player.press_card(ADMIN, "duban-forged", "reopen@1", "rc-forged")

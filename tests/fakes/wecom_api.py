@@ -151,6 +151,7 @@ class FakeWeCom:
         self.robot_messages: list[RobotMessage] = []
         self.robot_refused: int = 0
         self.cards: dict[str, Card] = {}  # by response code
+        self.refuse_cards = False  # as a WeCom without template cards: 40008 invalid message type
         self._task_ids: set[str] = set()  # a task_id may be used once per app
         self.calls: list[tuple[str, int]] = []  # (path, errcode answered)
         self.token_fetches = 0
@@ -326,6 +327,8 @@ class FakeWeCom:
         if msgtype not in ("text", "markdown", "file", "image", "template_card") or not isinstance(payload, dict):
             return self._answer(path, 40008, "invalid message type")
         card: Card | None = None
+        if msgtype == "template_card" and self.refuse_cards:
+            return self._answer(path, 40008, "invalid message type")
         if msgtype == "template_card":
             problem = self._card_problem(payload)
             if problem is not None:

@@ -103,14 +103,21 @@ class Delivery:
             await api.send_text(user, part)
 
     async def card_to_user(self, user: str, markup: str, buttons: list[list[Button]], lang: str) -> None:
-        """Below a message, a template card with buttons for its quick actions (签收, snooze, confirm …), if any."""
+        """Below a message, a template card with buttons for its quick actions (签收, snooze, confirm …), if any.
+
+        Best effort: a card WeCom refuses (an older private deployment without template cards) is logged and skipped.
+        """
         if not self.core.settings.wecom.cards:
             return
         card = button_card(markup, buttons, lang, task_id=new_task_id())
         if card is None:
             return
         await self.users.acquire(user)
-        await self.app_api().send_template_card(user, card)
+        try:
+            await self.app_api().send_template_card(user, card)
+        except DeliveryError as error:
+            # The message above already went out with its commands to type; failing now would send it again.
+            log.warning("WeCom card not sent: %s", error)
 
     async def card_answered(self, user: str, response_code: str, lang: str) -> None:
         """Grey the buttons of the card a member pressed; a card that cannot be updated any more is left as it is."""
