@@ -98,6 +98,12 @@ async def test_a_missed_quarter_turns_red_after_06_30_and_climbs_the_ladder(core
     assert line(mine, "#2").startswith("🔴") and "第二季度 逾期 3 个工作日；第三季度 09-30" in line(mine, "#2")
     overdue = await talk.text(ZHANG, "逾期", now=local_at("2026-07-03"))
     assert "#2" in overdue
+    # Still not reported in late September: Q2 stays overdue while Q3 gets its own reminder, in one message.
+    result = await pass_at(core, "2026-09-22T09:00")
+    zhang = {(n.kind, n.period) for n in result.notices if n.recipient.person_id == bureau.people["张三"]}
+    assert zhang == {("overdue", "2026-Q2"), ("reminder", "2026-Q3")}
+    text = next(m for m in result.messages if m.recipient.startswith("张三")).texts[0]
+    assert "任务2（第二季度）" in text and "任务2（第三季度）" in text
 
 
 async def test_reporting_in_july_for_q2_clears_q2_without_touching_q3(core: Core, bureau: Bureau) -> None:
