@@ -1,4 +1,4 @@
-"""/prefer: a person bound on Telegram, WeCom and the console gets each notice once, on the channel they prefer.
+"""/prefer: one bound on Telegram, WeCom, DingTalk and the console gets each notice once, on the preferred channel.
 
 Reminders are planned by the real scheduler pass and the WeCom ones delivered to a fake WeCom; notices between
 people (办结, decisions) go through ``recipients()``. Without a choice, the most recently bound account wins.
@@ -43,12 +43,14 @@ def settings(fake: FakeWeCom) -> Settings:
 
 
 async def zhang_everywhere(core: Core) -> int:
-    """The bureau with 张三 bound on Telegram (T0), WeCom (a day later) and the console (two days later)."""
+    """The bureau with 张三 bound on Telegram (T0), DingTalk (12 h later), WeCom (a day later), the console (two days)."""
     bureau = await seed_bureau(core)
     await seed_colours(core, bureau)
     zhang = bureau.people["张三"]
     async with core.db.session() as s:
         s.add(Account(channel="wecom", external_id=WECOM_ID, person_id=zhang, bound_at=T0 + timedelta(days=1),
+                      created_at=T0))
+        s.add(Account(channel="dingtalk", external_id="dtzhang", person_id=zhang, bound_at=T0 + timedelta(hours=12),
                       created_at=T0))
         s.add(Account(channel="console", external_id="zhang", person_id=zhang, bound_at=T0 + timedelta(days=2),
                       created_at=T0))
@@ -66,7 +68,7 @@ async def zhang_rows(core: Core, after: int = 0) -> list[tuple[int, str]]:
     """The outbox rows (id, ``channel:target``) after id ``after`` addressed to any of 张三's accounts."""
     async with core.db.session() as s:
         rows = (await s.execute(select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.target)
-                                .where(OutboxMessage.target.in_(["101", WECOM_ID, "zhang"]), OutboxMessage.id > after)
+                                .where(OutboxMessage.target.in_(["101", WECOM_ID, "dtzhang", "zhang"]), OutboxMessage.id > after)
                                 .order_by(OutboxMessage.id))).all()
     return [(row_id, f"{channel}:{target}") for row_id, channel, target in rows]
 
@@ -90,10 +92,15 @@ async def test_one_reminder_on_the_latest_bound_channel_then_on_the_preferred_on
     second = await zhang_rows(core, first[-1][0])
     assert second and {key for _, key in second} == {"telegram:101"}
 
-    assert await say(core, "wecom", WECOM_ID, "/prefer auto")
+    assert "dingtalk" in await say(core, "dingtalk", "dtzhang", "/prefer dingtalk")
     await pass_at(core, "2025-10-13T09:00")
     third = await zhang_rows(core, second[-1][0])
-    assert third and {key for _, key in third} == {f"wecom:{WECOM_ID}"}
+    assert third and {key for _, key in third} == {"dingtalk:dtzhang"}
+
+    assert await say(core, "wecom", WECOM_ID, "/prefer auto")
+    await pass_at(core, "2025-10-14T09:00")
+    fourth = await zhang_rows(core, third[-1][0])
+    assert fourth and {key for _, key in fourth} == {f"wecom:{WECOM_ID}"}
 
 
 async def test_notices_between_people_reach_one_account_per_person(core: Core) -> None:
@@ -103,4 +110,4 @@ async def test_notices_between_people_reach_one_account_per_person(core: Core) -
         assert await notices.set_preferred_channel(s, zhang, "telegram")
         assert await notices.recipients(s, people=[zhang], default_lang="zh") == {"telegram:101": "zh"}
         assert not await notices.set_preferred_channel(s, zhang, "console")  # cannot reach anyone unasked
-        assert await notices.channel_choice(s, zhang) == ("telegram", ["telegram", "wecom"])
+        assert await notices.channel_choice(s, zhang) == ("telegram", ["dingtalk", "telegram", "wecom"])
