@@ -44,7 +44,7 @@ async def cmd_groups(args: argparse.Namespace, settings: Settings, lang: str) ->
                 print("\n".join(robots.robot_line(v, lang) for v in views) if views else t("robots.none", lang))
                 return 0
             if args.groups_action == "remove":
-                gone = await robots.remove_robot(session, args.id)
+                gone = await robots.remove_robot(session, args.id, now=system_now())
                 if gone is None:
                     return _fail(t("robots.not_found", lang, id=args.id))
                 print(t("robots.removed", lang, id=gone.id, channel=gone.channel, masked=gone.masked))

@@ -35,7 +35,7 @@ async def group(ctx: Ctx, args: str) -> list[Reply]:
     if verb in _REMOVE and len(words) == 2:
         if not words[1].isdigit():
             return [Reply(ctx.t("robots.bad_id"))]
-        gone = await robots.remove_robot(ctx.session, int(words[1]))
+        gone = await robots.remove_robot(ctx.session, int(words[1]), now=ctx.request.now)
         if gone is None:
             return [Reply(ctx.t("robots.not_found", id=esc(words[1])))]
         return [Reply(ctx.t("robots.removed", id=gone.id, channel=gone.channel, masked=esc(gone.masked)))]

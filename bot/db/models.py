@@ -398,6 +398,8 @@ class GroupRobot(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(140))
     created_at: Mapped[datetime]
+    # Set when removed: the row stays, its key replaced by a digest, so a removed settings robot is not adopted again.
+    removed_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("channel", "target", name="uq_group_robots_target"),)
 

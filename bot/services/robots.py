@@ -8,6 +8,7 @@ token and the DingTalk ``SEC…`` secret are secrets: they are stored, never log
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -139,7 +140,7 @@ async def add_robot(session: AsyncSession, channel: str, target: str, sections: 
 
 async def list_robots(session: AsyncSession, *, robot_ids: list[int] | None = None) -> list[RobotView]:
     """Every registered robot (or those ids), oldest first, with its sections' names (two queries)."""
-    query = select(GroupRobot).order_by(GroupRobot.id)
+    query = select(GroupRobot).where(GroupRobot.removed_at.is_(None)).order_by(GroupRobot.id)
     if robot_ids is not None:
         query = query.where(GroupRobot.id.in_(robot_ids))
     robots = list((await session.scalars(query)).all())
@@ -157,15 +158,24 @@ async def list_robots(session: AsyncSession, *, robot_ids: list[int] | None = No
                       r.secret is not None) for r in robots]
 
 
-async def remove_robot(session: AsyncSession, robot_id: int) -> RobotView | None:
-    """Unregister a robot and its sections; None when there is no such robot."""
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def _removed_target(robot_id: int, key: str) -> str:
+    """What a removed robot keeps instead of its key: enough to recognise the key, nothing to use it."""
+    return f"removed:{robot_id}:{_digest(key)}"
+
+
+async def remove_robot(session: AsyncSession, robot_id: int, *, now: datetime) -> RobotView | None:
+    """Unregister a robot: its sections go, its key and secret are forgotten; None when there is no such robot."""
     found = await list_robots(session, robot_ids=[robot_id])
     robot = await session.get(GroupRobot, robot_id)
     if robot is None or not found:
         return None
     await session.execute(delete(ChatSubscription).where(ChatSubscription.channel == robot.channel,
                                                          ChatSubscription.chat_id == chat_id_of(robot_id)))
-    await session.delete(robot)
+    robot.target, robot.secret, robot.removed_at = _removed_target(robot.id, robot.target), None, now
     await session.flush()
     return found[0]
 
@@ -176,15 +186,19 @@ async def find_robot(session: AsyncSession, channel: str, chat_id: str) -> Group
     if robot_id is None:
         return None
     robot = await session.get(GroupRobot, robot_id)
-    return robot if robot is not None and robot.channel == channel else None
+    return robot if robot is not None and robot.channel == channel and robot.removed_at is None else None
 
 
-async def adopt_setting_robot(session: AsyncSession, channel: str, key: str, *, now: datetime) -> int:
-    """Register the robot of a legacy setting (one key, every section) once; its id either way."""
+async def adopt_setting_robot(session: AsyncSession, channel: str, key: str, *, now: datetime) -> int | None:
+    """Register the robot of a legacy setting (one key, every section) once: its id; None once admins removed it."""
     existing = await session.scalar(select(GroupRobot.id).where(GroupRobot.channel == channel,
                                                                 GroupRobot.target == key))
     if existing is not None:
         return existing
+    removed = await session.scalar(select(GroupRobot.id).where(GroupRobot.channel == channel,
+                                                               GroupRobot.target.like(f"removed:%:{_digest(key)}")))
+    if removed is not None:
+        return None  # an admin removed it: the setting does not bring it back
     view = await add_robot(session, channel, key, ["all"], created_by="settings", now=now, title=SETTING_TITLE)
     return view.id
 

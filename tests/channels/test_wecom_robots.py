@@ -81,9 +81,15 @@ async def test_the_registry_masks_keys_suggests_sections_and_cleans_up(core: Cor
         assert ding.everything and ding.signed
         stored = await s.get(GroupRobot, ding.id)
         assert stored is not None and stored.target == "ab" * 32  # the token alone, the URL's host is the channel's
-        assert await robots.remove_robot(s, view.id) is not None
+        assert await robots.remove_robot(s, view.id, now=T0) is not None
+        removed = await s.get(GroupRobot, view.id)
+        assert removed is not None and KEY_A not in removed.target and removed.removed_at == T0  # the key is forgotten
+        assert [v.id for v in await robots.list_robots(s)] == [ding.id]
+        assert await robots.find_robot(s, "wecom", f"robot:{view.id}") is None
         left = await s.scalar(select(func.count()).select_from(ChatSubscription).where(ChatSubscription.chat_id == f"robot:{view.id}"))
-        assert left == 0 and await robots.remove_robot(s, view.id) is None
+        assert left == 0 and await robots.remove_robot(s, view.id, now=T0) is None
+        again = await robots.add_robot(s, "wecom", KEY_A, ["疾控股"], created_by="cli", now=T0)  # re-registered
+        assert again.id not in (view.id, ding.id)
 
 
 async def test_an_admin_registers_lists_and_removes_robots_in_the_app_chat(core: Core) -> None:
@@ -147,6 +153,13 @@ async def test_the_robot_key_setting_becomes_an_every_section_robot_when_the_cal
         await notifier.delivery.aclose()
     (digest,) = fake.robot_messages_of(fake.robot_key)
     assert "红色任务" in digest.content and "医政逾期" in digest.content
+    # Removed by an admin, the setting's robot stays removed however often the callback starts again.
+    async with core.db.session() as s:
+        await robots.remove_robot(s, view.id, now=T0)
+    async with app.router.lifespan_context(app):
+        pass
+    async with core.db.session() as s:
+        assert await robots.list_robots(s) == []
 
 
 async def test_a_removed_robot_is_not_written_to(core: Core, fake: FakeWeCom) -> None:
@@ -156,7 +169,7 @@ async def test_a_removed_robot_is_not_written_to(core: Core, fake: FakeWeCom) ->
         view = await robots.add_robot(s, "wecom", KEY_A, ["疾控股"], created_by="cli", now=T0)
     await pass_at(core, "2025-10-09T09:00")
     async with core.db.session() as s:
-        await robots.remove_robot(s, view.id)
+        await robots.remove_robot(s, view.id, now=T0)
     notifier = build_wecom_notifier(core)
     try:
         await drain(core, {"wecom": notifier}, lambda: at("2025-10-09T09:00"), timeout=20)

@@ -67,3 +67,14 @@ async def test_an_invite_from_the_cli_binds_a_wecom_account_with_the_binding_phr
         assert "王卫健" in reply.text and "绑定" in reply.text
     finally:
         await db.dispose()
+
+
+def test_the_robot_key_setting_is_adopted_once_and_stays_removed(tmp_path, fixtures_dir):
+    assert duban(tmp_path, "import", str(fixtures_dir / "yuanjiang-2023-tasks.xlsx")).returncode == 0
+    listed = _duban_env(tmp_path, "groups", "list", DUBAN_WECOM__ROBOT_KEY=KEY)
+    assert listed.stdout.splitlines() == ["1  wecom  693a…c3d4  全部股室"], listed.stderr
+    assert _duban_env(tmp_path, "groups", "remove", "1", DUBAN_WECOM__ROBOT_KEY=KEY).returncode == 0
+    assert "还没有登记群机器人" in _duban_env(tmp_path, "groups", "list", DUBAN_WECOM__ROBOT_KEY=KEY).stdout
+    again = _duban_env(tmp_path, "groups", "add", "wecom", KEY, "--sections", "疾控股", DUBAN_WECOM__ROBOT_KEY=KEY)
+    assert again.returncode == 0 and "已登记群机器人 2" in again.stdout
+    assert duban(tmp_path, "groups", "list").stdout.splitlines() == ["2  wecom  693a…c3d4  疾控股"]

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column('title', sa.String(length=200), nullable=True),
         sa.Column('created_by', sa.String(length=140), nullable=False),
         sa.Column('created_at', bot.db.models.UtcDateTime(), nullable=False),
+        sa.Column('removed_at', bot.db.models.UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('channel', 'target', name='uq_group_robots_target'),
     )
