@@ -155,8 +155,12 @@ class _Bridge:
     async def first_time(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Tag the update's log lines with its id; stop here when its id was handled before."""
         tag_update(f"{CHANNEL}:{update.update_id}")
-        async with self.core.db.session() as session:
-            new = await first_handling(session, message_key(CHANNEL, f"update:{update.update_id}"), self.clock())
+        try:
+            async with self.core.db.session() as session:
+                new = await first_handling(session, message_key(CHANNEL, f"update:{update.update_id}"), self.clock())
+        except Exception as error:  # the database is away: let the conversation answer that, once
+            log.warning("could not record update %s as handled: %s", update.update_id, error)
+            return
         if not new:
             self.core.metrics.update(CHANNEL, "duplicate")
             log.info("update %s was handled before; ignored", update.update_id)

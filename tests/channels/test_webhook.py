@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram_webhook import SECRET_HEADER, webhook_settings
 from bot.core import Core
 from bot.db.models import HandledMessage
-from tests.channels.webhook_harness import SECRET, USER, make_update, post, replica
+from tests.channels.webhook_harness import SECRET, USER, make_update, post, replica, second_database
 from tests.fakes.telegram_api import FakeTelegram, fake_telegram  # noqa: F401 - fixture
 
 
@@ -86,7 +86,7 @@ async def test_a_redelivered_update_after_a_lost_answer_is_answered_once(
 async def test_the_same_update_posted_to_two_replicas_is_answered_once(
         core: Core, fake_telegram: FakeTelegram) -> None:  # noqa: F811
     fake_telegram.add_user(USER, "Webhook")
-    other_db = core.db.twin()  # a second engine on the same database, as another process would have
+    other_db = await second_database(core.db)  # a second engine on the same database, as another process has
     other = Core(settings=core.settings.model_copy(deep=True), db=other_db)
     try:
         async with replica(core, fake_telegram) as one, replica(other, fake_telegram, webhook_url=one.webhook) as two:

@@ -35,7 +35,7 @@ from handlers.app import handle
 from scheduler.jobs import build_scheduler
 from scheduler.metered import MeteredNotifier
 from scheduler.notifier import RetryLater, Target, Unreachable
-from tests.channels.webhook_harness import NOW, USER, bound_socket, replica
+from tests.channels.webhook_harness import NOW, USER, bound_socket, replica, second_database
 from tests.fakes.telegram_api import FakeTelegram, fake_telegram  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,13 +196,10 @@ async def test_postgres_going_away_makes_readyz_503_and_its_return_200_without_r
     if core.db.is_sqlite:
         pytest.skip("PostgreSQL only")
     await _stamp(core.db)
-    async with core.db.engine.connect() as conn:
-        schema = (await conn.execute(text("SHOW search_path"))).scalar()
     url = core.db.engine.url
     relay = Relay(url.host or "127.0.0.1", url.port or 5432)
     await relay.start()
-    via = Database(url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False),
-                   connect_args={"server_settings": {"search_path": str(schema).strip('"')}})
+    via = await second_database(core.db, url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False))
     try:
         app = build_http_app([], readiness=Readiness(via, db_timeout=2), metrics=core.metrics)
         async for served in _served(app):
@@ -329,3 +326,34 @@ def test_duban_log_format_json_makes_every_line_json() -> None:
     line = json.loads(done.stderr.strip().splitlines()[-1])
     assert (line["level"], line["logger"], line["message"], line["update_id"]) == ("INFO", "duban", "有 3 条", None)
     datetime.fromisoformat(line["time"])
+
+
+# ---- WeCom through the one server -------------------------------------------------------------------------
+
+
+async def test_wecom_callbacks_are_served_and_counted_on_the_one_server(core: Core) -> None:
+    from bot.channels.wecom import CALLBACK_PATH
+    from config.settings import WeComSettings
+    from tests.fakes.wecom_api import FakeWeCom
+
+    async with FakeWeCom(users=("zhangsan",)) as fake:
+        core.settings.wecom = WeComSettings(base_url=fake.base_url, corp_id=fake.corp_id, agent_id=fake.agent_id,
+                                            secret=fake.secret, token=fake.token,
+                                            encoding_aes_key=fake.encoding_aes_key)
+        async for served in _served(build_http(core, handle, None, None)):
+            player = fake.player(served.url + CALLBACK_PATH, retry_after=2)
+            sent = await player.send_text("zhangsan", "帮助", msg_id="7000000000000000001", deliveries=2)
+            forged = await player.post(player.text_xml("zhangsan", "帮助", msg_id="7000000000000000002"), tamper=True)
+            handled = core.metrics.updates.labels("wecom", "handled")
+            for _ in range(500):  # the answer goes out in the background, after the 200
+                if handled._value.get():
+                    break
+                await asyncio.sleep(0.02)
+            samples = _samples((await served.get("/metrics")).text)
+    assert [d.status for d in sent] == [200, 200]
+    assert {d.status for d in forged} == {403}  # WeCom tries a refused delivery again, refused each time
+    assert len(fake.texts_to("zhangsan")) == 1
+    wecom = {dict(labels)["result"]: value for (name, labels), value in samples.items()
+             if name == "duban_updates_total" and dict(labels)["channel"] == "wecom"}
+    assert wecom == {"handled": 1, "duplicate": 1, "refused": len(forged)}
+    assert samples[("duban_reply_seconds_count", ())] == 1

@@ -13,11 +13,13 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
+from sqlalchemy import text
 
 from bot.app import build_http
 from bot.channels.telegram import build_telegram_application, run_until
 from bot.channels.telegram_webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_settings
 from bot.core import Core
+from bot.db import Database
 from bot.http import serve
 from handlers.app import handle
 from tests.fakes.telegram_api import FakeTelegram
@@ -39,6 +41,16 @@ class Replica:
     def webhook(self) -> str:
         """The webhook URL on this replica."""
         return self.url + WEBHOOK_PATH
+
+
+async def second_database(db: Database, url: str | None = None) -> Database:
+    """Another engine on the database behind ``db`` (another process's), at ``url`` when given; on PostgreSQL in
+    the test's own schema."""
+    if db.is_sqlite:
+        return Database(url or db.url)
+    async with db.engine.connect() as conn:
+        schema = str((await conn.execute(text("SHOW search_path"))).scalar()).strip('"')
+    return Database(url or db.url, connect_args={"server_settings": {"search_path": schema}})
 
 
 def bound_socket() -> socket.socket:

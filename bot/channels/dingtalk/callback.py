@@ -26,10 +26,12 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.channels import bounded_body
 from bot.channels.dingtalk.crypto import SignatureError, check_callback
 from bot.channels.dingtalk.delivery import CHANNEL, Conversation, Delivery
 from bot.channels.dingtalk.messages import MAX_BODY_BYTES, BadMessage, Inbound, parse_message
 from bot.core import Core
+from bot.logformat import tag_update
 from bot.services.housekeeping import first_handling, message_key
 from bot.texts import t
 from handlers.types import Chat, Reply, Request, Sender
@@ -61,6 +63,7 @@ class Inbox:
         """Start handling ``message`` unless it was delivered before; True when it is new."""
         if message.dedup_key in self._seen:
             self.duplicates += 1
+            self.core.metrics.update(CHANNEL, "duplicate")
             return False
         self._seen[message.dedup_key] = None
         if len(self._seen) > self._seen_max:
@@ -85,16 +88,23 @@ class Inbox:
 
     async def _run(self, message: Inbound) -> None:
         lock = self._queues.setdefault(message.user_id, asyncio.Lock())
+        tag_update(f"{CHANNEL}:{message.dedup_key}")
+        metrics = self.core.metrics
         try:
             async with lock:
                 async with self.core.db.session() as session:
                     first = await first_handling(session, message_key(CHANNEL, message.dedup_key), self.clock())
                 if not first:  # handled before a restart, or by another replica
                     self.duplicates += 1
+                    metrics.update(CHANNEL, "duplicate")
                     return
+                started = time.perf_counter()
                 await self.process(message)
                 self.handled += 1
+                metrics.update(CHANNEL, "handled")
+                metrics.replied(time.perf_counter() - started)
         except Exception:
+            metrics.update(CHANNEL, "error")
             log.exception("error %s handling a DingTalk %s message", secrets.token_hex(4), message.msg_type)
 
     async def process(self, message: Inbound) -> None:
@@ -149,9 +159,10 @@ class Callback:
                            now_ms=self.wall_ms())
         except SignatureError as error:
             self.refused += 1
+            self.inbox.core.metrics.update(CHANNEL, "refused")
             log.warning("DingTalk callback refused: %s", error)
             return Response(status_code=403)
-        body = await _bounded_body(request)
+        body = await bounded_body(request, MAX_BODY_BYTES)
         if body is None:
             return Response(status_code=413)
         try:
@@ -165,20 +176,6 @@ class Callback:
         else:
             self.inbox.accept(message)
         return Response(status_code=200)
-
-
-async def _bounded_body(request: HttpRequest) -> bytes | None:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():  # bounded even when the length is not declared
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def callback_routes(callback: Callback, *, path: str = CALLBACK_PATH) -> list[Route]:

@@ -74,6 +74,7 @@ class Inbox:
         if key in self._seen:
             self._seen.move_to_end(key)
             self.duplicates += 1
+            self.core.metrics.update(CHANNEL, "duplicate")
             return False
         self._seen[key] = None
         while len(self._seen) > self._seen_max:
