@@ -123,3 +123,25 @@ def test_webhook_mode_needs_a_well_formed_secret(core: Core) -> None:
         webhook_settings(core)
     core.settings.telegram.webhook_url = None
     assert webhook_settings(core) is None
+
+
+async def test_with_the_database_away_an_update_gets_one_answer(core: Core, fake_telegram: FakeTelegram) -> None:  # noqa: F811
+    if not core.db.is_sqlite:
+        pytest.skip("the file is taken away on SQLite; PostgreSQL's outage is drilled in test_webhook_service")
+    import shutil
+    from pathlib import Path
+
+    fake_telegram.add_user(USER, "Webhook")
+    path = Path(core.db.engine.url.database or "")
+    async with replica(core, fake_telegram) as running:
+        await core.db.engine.dispose()
+        shutil.move(path, path.with_suffix(".away"))
+        path.mkdir()
+        try:
+            assert await post(running.webhook, make_update(900_000_201)) == 200
+            await fake_telegram.wait_for_messages(USER, 1)
+            await asyncio.sleep(0.3)
+        finally:
+            path.rmdir()
+            shutil.move(path.with_suffix(".away"), path)
+    assert len(fake_telegram.messages(USER)) == 1, [m.text for m in fake_telegram.messages(USER)]
