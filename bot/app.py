@@ -160,6 +160,11 @@ async def run_all(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     notifiers, tg_app = _notifiers(core)
+    if tg_app is not None:  # polling replicas on PostgreSQL take turns: one getUpdates at a time, no 409
+        from bot.channels.telegram_lease import leased
+        from scheduler.coordination import replica_name
+
+        tg_app.updater = leased(tg_app.updater, core.db, replica_name())
     scheduler = build_scheduler(core, notifiers, system_now)
     http = build_http(core, handle, tg_app, scheduler)
     runners = [serve(http, host=settings.http.host, port=settings.http.port, stop=stop)]
