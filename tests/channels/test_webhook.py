@@ -145,3 +145,24 @@ async def test_with_the_database_away_an_update_gets_one_answer(core: Core, fake
             path.rmdir()
             shutil.move(path.with_suffix(".away"), path)
     assert len(fake_telegram.messages(USER)) == 1, [m.text for m in fake_telegram.messages(USER)]
+
+
+async def test_the_fake_checks_set_webhook_as_telegram_does() -> None:
+    from telegram.error import BadRequest
+
+    async with FakeTelegram(local_webhooks=False) as fake:
+        bot = fake.application_builder().build().bot
+        async with bot:
+            with pytest.raises(BadRequest, match="(?i)https url must be provided"):
+                await bot.set_webhook("http://duban.example.org/telegram/webhook")
+            with pytest.raises(BadRequest, match="(?i)ports 80, 88, 443 or 8443"):
+                await bot.set_webhook("https://duban.example.org:8080/telegram/webhook")
+            with pytest.raises(BadRequest, match="(?i)secret token contains unallowed characters"):
+                await bot.set_webhook("https://duban.example.org/telegram/webhook", secret_token="a:b")
+            assert await bot.set_webhook("https://duban.example.org/telegram/webhook", secret_token=SECRET,
+                                         allowed_updates=["message"])
+            info = await bot.get_webhook_info()
+            assert (info.url, info.allowed_updates, info.max_connections) == (
+                "https://duban.example.org/telegram/webhook", ("message",), 40)
+            assert await bot.delete_webhook()
+            assert (await bot.get_webhook_info()).url == ""

@@ -357,3 +357,19 @@ async def test_wecom_callbacks_are_served_and_counted_on_the_one_server(core: Co
              if name == "duban_updates_total" and dict(labels)["channel"] == "wecom"}
     assert wecom == {"handled": 1, "duplicate": 1, "refused": len(forged)}
     assert samples[("duban_reply_seconds_count", ())] == 1
+
+
+def test_the_server_address_and_the_old_wecom_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import Settings
+
+    for name in [k for k in os.environ if k.startswith("DUBAN_")]:
+        monkeypatch.delenv(name)
+    default = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (default.http.host, default.http.port, default.log_format) == ("127.0.0.1", 8080, "text")
+    monkeypatch.setenv("DUBAN_WECOM__CALLBACK_HOST", "0.0.0.0")
+    monkeypatch.setenv("DUBAN_WECOM__CALLBACK_PORT", "9001")
+    old = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (old.http.host, old.http.port) == ("0.0.0.0", 9001)
+    monkeypatch.setenv("DUBAN_HTTP__PORT", "9002")
+    both = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (both.http.host, both.http.port) == ("0.0.0.0", 9002)  # the new name wins where both are given
