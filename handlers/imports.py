@@ -1,7 +1,7 @@
 """Import by chat: /import with a document → preview with 确认导入 / 取消 → applied only on confirm, all or nothing.
 
 The importer (and its file-format libraries) loads on the first import, not when the bot starts. Reading,
-comparing and applying a table run in a worker thread with its own database connection (bot.db.offloop):
+comparing and applying a table run in a worker process with its own database connection (bot.db.offloop):
 a 10,000-row revision takes seconds, and other users' replies must not wait for it. The preview is one
 message; what does not fit in it comes as a text file (handlers.import_summary).
 """
@@ -9,7 +9,8 @@ message; what does not fit in it comes as a text file (handlers.import_summary).
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
@@ -24,8 +25,9 @@ from handlers.router import button_data
 from handlers.types import Button, Reply
 
 if TYPE_CHECKING:
-    from bot.services.imports import ImportPreview
-    from bot.tableimport import ImportFailure, ImportLimits
+    from bot.services.imports import Applied
+    from bot.tableimport import ImportLimits, Problem
+    from handlers.import_summary import PreviewParts
 
 PENDING_VALID = timedelta(days=1)  # as bot.services.imports.PENDING_VALID (not imported: it loads the importer)
 MAX_PROBLEMS = 20  # lines of a refusal in chat
@@ -42,12 +44,14 @@ def _limits(ctx: Ctx) -> ImportLimits:
     return ImportLimits(max_bytes=imports.max_bytes, max_rows=imports.max_rows, max_cells=imports.max_cells)
 
 
-def _failure(ctx: Ctx, failure: ImportFailure) -> list[Reply]:
-    problems = failure.render(ctx.lang)
-    lines = [ctx.t("conv.import_failed"), *(esc(line) for line in problems[:MAX_PROBLEMS])]
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(ctx.t("conv.import_more_problems", count=len(problems) - MAX_PROBLEMS))
-    return [Reply("\n".join(lines), edit=ctx.route.button)]
+def _failure(ctx: Ctx, problems: tuple[Problem, ...]) -> list[Reply]:
+    from bot.tableimport.errors import render_problem
+
+    lines = [render_problem(problem, ctx.lang) for problem in problems]
+    shown = [ctx.t("conv.import_failed"), *(esc(line) for line in lines[:MAX_PROBLEMS])]
+    if len(lines) > MAX_PROBLEMS:
+        shown.append(ctx.t("conv.import_more_problems", count=len(lines) - MAX_PROBLEMS))
+    return [Reply("\n".join(shown), edit=ctx.route.button)]
 
 
 async def start_import(ctx: Ctx, args: str) -> list[Reply]:
@@ -76,23 +80,36 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
     return await _hold(ctx, data, attachment.name, year, spec.strip() or None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What the worker sends back about a file it read: small, so unpickling it on the loop costs nothing."""
+
+    year: int
+    year_guessed: bool
+    parts: PreviewParts
+
+
+async def _read(db: Database, data: bytes, filename: str, now: datetime, year: int | None, limits: ImportLimits,
+                columns: str | None, lang: str) -> _Read | tuple[Problem, ...]:
+    """In a worker: read and compare the file; the preview's message and file, or why it was refused."""
+    from bot.services.imports import ImportFailure, prepare_import
+    from handlers.import_summary import preview_parts
+
+    try:
+        async with db.session() as session:
+            preview = await prepare_import(session, data, filename, now=now, year=year, limits=limits, columns=columns)
+    except ImportFailure as failure:
+        return failure.problems
+    return _Read(preview.year, preview.year_guessed, preview_parts(preview, lang))
+
+
 async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns: str | None,
                 *, edit: bool = False) -> list[Reply]:
     """Read and preview the file, keep it until the admin confirms, and offer the confirm (or year) buttons."""
-    from bot.services.imports import ImportFailure, prepare_import
-    from handlers.import_summary import PreviewParts, preview_parts
-
-    limits, now, lang = _limits(ctx), ctx.request.now, ctx.lang
-
-    async def read(db: Database) -> tuple[ImportPreview, PreviewParts]:
-        async with db.session() as session:
-            preview = await prepare_import(session, data, filename, now=now, year=year, limits=limits, columns=columns)
-        return preview, preview_parts(preview, lang)
-
-    try:
-        preview, parts = await off_loop(ctx.core.db, read)
-    except ImportFailure as failure:
-        return _failure(ctx, failure)
+    read = await off_loop(ctx.core.db, _read, data, filename, ctx.request.now, year, _limits(ctx), columns, ctx.lang)
+    if isinstance(read, tuple):
+        return _failure(ctx, read)
+    preview, parts = read, read.parts
     token = secrets.token_urlsafe(12)
     ctx.session.add(
         PendingImport(
@@ -156,21 +173,24 @@ async def _claim(ctx: Ctx, token: str) -> PendingImport | None:
     return await claim_pending(ctx.session, token, ctx.request.now)
 
 
+async def _apply(db: Database, token: str, now: datetime, limits: ImportLimits, actor: str,
+                 channel: str) -> Applied | tuple[Problem, ...] | None:
+    """In a worker: claim the held file, read it again and apply it in one transaction."""
+    from bot.services.imports import ImportFailure, apply_pending
+
+    async with db.session() as session:
+        outcome = await apply_pending(session, token, now=now, limits=limits, actor=actor, channel=channel)
+    return outcome.problems if isinstance(outcome, ImportFailure) else outcome
+
+
 async def confirm(ctx: Ctx, args: str) -> list[Reply]:
-    """确认导入: in a worker thread, claim the held file, parse it again and apply it in one transaction."""
-    from bot.services.imports import Applied, ImportFailure, apply_pending
-
-    token, now, limits = args.strip(), ctx.request.now, _limits(ctx)
+    """确认导入: in a worker, claim the held file, parse it again and apply it, all or nothing."""
     sender = ctx.request.sender
-
-    async def apply(db: Database) -> Applied | ImportFailure | None:
-        async with db.session() as session:
-            return await apply_pending(session, token, now=now, limits=limits, actor=sender.key, channel=sender.channel)
-
-    outcome = await off_loop(ctx.core.db, apply)
+    outcome = await off_loop(ctx.core.db, _apply, args.strip(), ctx.request.now, _limits(ctx), sender.key,
+                             sender.channel)
     if outcome is None:
         return [Reply(ctx.t("conv.import_gone"), edit=True)]
-    if isinstance(outcome, ImportFailure):
+    if isinstance(outcome, tuple):
         return _failure(ctx, outcome)
     if outcome.diff is not None:
         d = outcome.diff

@@ -35,6 +35,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core import Core
 from bot.db.clock import to_local
+from bot.db.offloop import off_loop
+from bot.db.session import Database
+from bot.workcal import WorkCalendar
+from config import Settings
 from bot.services.housekeeping import sweep
 from scheduler.compose import Renderer, envelopes
 from scheduler.coordination import once_per_slot
@@ -90,20 +94,48 @@ class PassResult:
     messages: list[PlannedMessage] = field(default_factory=list)
     # People with due notices but no reachable account (their notices stay due until they bind).
     unroutable: list[str] = field(default_factory=list)
+    # (notices, messages, outbox rows) when the lists themselves were left behind (run_pass(details=False)).
+    counted: tuple[int, int, int] | None = None
 
     @property
     def enqueued(self) -> int:
         """Outbox rows written (0 for a dry run)."""
+        if self.counted is not None:
+            return self.counted[2]
         return 0 if self.dry_run else sum(len(m.texts) for m in self.messages)
 
+    @property
+    def sizes(self) -> tuple[int, int]:
+        """How many notices and messages the pass found, with or without the lists."""
+        if self.counted is not None:
+            return self.counted[0], self.counted[1]
+        return len(self.notices), len(self.messages)
 
-async def run_pass(core: Core, now: datetime, *, dry_run: bool = False) -> PassResult:
-    """Exactly the pass the scheduler runs at ``now`` (aware): plan from state, then enqueue unless ``dry_run``."""
+
+async def run_pass(core: Core, now: datetime, *, dry_run: bool = False, details: bool = True) -> PassResult:
+    """Exactly the pass the scheduler runs at ``now`` (aware): plan from state, then enqueue unless ``dry_run``.
+
+    The pass (load, plan, render, enqueue) runs in a worker process with its own database engine
+    (bot.db.offloop): over a large table it takes seconds of Python, and chats must not wait for it.
+    ``details=False`` brings back only the counts (all the scheduler logs), so that tens of thousands of
+    notices are not unpickled on the event loop.
+    """
+    return await off_loop(core.db, _pass_in_worker, core.settings, core.calendar, now, dry_run, details)
+
+
+async def _pass_in_worker(db: Database, settings: Settings, calendar: WorkCalendar, now: datetime, dry_run: bool,
+                          details: bool) -> PassResult:
+    """In the worker: the pass on the worker's own database, with the collector paused."""
     with paused_gc():
-        return await _run_pass(core, now, dry_run)
+        result = await _run_pass(Core(settings=settings, db=db, calendar=calendar), now, dry_run)
+    if not details:
+        result.counted = (len(result.notices), len(result.messages), result.enqueued)
+        result.notices, result.messages = [], []
+    return result
 
 
 async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
+    """Load, plan, render and (unless ``dry_run``) enqueue and sweep, each step in its own transaction."""
     tz = core.tz
     local = to_local(now, tz)
     day = local.date()
@@ -174,11 +206,12 @@ class _Jobs:
         async with self._pass_lock:
             self._pass = asyncio.current_task()
             try:
-                result = await once_per_slot(self.core, self.clock(), lambda now: run_pass(self.core, now))
+                result = await once_per_slot(self.core, self.clock(),
+                                             lambda now: run_pass(self.core, now, details=False))
                 if result is not None:  # None: another replica ran (or is running) this slot's pass
-                    log.info("pass at %s: %d notices, %d messages", result.local, len(result.notices), len(result.messages))
+                    log.info("pass at %s: %d notices, %d messages", result.local, *result.sizes)
             except asyncio.CancelledError:
-                log.info("planning pass stopped by shutdown; its writes were rolled back, the next start catches up")
+                log.info("planning pass stopped by shutdown; its worker ends its own transaction, the next start catches up")
                 return
             except Exception:
                 log.exception("planning pass failed")

@@ -1,22 +1,29 @@
-"""Long work off the event loop: a worker thread with its own event loop and its own database engine.
+"""Long work off the event loop: a worker process with its own event loop and its own database engine.
 
 A 10,000-row import or the daily pass over a large table spends seconds in Python (parsing, SQLAlchemy
-building and reading rows, planning). Run on the bot's event loop, every other chat waits that long. Here
-the work runs in a worker thread, on a fresh event loop, through a second engine on the same database (its
-own connections: asyncpg and aiosqlite connections belong to the loop that opened them). The bot's loop
-only awaits the thread's result; the thread still shares the GIL, so the loop gets the interpreter at least
-every switch interval (5 ms).
+building and reading rows, planning). Run on the bot's event loop, every other chat waits that long. A
+worker thread is not enough: it shares the GIL, and the loop thread gives the GIL up at every SQLite step
+and socket call, then waits up to a switch interval (5 ms) to get it back; a listing reading a few hundred
+rows waited over a second while a thread imported. So the work runs in a worker process (a small pool,
+started on first use from a fork server that has the importer and the scheduler loaded, at a lower CPU
+priority), on a fresh event loop, through a second engine on the same database built from the same URL and
+options.
 
-Transactions are the worker's own: what it does inside one ``session()`` commits or rolls back as one, so an
-import stays all or nothing. An in-memory SQLite database cannot be opened twice; then the work runs on the
-loop as before.
+``work`` must be a module-level coroutine function and its arguments and result picklable: keep both small
+(the result is unpickled on the loop). Transactions are the worker's own: what it does inside one
+``session()`` commits or rolls back as one, so an import stays all or nothing. An in-memory SQLite
+database cannot be opened from another process; then the work runs on the loop as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import threading
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -24,26 +31,65 @@ from bot.db.session import Database
 
 T = TypeVar("T")
 
+WORKERS = 2  # an import and the daily pass can run side by side
+NICENESS = 10  # the workers' CPU weight is about a tenth of the bot's when both want the CPU
+PRELOAD = ["bot.services.imports", "scheduler.jobs", "handlers.imports"]  # loaded once, in the fork server
 
-async def off_loop(db: Database, work: Callable[[Database], Awaitable[T]]) -> T:
-    """``await work(db')`` in a worker thread, where ``db'`` is a twin of ``db`` living on that thread's loop."""
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            # A fork server, not a plain fork: forking the bot itself would copy locks other threads hold.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_yield_cpu)
+        return _pool
+
+
+def _yield_cpu() -> None:
+    """In each worker: a lower CPU priority, so that on a busy machine the process serving chats runs first."""
+    os.nice(NICENESS)
+
+
+async def off_loop(db: Database, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """``await work(db', *args)`` in a worker process, where ``db'`` is a twin of ``db`` opened there."""
     if not shareable(db.url):
-        return await work(db)
+        return await work(db, *args)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_executor(), _in_worker, db.twin_recipe(), work, args)
 
-    async def in_thread() -> T:
-        twin = db.twin()
+
+def _in_worker(recipe: tuple[str, dict[str, Any]], work: Callable[..., Awaitable[T]], args: tuple[Any, ...]) -> T:
+    """In the worker process: open the twin database, run the work on a fresh loop, close the database."""
+
+    async def main() -> T:
+        url, options = recipe
+        db = Database(url, **options)
         try:
-            return await work(twin)
+            return await work(db, *args)
         finally:
-            await twin.dispose()
+            await db.dispose()
 
-    return await asyncio.to_thread(asyncio.run, in_thread())
+    return asyncio.run(main())
 
 
 def shareable(url: str) -> bool:
-    """Whether a second engine on ``url`` sees the same data (not for an in-memory SQLite database)."""
+    """Whether another process opening ``url`` sees the same data (not an in-memory SQLite database)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return True
     database = parsed.database or ""
     return bool(database) and database != ":memory:" and "mode=memory" not in str(parsed)
+
+
+def shutdown() -> None:
+    """Stop the worker processes (at exit; work in progress finishes first)."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None

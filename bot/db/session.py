@@ -58,7 +58,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None,
                  busy_timeout: float = 30.0) -> None:
         self.url = url
-        self._options = (echo, connect_args, busy_timeout)  # for twin()
+        self._options = (echo, connect_args, busy_timeout)  # for twin_recipe()
         self.engine = make_engine(url, echo=echo, connect_args=connect_args, busy_timeout=busy_timeout)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reader: sqlite_conn.LoopReader | None = None
@@ -78,10 +78,10 @@ class Database:
                 self._reader_path = None  # not WAL after all: do not try again
         return self._reader
 
-    def twin(self) -> Database:
-        """A second Database on the same URL and options, for another thread's event loop (bot.db.offloop)."""
+    def twin_recipe(self) -> tuple[str, dict]:
+        """The URL and options that open this same database elsewhere (a worker process, bot.db.offloop)."""
         echo, connect_args, busy_timeout = self._options
-        return Database(self.url, echo=echo, connect_args=connect_args, busy_timeout=busy_timeout)
+        return self.url, {"echo": echo, "connect_args": connect_args, "busy_timeout": busy_timeout}
 
     @property
     def is_sqlite(self) -> bool:
