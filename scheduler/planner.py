@@ -302,14 +302,14 @@ class _Planner:
                 if key in self.sent:
                     continue
                 if detail is None:
-                    detail = self.acknowledgements(task, due, m.id, period)
+                    detail = self.acknowledgements(task, due, period)
                 self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), m.id, due, overdue, est, detail, period))
 
-    def acknowledgements(self, task: TaskRow, due: date, mid: int | None = None, period: str | None = None) -> tuple[tuple[int, str], ...]:
+    def acknowledgements(self, task: TaskRow, due: date, period: str | None = None) -> tuple[tuple[int, str], ...]:
         """Who of the task's people acknowledged this occurrence (a recurring one: signed for that period); a snooze
         counts as an answer, not as ignoring."""
         floor = self.ack_floor(due)
-        signed = self.snap.period_acks.get((mid, period), frozenset()) if period is not None and mid is not None else None
+        signed = self.snap.period_acks.get((task.id, period), frozenset()) if period is not None else None
         states = []
         for pid in self.people(task):
             acked = self.snap.acks.get((task.id, pid))

@@ -295,7 +295,8 @@ class Occurrence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
-    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    # The milestone that asked for it last; a revised table re-creates milestones, and the period's trail stays.
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id", ondelete="SET NULL"))
     period_key: Mapped[str] = mapped_column(String(10))  # 2026-07, 2026-Q2, 2026-H1, 2026, 2026-W27
     due: Mapped[date] = mapped_column(Date)
     # acknowledged → reported | waived (a report or a waiver closes the period; 签收 alone does not).
@@ -309,10 +310,9 @@ class Occurrence(Base):
     waived_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
-    __table_args__ = (
-        UniqueConstraint("milestone_id", "period_key", name="uq_occurrences_period"),
-        Index("ix_occurrences_task", "task_id"),
-    )
+    # One row per task and period: the key says the kind of period (2026-07 vs 2026-Q3), and the constraint's
+    # index serves "this task's periods".
+    __table_args__ = (UniqueConstraint("task_id", "period_key", name="uq_occurrences_period"),)
 
 
 class Account(Base):

@@ -128,13 +128,13 @@ async def load_export(session: AsyncSession, *, include_removed: bool = False) -
         sections[task_id].append(name)
 
     periods: dict[int, list[PeriodRow]] = defaultdict(list)
-    for mid, key, state, text, reported_at, reason in await session.execute(
-        select(Occurrence.milestone_id, Occurrence.period_key, Occurrence.state, TaskEvent.text, Occurrence.reported_at,
+    for task_id, key, state, text, reported_at, reason in await session.execute(
+        select(Occurrence.task_id, Occurrence.period_key, Occurrence.state, TaskEvent.text, Occurrence.reported_at,
                Occurrence.waiver_reason)
         .outerjoin(TaskEvent, TaskEvent.id == Occurrence.report_event_id)
         .where(Occurrence.task_id.in_(task_ids))
     ):
-        periods[mid].append(PeriodRow(key, state, reason if state == "waived" else text, reported_at))
+        periods[task_id].append(PeriodRow(key, state, reason if state == "waived" else text, reported_at))
 
     milestones: dict[int, list[MilestoneRow]] = defaultdict(list)
     for r in await session.execute(
@@ -147,7 +147,7 @@ async def load_export(session: AsyncSession, *, include_removed: bool = False) -
     ):
         milestones[r.task_id].append(
             MilestoneRow(r.id, r.due, r.text or "", r.kind, r.period, bool(r.estimate), r.window_start,
-                         tuple(periods.get(r.id, ())))
+                         tuple(periods.get(r.task_id, ())) if r.kind == "recurring" else ())
         )
 
     tasks = tuple(

@@ -2,7 +2,9 @@
 
 Occurrences are derived, not materialised: a milestone's period and the calendar give every period's key and
 due date (``bot.services.status.period_slots``), and an ``Occurrence`` row exists only for a period something
-happened to: 签收 (acknowledged), a report (reported) or an admin's waiver (waived). A period with no row, or
+happened to: 签收 (acknowledged), a report (reported) or an admin's waiver (waived). Rows belong to the task
+and its period key (``2026-07`` cannot be mistaken for ``2026-Q3``), so a revised table that re-creates the
+task's milestones keeps every period's trail. A period with no row, or
 only acknowledged, is open, and overdue once its due date has passed. So the daily pass over 100,000 tasks
 reads the few rows there are, and nothing has to be created ahead of time for periods nobody touched.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, select
@@ -64,7 +66,7 @@ def facts(m: Milestone, closed: Iterable[str] = ()) -> MilestoneFacts:
 
 @dataclass(slots=True)
 class States:
-    """Occurrence state for the planner: closed period keys per milestone, and who signed each period."""
+    """Occurrence state for the planner: closed period keys per task, and who signed each period (task, key)."""
 
     closed: dict[int, frozenset[str]] = field(default_factory=dict)
     acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
@@ -73,45 +75,44 @@ class States:
 async def load_states(conn: AsyncConnection, task_ids: Select | None = None) -> States:
     """The occurrence rows and per-period 签收 of ``task_ids`` (a subquery; all when None), in two queries."""
     closed: dict[int, set[str]] = defaultdict(set)
-    rows = select(Occurrence.milestone_id, Occurrence.period_key, Occurrence.state).where(Occurrence.state.in_(CLOSED_STATES))
+    rows = select(Occurrence.task_id, Occurrence.period_key).where(Occurrence.state.in_(CLOSED_STATES))
     if task_ids is not None:
         rows = rows.where(Occurrence.task_id.in_(task_ids))
-    for mid, key, state in (await conn.execute(rows)).all():
-        if state in CLOSED_STATES:
-            closed[mid].add(key)
+    for task_id, key in (await conn.execute(rows)).all():
+        closed[task_id].add(key)
     acks: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for person_id, data in (await conn.execute(
-        select(TaskEvent.person_id, TaskEvent.data).where(
+    for task_id, person_id, data in (await conn.execute(
+        select(TaskEvent.task_id, TaskEvent.person_id, TaskEvent.data).where(
             TaskEvent.kind == "ack",
             TaskEvent.person_id.is_not(None),
             TaskEvent.task_id.in_(select(Occurrence.task_id).where(Occurrence.acked_at.is_not(None)).distinct()),
         )
     )).all():
-        if data and data.get("period") and data.get("milestone"):
-            acks[(int(data["milestone"]), str(data["period"]))].add(person_id)
+        if data and data.get("period"):
+            acks[(task_id, str(data["period"]))].add(person_id)
     return States({k: frozenset(v) for k, v in closed.items()}, {k: frozenset(v) for k, v in acks.items()})
 
 
-async def closed_keys(session: AsyncSession, milestone_ids: Sequence[int]) -> dict[int, frozenset[str]]:
-    """Closed period keys of the given milestones (listings: only the recurring ones they show)."""
+async def closed_keys(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, frozenset[str]]:
+    """Closed (reported or waived) period keys of the given tasks (listings: only the recurring ones they show)."""
     out: dict[int, set[str]] = defaultdict(set)
-    ids = sorted(set(milestone_ids))
+    ids = sorted(set(task_ids))
     for start in range(0, len(ids), _CHUNK):
         rows = await session.execute(
-            select(Occurrence.milestone_id, Occurrence.period_key).where(
-                Occurrence.milestone_id.in_(ids[start : start + _CHUNK]), Occurrence.state.in_(CLOSED_STATES)
+            select(Occurrence.task_id, Occurrence.period_key).where(
+                Occurrence.task_id.in_(ids[start : start + _CHUNK]), Occurrence.state.in_(CLOSED_STATES)
             )
         )
-        for mid, key in rows.all():
-            out[mid].add(key)
+        for task_id, key in rows.all():
+            out[task_id].add(key)
     return {k: frozenset(v) for k, v in out.items()}
 
 
 async def task_facts(session: AsyncSession, task: Task) -> list[MilestoneFacts]:
     """A task's milestones with their closed periods (one query, none when nothing recurs)."""
-    recurring = [m.id for m in task.milestones if m.kind == "recurring"]
-    closed = await closed_keys(session, recurring) if recurring else {}
-    return [facts(m, closed.get(m.id, ())) for m in task.milestones]
+    recurring = any(m.kind == "recurring" for m in task.milestones)
+    closed = (await closed_keys(session, [task.id])).get(task.id, frozenset()) if recurring else frozenset()
+    return [facts(m, closed if m.kind == "recurring" else ()) for m in task.milestones]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +141,16 @@ async def task_periods(session: AsyncSession, task: Task, today: date, cal: Work
         .outerjoin(TaskEvent, TaskEvent.id == Occurrence.report_event_id)
         .where(Occurrence.task_id == task.id)
     )).all()
-    found = {(o.milestone_id, o.period_key): (o, name, text) for o, name, text in rows}
+    found = {o.period_key: (o, name, text) for o, name, text in rows}
+    closed = {key for key, (o, _, _) in found.items() if o.state in CLOSED_STATES}
     out: list[PeriodLine] = []
     for m in tracked:
-        closed = {key for (mid, key), (o, _, _) in found.items() if mid == m.id and o.state in CLOSED_STATES}
         f = facts(m, closed)
         upcoming = next_open(f, today, cal)
         for slot in period_slots(f, cal):
             if upcoming is not None and slot.start > upcoming.end:
                 break
-            o, name, text = found.get((m.id, slot.key), (None, None, None))
+            o, name, text = found.get(slot.key, (None, None, None))
             state = o.state if o is not None else "open"
             days = None
             if state in ("open", "acknowledged") and slot.due < today:
@@ -222,10 +223,10 @@ async def report_target(
     return Target(_milestone(task, f), slot, f)
 
 
-async def _signed(session: AsyncSession, task: Task, person_id: int | None, actor: str) -> set[tuple[int, str]]:
+async def _signed(session: AsyncSession, task: Task, person_id: int | None, actor: str) -> set[str]:
     same = TaskEvent.person_id == person_id if person_id is not None else TaskEvent.actor == actor
     rows = await session.scalars(select(TaskEvent.data).where(TaskEvent.task_id == task.id, TaskEvent.kind == "ack", same))
-    return {(int(d["milestone"]), str(d["period"])) for d in rows if d and d.get("period") and d.get("milestone")}
+    return {str(d["period"]) for d in rows if d and d.get("period")}
 
 
 async def ack_target(
@@ -242,12 +243,12 @@ async def ack_target(
     signed = await _signed(session, task, person_id, actor)
     if word is not None:
         target = _named(task, tracked, word, cal, today)
-        return target, (target.facts.id, target.slot.key) not in signed
+        return target, target.slot.key not in signed
     f = tracked[0]
     upcoming = next_open(f, today, cal)
     candidates = [s for s in period_slots(f, cal) if s.key not in f.closed and (s.start <= today or s == upcoming)]
     for slot in candidates:
-        if (f.id, slot.key) not in signed:
+        if slot.key not in signed:
             return Target(_milestone(task, f), slot, f), True
     fallback = candidates[-1] if candidates else (upcoming or period_slots(f, cal)[-1])
     return Target(_milestone(task, f), fallback, f), False
@@ -258,9 +259,11 @@ async def ack_target(
 
 async def _row(session: AsyncSession, task: Task, target: Target, now: datetime) -> Occurrence:
     row = await session.scalar(
-        select(Occurrence).where(Occurrence.milestone_id == target.milestone.id, Occurrence.period_key == target.slot.key)
+        select(Occurrence).where(Occurrence.task_id == task.id, Occurrence.period_key == target.slot.key)
     )
-    if row is None:
+    if row is not None:
+        row.milestone_id = target.milestone.id  # the milestone it is asked by now (a revision re-creates them)
+    else:
         row = Occurrence(task_id=task.id, milestone_id=target.milestone.id, period_key=target.slot.key,
                          due=target.slot.due, state="acknowledged", created_at=now)
         session.add(row)
@@ -292,8 +295,3 @@ async def mark_waived(session: AsyncSession, task: Task, target: Target, actor: 
     row.state, row.waiver_reason, row.waived_by, row.waived_at = "waived", reason, actor, now
     await session.flush()
     return row
-
-
-def with_closed(f: MilestoneFacts, closed: frozenset[str]) -> MilestoneFacts:
-    """The same milestone facts with its closed periods."""
-    return replace(f, closed=closed)

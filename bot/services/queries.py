@@ -211,7 +211,7 @@ async def _entries(
         rows = await fetch_rows(session, query, params)
     else:
         rows = list((await session.execute(query, params or {})).all())
-    recurring = [row[5] for row in rows if row[5] is not None]
+    recurring = [row[0] for row in rows if row[5] is not None]
     closed = await closed_keys(session, recurring) if recurring else {}
     first: dict[int, Sequence[Any]] = {}
     dues: dict[int, date | None] = {}
@@ -219,7 +219,7 @@ async def _entries(
     for row in rows:
         task_id, due = row[0], row[4]
         if row[5] is not None:  # a recurring milestone: its current period's end may come first
-            current = current_due(_facts((*row[5:10], closed.get(row[5], frozenset()))), day.today, day.cal)
+            current = current_due(_facts((*row[5:10], closed.get(task_id, frozenset()))), day.today, day.cal)
             if current is not None and (due is None or current < due):
                 due = current
         if task_id not in first:
@@ -272,7 +272,7 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
     details: dict[int, Sequence[Any]] = {}
     facts: dict[int, list[MilestoneFacts]] = {}
     newest: int | None = None
-    recurring = [row[5] for row in rows if row[5] is not None and row[7] == "recurring"]
+    recurring = [row[0] for row in rows if row[5] is not None and row[7] == "recurring"]
     closed = await closed_keys(session, recurring) if recurring else {}
     for row in rows:
         newest = row[10]
@@ -280,7 +280,7 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
             details[row[0]] = row
             facts[row[0]] = []
         if row[5] is not None:
-            facts[row[0]].append(_facts((*row[5:10], closed.get(row[5], frozenset()))))
+            facts[row[0]].append(_facts((*row[5:10], closed.get(row[0], frozenset()) if row[7] == "recurring" else frozenset())))
     lines: list[TaskLine] = []
     for entry in chosen:
         row = details[entry.id]

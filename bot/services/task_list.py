@@ -34,9 +34,10 @@ class ListedTask:
 
 
 def milestone_facts(task: Task, closed: Mapping[int, frozenset[str]] | None = None) -> list[MilestoneFacts]:
-    """A task's milestones as the colour rules see them (recurring ones with their reported or waived periods)."""
-    closed = closed or {}
-    return [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start, closed.get(m.id, frozenset())) for m in task.milestones]
+    """A task's milestones as the colour rules see them (recurring ones with the task's reported or waived periods)."""
+    done = (closed or {}).get(task.id, frozenset())
+    return [MilestoneFacts(m.id, m.due, m.kind, m.period, m.window_start, done if m.kind == "recurring" else frozenset())
+            for m in task.milestones]
 
 
 def task_standing(
@@ -75,7 +76,7 @@ async def list_tasks(
             Task.id.in_(select(TaskSection.task_id).join(Section).where(Section.name == section))
         )
     tasks = list(await session.scalars(query))
-    closed = await closed_keys(session, [m.id for task in tasks for m in task.milestones if m.kind == "recurring"])
+    closed = await closed_keys(session, [task.id for task in tasks if any(m.kind == "recurring" for m in task.milestones)])
     listed = [ListedTask(task, task_standing(task, today, cal, rules, tz, closed)) for task in tasks]
     if overdue:
         listed = [item for item in listed if item.standing.colour == "red"]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.core import Core
-from bot.db.models import Occurrence, TaskEvent
+from bot.db.models import Milestone, Occurrence, Task, TaskEvent
 from tests.conversation.conftest import Talk, at as local_at
 from tests.scheduler.conftest import GROUP, pass_at
 from tests.scheduler.seed import Bureau, add_task, seed_bureau
@@ -221,3 +221,15 @@ async def test_every_missed_period_climbs_the_ladder_and_the_overdue_item_names_
     got = {(names[n.recipient.person_id], n.kind, n.period) for n in result.notices if n.recipient.person_id}
     assert {(who, period) for who, kind, period in got if kind == "overdue"} == {("张三", "2026-02"), ("李四", "2026-02"), ("周七", "2026-02")}
     assert not [k for _, k, _ in got if k.startswith("escalation")]
+
+
+async def test_a_revised_table_that_recreates_the_milestones_keeps_each_periods_trail(core: Core, bureau: Bureau) -> None:
+    task_id = await add_task(core, bureau, "2", milestones=[quarterly()])
+    talk = Talk(core)
+    await talk.text(ZHANG, "进度 2 二季度已督导", now=local_at("2026-06-15"))
+    async with core.db.session() as s:  # what an import revision does: the task's milestones are replaced
+        task = await s.get(Task, task_id)
+        assert task is not None
+        task.milestones = [Milestone(position=0, text="每季度报送", original_due=date(2026, 12, 31), **{k: v for k, v in quarterly().items() if k != "text"})]
+    assert await series(core, bureau, date(2026, 7, 1), date(2026, 7, 3)) == {}  # Q2 still reported
+    assert "第二季度（2026-06-30 截止）：✅ 已报送" in await talk.text(ZHANG, "#2", now=local_at("2026-07-01"))

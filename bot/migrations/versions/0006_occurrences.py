@@ -21,7 +21,7 @@ def upgrade() -> None:
         'occurrences',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('task_id', sa.Integer(), nullable=False),
-        sa.Column('milestone_id', sa.Integer(), nullable=False),
+        sa.Column('milestone_id', sa.Integer(), nullable=True),
         sa.Column('period_key', sa.String(length=10), nullable=False),
         sa.Column('due', sa.Date(), nullable=False),
         sa.Column('state', sa.String(length=12), nullable=False),
@@ -34,15 +34,13 @@ def upgrade() -> None:
         sa.Column('waived_at', bot.db.models.UtcDateTime(), nullable=True),
         sa.Column('created_at', bot.db.models.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['acked_by'], ['people.id'], ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['report_event_id'], ['task_events.id'], ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('milestone_id', 'period_key', name='uq_occurrences_period'),
+        sa.UniqueConstraint('task_id', 'period_key', name='uq_occurrences_period'),
     )
-    op.create_index('ix_occurrences_task', 'occurrences', ['task_id'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_occurrences_task', table_name='occurrences')
     op.drop_table('occurrences')
