@@ -107,7 +107,7 @@ class Snapshot:
     snoozes: dict[tuple[int, int], date] = field(default_factory=dict)
     groups: list[GroupRow] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
-    # Recurring milestones: who signed each period, by (milestone id, period key) (issue 9).
+    # Recurring tasks: who signed each period, by (task id, period key) (issue 9).
     period_acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
 
@@ -139,7 +139,8 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     snap.period_acks = states.acks
     no_closed: frozenset[str] = frozenset()
     for mid, task_id, due, kind, period, start in rows:
-        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start, states.closed.get(mid, no_closed)))
+        closed = states.closed.get(task_id, no_closed) if kind == "recurring" else no_closed
+        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start, closed))
 
     leaders = await _grouped(conn, select(TaskLeader.task_id, TaskLeader.person_id).join(Task, Task.id == TaskLeader.task_id).where(*live).order_by(TaskLeader.task_id, TaskLeader.position))
     sections = await _grouped(conn, select(TaskSection.task_id, TaskSection.section_id).join(Task, Task.id == TaskSection.task_id).where(*live).order_by(TaskSection.task_id, TaskSection.position))
