@@ -77,6 +77,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:完成|办结|done)\s*" + _REF + r"(?:\s+(?P<rest>.+))?$", "done"),
         (r"^(?:进度|progress)\s*" + _REF + r"\s+(?P<rest>.+)$", "progress"),
         (r"^(?:延期|extend)\s*" + _REF + r"\s+(?P<rest>.+)$", "extend"),
+        (r"^(?:免报|waive)\s*" + _REF + r"\s+(?P<rest>.+)$", "waive"),
         (r"^(?:搜索|查找|search)\s+(?P<rest>.+)$", "search"),
         (r"^(?:指派|assign)\s*" + _REF + r"\s+(?P<rest>.+)$", "assign"),
         (r"^(?:帮助|help|\?|？)$", "help"),
@@ -223,6 +224,7 @@ def commands() -> dict[str, Command]:
         "approve": Command(progress.approve, "bound"),
         "reject": Command(progress.reject, "bound"),
         "reopen": Command(progress.reopen, "admin"),
+        "waive": Command(progress.waive, "admin"),
         "snooze": Command(progress.snooze, "person"),
         # admin
         "invite": Command(admin.invite, "admin"),
