@@ -209,9 +209,11 @@ def period_line(p: PeriodLine, tz: str, lang: str) -> str:
         state = t("conv.period_state_reported", lang, at=when(p.reported_at, tz) if p.reported_at else "—")
     elif p.state == "waived":
         state = t("conv.period_state_waived", lang, who=esc(p.waived_by or "—"), reason=esc(shorten(p.waiver_reason or "", TEXT_MAX)))
+    elif p.state == "acknowledged":
+        state = t("conv.period_state_acknowledged", lang, who=esc(p.acked_by or "—"))
     else:
         state = t(f"conv.period_state_{p.state}", lang)
-    if p.acked_by:
+    if p.acked_by and p.state != "acknowledged":
         state += t("conv.period_signed", lang, who=esc(p.acked_by))
     if p.state == "reported" and p.report_text:
         state += t("conv.period_report", lang, text=esc(shorten(p.report_text, 60)))

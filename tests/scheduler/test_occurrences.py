@@ -233,3 +233,13 @@ async def test_a_revised_table_that_recreates_the_milestones_keeps_each_periods_
         task.milestones = [Milestone(position=0, text="每季度报送", original_due=date(2026, 12, 31), **{k: v for k, v in quarterly().items() if k != "text"})]
     assert await series(core, bureau, date(2026, 7, 1), date(2026, 7, 3)) == {}  # Q2 still reported
     assert "第二季度（2026-06-30 截止）：✅ 已报送" in await talk.text(ZHANG, "#2", now=local_at("2026-07-01"))
+
+
+async def test_periods_in_english(core: Core, bureau: Bureau) -> None:
+    await add_task(core, bureau, "2", milestones=[quarterly()])
+    talk = Talk(core)
+    await talk.text(ZHANG, "/lang en", now=local_at("2026-07-02"))
+    assert "Recorded #2's report for Q2" in await talk.text(ZHANG, "progress 2 done in June", now=local_at("2026-07-02"))
+    assert "Acknowledged #2 for Q3" in await talk.text(ZHANG, "ack 2", now=local_at("2026-07-02"))
+    detail = await talk.text(ZHANG, "#2", now=local_at("2026-07-02"))
+    assert "• Q2 (due 2026-06-30): ✅ reported" in detail and "• Q3 (due 2026-09-30): acknowledged by 张三" in detail

@@ -31,6 +31,7 @@ MESSAGES = {
         "<b>Reporting</b>\n"
         "ack 11 (/ack 11)\n"
         "progress 11 50% draft finished (/progress; the percent is optional and feeds the on-schedule check)\n"
+        "Recurring tasks (monthly, quarterly): progress 2 Q3 TEXT, ack 2 Q3 name the period; without one, the oldest open period\n"
         "done 11 EVIDENCE (/done)\n"
         "extend 11 2023-12-15 REASON (/extend; a lead leader or an admin decides)\n"
         "<b>Other</b>\n"
@@ -49,6 +50,7 @@ MESSAGES = {
         "/export: the ledger (xlsx); /export template: the table in 责任分解表 columns to fill in and import back; "
         "/stats: summary and chart\n"
         "/reopen 11: reopen a done task; /approve ID, /reject ID: decide extension requests\n"
+        "/waive 2 Q2 REASON: one period of a recurring task needs no report (kept in the history)\n"
         "In a group: /subscribe SECTION … or /subscribe all; /unsubscribe\n"
         "/group add wecom SECTION,SECTION ROBOT_URL: a group robot posting those sections' daily digest; /group list; /group remove ID"
     ),
@@ -280,7 +282,7 @@ MESSAGES = {
     "conv.period_line": "• {period} (due {due}): {state}",
     "conv.period_state_open": "open",
     "conv.period_state_overdue": "🔴 {days} working days overdue",
-    "conv.period_state_acknowledged": "acknowledged",
+    "conv.period_state_acknowledged": "acknowledged by {who}",
     "conv.period_state_reported": "✅ reported {at}",
     "conv.period_state_waived": "waived ({who}: {reason})",
     "conv.period_signed": ", acknowledged by {who}",

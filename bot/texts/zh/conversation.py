@@ -31,6 +31,7 @@ MESSAGES = {
         "<b>填报</b>\n"
         "签收 11（/ack 11）\n"
         "进度 11 50% 已完成方案起草（/progress，百分比可省略，用于序时进度）\n"
+        "周期性任务（每月、每季度）：进度 2 Q3 说明、签收 2 7月 指明期次；不写则记入最早未报的一期\n"
         "完成 11 或 办结 11 办结说明（/done）\n"
         "延期 11 2023-12-15 理由（/extend，由牵头领导或管理员审批）\n"
         "<b>其他</b>\n"
@@ -47,6 +48,7 @@ MESSAGES = {
         "/assign 序号 领导 股室 [配合 单位]：指派任务\n"
         "/export：导出台账（xlsx）；/export 模板：按责任分解表列导出，填好后再导入；/stats：统计摘要和图表\n"
         "/reopen 11：重新打开已办结任务；/approve 编号、/reject 编号：审批延期申请\n"
+        "/waive 2 Q2 原因：周期性任务某一期免报（记入任务记录）\n"
         "在群里：/subscribe 疾控股 应急办 或 /subscribe all 订阅股室任务；/unsubscribe 取消订阅\n"
         "/group add wecom 疾控股,应急办 机器人地址：登记群机器人推送股室每日督办；/group list；/group remove 编号"
     ),
@@ -276,7 +278,7 @@ MESSAGES = {
     "conv.period_line": "• {period}（{due} 截止）：{state}",
     "conv.period_state_open": "待报送",
     "conv.period_state_overdue": "🔴 逾期 {days} 个工作日",
-    "conv.period_state_acknowledged": "已签收",
+    "conv.period_state_acknowledged": "已签收（{who}）",
     "conv.period_state_reported": "✅ 已报送 {at}",
     "conv.period_state_waived": "免报（{who}：{reason}）",
     "conv.period_signed": "，{who} 已签收",
