@@ -36,7 +36,7 @@ from bot.channels.dingtalk.render import (
 from bot.channels.dingtalk.robot import DingTalkRobots, split_target
 from bot.core import Core
 from bot.redact import Redactor
-from bot.db.models import Account, ChatSubscription, HandledMessage, Person
+from bot.db.models import Account, ChatSubscription, HandledMessage, Person, Task
 from bot.services.accounts import bind, create_invite
 from config import Settings
 from config.settings import DingTalkSettings
@@ -327,6 +327,28 @@ async def test_bind_by_invite_then_my_tasks(core: Core, fake: FakeDingTalk, serv
     await server.inbox.drain()
     assert "第 2/2 页" in fake.to(f"cidSingle{WANG}==")[-1]
     assert all(s.via == "session" for s in fake.sent)
+
+
+async def test_an_admins_file_is_previewed_as_an_import_and_a_members_is_not_read(core: Core, fake: FakeDingTalk, serve,
+                                                                                  fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    from handlers.app import handle
+
+    data = (fixtures_dir / "yuanjiang-2023-tasks.xlsx").read_bytes()
+    server = await serve(handle)
+    player = fake.player(server.url)
+    await player.post(player.file_message("zhangsan", "任务表.xlsx", data))
+    await server.inbox.drain()
+    assert fake.to("cidSinglezhangsan==") == ["收到文件 任务表.xlsx。只有管理员发来的任务表会被导入。"]
+    await player.post(player.file_message(ADMIN, "yuanjiang-2023-tasks.xlsx", data))
+    await server.inbox.drain()
+    preview = "\n".join(fake.to(f"cidSingle{ADMIN}=="))
+    assert "2023" in preview and "/import_confirm " in preview, preview  # the preview, confirmed by typing
+    confirm = next(line for line in preview.split("\n") if "/import_confirm " in line).split("回复 ", 1)[1]
+    await player.say(ADMIN, confirm)
+    await server.inbox.drain()
+    async with core.db.session() as session:
+        assert len(list(await session.scalars(select(Task)))) == 45  # the 2023 table, imported from DingTalk
+    assert [path for path, _ in fake.refused] == []
 
 
 async def test_a_reminder_goes_out_by_batch_send_and_a_digest_into_the_group(core: Core, fake: FakeDingTalk,

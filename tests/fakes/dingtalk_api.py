@@ -112,6 +112,8 @@ class FakeDingTalk:
         self.sent: list[Sent] = []
         self.refused: list[tuple[str, str]] = []  # (path, why) of every call answered with an error
         self.batch_calls: list[list[str]] = []
+        self.files: dict[str, tuple[str, bytes]] = {}  # downloadCode → (file name, bytes) members sent
+        self._urls: dict[str, bytes] = {}  # short-lived download URL key → bytes
         self.token_fetches = 0
         self._recent: dict[str, deque[float]] = {}
         self._ids = itertools.count(1)
@@ -128,6 +130,8 @@ class FakeDingTalk:
         app.router.add_post("/v1.0/robot/groupMessages/send", self._group_send)
         app.router.add_post("/robot/sendBySession", self._session_send)
         app.router.add_post("/robot/send", self._robot_send)
+        app.router.add_post("/v1.0/robot/messageFiles/download", self._file_download)
+        app.router.add_get("/files/{key}", self._file_get)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -165,6 +169,12 @@ class FakeDingTalk:
         robot = Robot(secrets.token_hex(32), secret, group)
         self.robots[robot.token] = robot
         return robot
+
+    def add_file(self, name: str, data: bytes) -> str:
+        """A file a member sent the robot, as DingTalk keeps it; its downloadCode."""
+        code = "dc" + secrets.token_urlsafe(24)
+        self.files[code] = (name, data)
+        return code
 
     def expire_tokens(self) -> None:
         """Every access token issued so far expires now."""
@@ -321,6 +331,24 @@ class FakeDingTalk:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
 
+    async def _file_download(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return self._api_error(request.path, 400, "InvalidAuthentication", "不合法的access_token")
+        body = await self._json(request) or {}
+        if body.get("robotCode") != self.robot_code:
+            return self._api_error(request.path, 400, "InvalidParameter", "robotCode")
+        found = self.files.get(str(body.get("downloadCode")))
+        if found is None:
+            return self._api_error(request.path, 400, "resource.not.found", "downloadCode 不存在或已过期")
+        key = secrets.token_urlsafe(16)
+        self._urls[key] = found[1]
+        return web.json_response({"downloadUrl": f"{self.base_url}/files/{key}"})
+
+    async def _file_get(self, request: web.Request) -> web.Response:
+        data = self._urls.pop(request.match_info["key"], None)  # a download URL works once, briefly
+        return web.Response(status=404) if data is None else web.Response(body=data)
+
+
 class DingTalkPlayer:
     """Plays DingTalk calling Duban's callback: signed headers, a message body, a session webhook per message."""
 
@@ -346,6 +374,12 @@ class DingTalkPlayer:
             body |= {"conversationTitle": "疾控股工作群", "isInAtList": at_robot,
                      "atUsers": [{"dingtalkId": "$:LWCP_v1:$robot"}] if at_robot else []}
         return body
+
+    def file_message(self, user: str, name: str, data: bytes) -> dict[str, Any]:
+        """The JSON DingTalk posts when ``user`` sends the robot a file in their single chat."""
+        body = self.message(user, "")
+        del body["text"]
+        return body | {"msgtype": "file", "content": {"downloadCode": self.fake.add_file(name, data), "fileName": name}}
 
     def headers(self, *, at_ms: int | None = None, secret: str | None = None) -> dict[str, str]:
         """``timestamp`` and ``sign`` as DingTalk sends them (a forger passes another ``secret``)."""

@@ -7,6 +7,7 @@
   a JSON *string*. The answer lists ``invalidStaffIdList`` (not members: unreachable) and
   ``flowControlledStaffIdList`` (not sent this time: retry later).
 - ``POST /v1.0/robot/groupMessages/send`` ``{robotCode, openConversationId, msgKey, msgParam}``.
+- ``POST /v1.0/robot/messageFiles/download`` ``{downloadCode, robotCode}`` → ``{downloadUrl}``: a file a member sent.
 - A conversation's ``sessionWebhook`` takes the plain robot bodies (``text``, ``markdown``, ``actionCard``) and
   answers ``{"errcode": 0}``; ``300001`` means the session is gone (``SessionExpired``: fall back to batchSend).
 
@@ -203,6 +204,27 @@ class DingTalkApi:
             "robotCode": self.robot_code, "openConversationId": open_conversation_id, "msgKey": msg_key,
             "msgParam": json.dumps(msg_param, ensure_ascii=False),
         })
+
+    async def download(self, download_code: str, *, max_bytes: int) -> bytes:
+        """A file a member sent the robot: its downloadCode exchanged for a URL, fetched at most ``max_bytes``."""
+        body = await self._call("/v1.0/robot/messageFiles/download", "messageFiles/download",
+                                {"downloadCode": download_code, "robotCode": self.robot_code})
+        url = body.get("downloadUrl")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise Transient("DingTalk messageFiles/download answered without a downloadUrl")
+        chunks, size = [], 0
+        try:
+            async with self._client.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise Transient(f"DingTalk file download: HTTP {response.status_code}")
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise Rejected("DingTalk file download: larger than allowed")
+                    chunks.append(chunk)
+        except httpx.HTTPError as error:
+            raise Transient(f"DingTalk file download: {type(error).__name__}") from None
+        return b"".join(chunks)
 
     async def session_send(self, webhook: str, message: dict[str, Any]) -> None:
         """A reply into the conversation behind ``webhook``; SessionExpired when DingTalk no longer knows it."""

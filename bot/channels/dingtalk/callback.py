@@ -6,8 +6,8 @@ clock, is refused with 403 and nothing is handled. A good one gets an empty 200 
 answer) and is handled in a background task; deliveries are de-duplicated by msgId, in memory and in the
 database (handled_messages), so a retry after a restart or at another replica is answered once.
 
-In a single chat every text is handled; in a group only messages that @-mention the robot (``isInAtList``),
-answered in that group. A member's messages are handled one at a time, in the order they arrived.
+In a single chat every text is handled, and an admin's file is previewed as an import; in a group only messages
+that @-mention the robot (``isInAtList``), answered in that group. A member's messages are handled one at a time, in the order they arrived.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from bot.core import Core
 from bot.logformat import tag_update
 from bot.services.housekeeping import first_handling, message_key
 from bot.texts import t
-from handlers.types import Chat, Reply, Request, Sender
+from handlers.types import Attachment, Chat, Reply, Request, Sender
 
 log = logging.getLogger("duban.dingtalk")
 
@@ -112,12 +112,32 @@ class Inbox:
         now = self.clock()
         where = Conversation(message.user_id, message.conversation_id, message.is_group, message.session_webhook,
                              message.session_expires_ms)
+        if message.msg_type == "file" and message.download_code and not message.is_group:
+            await self._file(message, where, now)
+            return
         if message.msg_type != "text":
             await self.delivery.text_to(where, t("dingtalk.unsupported", await self.delivery.lang(message.user_id)))
             return
         request = await self._request(message, where, now)
         if request is not None:
             await self.delivery.replies_to(where, await self.handle(self.core, request), now=now)
+
+    async def _file(self, message: Inbound, where: Conversation, now: datetime) -> None:
+        """An admin's file is previewed as an import at once (a file carries no caption); anyone else's is not read."""
+        sender = Sender(CHANNEL, message.user_id, message.sender_nick)
+        name = message.file_name or "file"
+        if not self.core.is_admin(sender.key):
+            lang = await self.delivery.lang(message.user_id)
+            await self.delivery.text_to(where, t("dingtalk.file_not_imported", lang, name=name))
+            return
+        api, code, limit = self.delivery.app_api(), message.download_code or "", self.core.settings.imports.max_bytes
+
+        async def fetch() -> bytes:
+            return await api.download(code, max_bytes=limit)
+
+        request = Request(sender=sender, chat=Chat(CHANNEL, message.user_id, "private"), now=now, text="/import",
+                          attachment=Attachment(name=name, size=None, mime=None, fetch=fetch))
+        await self.delivery.replies_to(where, await self.handle(self.core, request), now=now)
 
     async def _request(self, message: Inbound, where: Conversation, now: datetime) -> Request | None:
         """The conversation request for a text; None when the channel answered it itself."""

@@ -3,7 +3,8 @@
 Only what Duban uses is kept: who wrote (``senderStaffId``, the org userid that batchSend addresses), where
 (``conversationType`` "1" single chat or "2" group, ``conversationId``), what (``msgtype``, ``text.content``),
 the delivery's id (``msgId``, for de-duplication), whether the robot was @-mentioned (``isInAtList``), and
-the conversation's reply address (``sessionWebhook``, valid until ``sessionWebhookExpiredTime`` in ms).
+the conversation's reply address (``sessionWebhook``, valid until ``sessionWebhookExpiredTime`` in ms), and for a
+file sent in a single chat its ``content.downloadCode`` and ``content.fileName`` (groups do not pass files on).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Inbound:
     session_webhook: str | None = None
     session_expires_ms: int = 0
     robot_code: str | None = None
+    download_code: str | None = None  # a file or picture: exchanged for a short-lived download URL
+    file_name: str | None = None
 
     @property
     def is_group(self) -> bool:
@@ -85,6 +88,7 @@ def parse_message(raw: bytes) -> Inbound:
         raise BadMessage("conversationType is neither 1 nor 2")
     text = body.get("text")
     content = text.get("content") if isinstance(text, dict) else None
+    media = body.get("content") if isinstance(body.get("content"), dict) else {}
     return Inbound(
         msg_id=msg_id,
         msg_type=(_str(body, "msgtype") or "").lower(),
@@ -98,4 +102,6 @@ def parse_message(raw: bytes) -> Inbound:
         session_webhook=_str(body, "sessionWebhook"),
         session_expires_ms=_int(body.get("sessionWebhookExpiredTime")),
         robot_code=_str(body, "robotCode"),
+        download_code=_str(media, "downloadCode"),
+        file_name=_str(media, "fileName"),
     )
