@@ -9,7 +9,7 @@ MESSAGES = {
     "conv.cancelled": "Cancelled.",
     "conv.admin_only": "Only admins can do that.",
     "conv.admin_not_bound": "You are an admin, but this account is not bound to a person, so there is no \"my tasks\". Use \"overdue\", \"due this week\" or \"/section NAME\" to see all tasks, or ask another admin to /invite your name.",
-    "conv.unbound": "This account ({account}) is not bound to a person yet, so it cannot see tasks. Ask an admin to send /invite YOUR NAME; then open the invite link, or send /start CODE here.",
+    "conv.unbound": "This account ({account}) is not bound to a person yet, so it cannot see tasks. Ask an admin to send /invite YOUR NAME; then open the invite link, or send 绑定 CODE (/start CODE) here.",
     "conv.private_only": "Please use this command in a private chat with the bot.",
     "conv.group_only": "Please use this command in a group chat.",
     "conv.name_sep": ", ",

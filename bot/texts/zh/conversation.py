@@ -9,7 +9,7 @@ MESSAGES = {
     "conv.cancelled": "已取消。",
     "conv.admin_only": "只有管理员可以这样做。",
     "conv.admin_not_bound": "你是管理员，但这个账号还没有绑定到具体人员，所以没有「我的任务」。可用「逾期」「本周到期」「/section 股室」查看全部任务，或请另一位管理员 /invite 你的姓名。",
-    "conv.unbound": "这个账号（{account}）还没有绑定到人员，因此看不到任务。请联系管理员，让其发送 /invite 你的姓名，生成邀请码；收到后点击邀请链接，或在这里发送 /start 邀请码 完成绑定。",
+    "conv.unbound": "这个账号（{account}）还没有绑定到人员，因此看不到任务。请联系管理员，让其发送 /invite 你的姓名，生成邀请码；收到后点击邀请链接，或在这里发送「绑定 邀请码」（/start 邀请码）完成绑定。",
     "conv.private_only": "请在与机器人的私聊中使用这个命令。",
     "conv.group_only": "这个命令请在群聊中使用。",
     "conv.name_sep": "、",
