@@ -351,6 +351,24 @@ async def test_an_admins_file_is_previewed_as_an_import_and_a_members_is_not_rea
     assert [path for path, _ in fake.refused] == []
 
 
+async def test_export_comes_back_as_a_file_and_stats_as_a_picture(core: Core, fake: FakeDingTalk, serve,
+                                                                   fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    from handlers.app import handle
+
+    await load_2023(core, fixtures_dir, bind_wang=False)
+    server = await serve(handle)
+    player = fake.player(server.url)
+    for command in ("/export", "/stats"):
+        await player.say(ADMIN, command)
+        await server.inbox.drain()
+    files = [s for s in fake.sent if s.kind in ("sampleFile", "sampleImageMsg")]
+    assert [(s.via, s.to, s.kind) for s in files] == [("oto", ADMIN, "sampleFile"), ("oto", ADMIN, "sampleImageMsg")]
+    kind, name, data = fake.media[files[0].param["mediaId"]]
+    assert kind == "file" and name == files[0].param["fileName"] and data[:2] == b"PK"  # an xlsx
+    assert fake.media[files[1].param["photoURL"]][0] == "image"
+    assert [path for path, _ in fake.refused] == []
+
+
 async def test_a_reminder_goes_out_by_batch_send_and_a_digest_into_the_group(core: Core, fake: FakeDingTalk,
                                                                              serve) -> None:  # type: ignore[no-untyped-def]
     from handlers.app import handle

@@ -41,7 +41,10 @@ MSG_PARAMS = {
     "sampleMarkdown": ("title", "text"),
     "sampleActionCard": ("title", "text", "singleTitle", "singleURL"),
     "sampleLink": ("text", "title", "picUrl", "messageUrl"),
+    "sampleFile": ("mediaId", "fileName", "fileType"),
+    "sampleImageMsg": ("photoURL",),
 }
+MEDIA_FIELDS = {"sampleFile": "mediaId", "sampleImageMsg": "photoURL"}
 HOUR_MS = 60 * 60 * 1000
 
 
@@ -112,6 +115,7 @@ class FakeDingTalk:
         self.sent: list[Sent] = []
         self.refused: list[tuple[str, str]] = []  # (path, why) of every call answered with an error
         self.batch_calls: list[list[str]] = []
+        self.media: dict[str, tuple[str, str, bytes]] = {}  # media_id → (type, file name, bytes) uploaded
         self.files: dict[str, tuple[str, bytes]] = {}  # downloadCode → (file name, bytes) members sent
         self._urls: dict[str, bytes] = {}  # short-lived download URL key → bytes
         self.token_fetches = 0
@@ -131,6 +135,7 @@ class FakeDingTalk:
         app.router.add_post("/robot/sendBySession", self._session_send)
         app.router.add_post("/robot/send", self._robot_send)
         app.router.add_post("/v1.0/robot/messageFiles/download", self._file_download)
+        app.router.add_post("/media/upload", self._media_upload)
         app.router.add_get("/files/{key}", self._file_get)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -237,6 +242,8 @@ class FakeDingTalk:
             return "msgParam is not JSON"
         if not isinstance(param, dict) or any(not isinstance(param.get(f), str) for f in MSG_PARAMS[key]):
             return f"msgParam lacks the fields of {key}"
+        if key in MEDIA_FIELDS and param[MEDIA_FIELDS[key]] not in self.media:
+            return "unknown mediaId"
         return key, param
 
     def _limited(self, user: str) -> bool:
@@ -330,6 +337,21 @@ class FakeDingTalk:
         self.sent.append(Sent("robot", robot.group, checked[0], checked[1], now))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+
+    async def _media_upload(self, request: web.Request) -> web.Response:
+        expiry = self.tokens.get(request.query.get("access_token", ""))
+        if expiry is None or self.clock() >= expiry:
+            return self._robot_error(request.path, 40014, "不合法的access_token")
+        kind = request.query.get("type", "")
+        if kind not in ("image", "file", "voice", "video") or not request.content_type.startswith("multipart/"):
+            return self._robot_error(request.path, 40004, "不合法的媒体文件类型")
+        media = (await request.post()).get("media")
+        if not isinstance(media, web.FileField):
+            return self._robot_error(request.path, 41001, "缺少media")
+        media_id = "@lA" + secrets.token_urlsafe(12)
+        self.media[media_id] = (kind, media.filename, media.file.read())
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id,
+                                  "created_at": int(time.time() * 1000)})
 
     async def _file_download(self, request: web.Request) -> web.Response:
         if not self._authorised(request):

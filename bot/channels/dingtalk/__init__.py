@@ -51,7 +51,8 @@ def build_dingtalk_delivery(core: Core) -> Delivery:
     d = core.settings.dingtalk
     api = None
     if dingtalk_configured(core.settings):
-        api = DingTalkApi(api_base=d.api_base, app_key=d.app_key or "", robot_code=_robot_code(core.settings),
+        api = DingTalkApi(api_base=d.api_base, oapi_base=d.oapi_base, app_key=d.app_key or "",
+                          robot_code=_robot_code(core.settings),
                           app_secret=d.app_secret.get_secret_value())  # type: ignore[union-attr]
     return Delivery(core, api, DingTalkRobots(oapi_base=d.oapi_base))
 

@@ -7,6 +7,8 @@
   a JSON *string*. The answer lists ``invalidStaffIdList`` (not members: unreachable) and
   ``flowControlledStaffIdList`` (not sent this time: retry later).
 - ``POST /v1.0/robot/groupMessages/send`` ``{robotCode, openConversationId, msgKey, msgParam}``.
+- ``POST {oapi_base}/media/upload?access_token=…&type=file|image`` (multipart ``media``) → ``media_id`` for the
+  ``sampleFile`` and ``sampleImageMsg`` messages (the same access token serves the old API).
 - ``POST /v1.0/robot/messageFiles/download`` ``{downloadCode, robotCode}`` → ``{downloadUrl}``: a file a member sent.
 - A conversation's ``sessionWebhook`` takes the plain robot bodies (``text``, ``markdown``, ``actionCard``) and
   answers ``{"errcode": 0}``; ``300001`` means the session is gone (``SessionExpired``: fall back to batchSend).
@@ -128,10 +130,12 @@ class DingTalkApi:
     """A client for one enterprise internal app and its robot (app key, app secret, robot code)."""
 
     def __init__(self, *, api_base: str, app_key: str, app_secret: str, robot_code: str,
-                 client: httpx.AsyncClient | None = None, timeout: float = 10.0, refresh_margin: float = 300.0,
+                 oapi_base: str = "https://oapi.dingtalk.com", client: httpx.AsyncClient | None = None,
+                 timeout: float = 10.0, refresh_margin: float = 300.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         install_log_redaction()
         self.api_base = api_base.rstrip("/")
+        self.oapi_base = oapi_base.rstrip("/")
         self.app_key = app_key
         self._secret = app_secret
         self.robot_code = robot_code
@@ -204,6 +208,26 @@ class DingTalkApi:
             "robotCode": self.robot_code, "openConversationId": open_conversation_id, "msgKey": msg_key,
             "msgParam": json.dumps(msg_param, ensure_ascii=False),
         })
+
+    async def upload_media(self, name: str, data: bytes, mime: str, *, kind: str = "file") -> str:
+        """A file or image uploaded to the old API's media store (``media/upload``); its media id (three days)."""
+        for attempt in (1, 2):
+            token = await self.access_token(force=attempt == 2)
+            try:
+                response = await self._client.post(f"{self.oapi_base}/media/upload",
+                                                   params={"access_token": token, "type": kind},
+                                                   files={"media": (name, data, mime)})
+            except httpx.HTTPError as error:
+                raise Transient(f"DingTalk media/upload: {type(error).__name__}") from None
+            body = _object(response, "media/upload")
+            if body.get("errcode") in (40014, 42001, 88) and attempt == 1:  # the token was refused: once more
+                continue
+            check_errcode(body, "media/upload")
+            media_id = body.get("media_id")
+            if isinstance(media_id, str) and media_id:
+                return media_id
+            raise Transient("DingTalk media/upload answered without a media_id")
+        raise Transient("DingTalk media/upload: token refused twice")
 
     async def download(self, download_code: str, *, max_bytes: int) -> bytes:
         """A file a member sent the robot: its downloadCode exchanged for a URL, fetched at most ``max_bytes``."""

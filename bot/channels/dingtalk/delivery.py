@@ -26,8 +26,7 @@ from bot.core import Core
 from bot.db.models import Task
 from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
-from bot.texts import t
-from handlers.types import Button, Reply
+from handlers.types import Button, OutFile, Reply
 from scheduler.notifier import RetryLater, Transient, Unreachable
 
 log = logging.getLogger("duban.dingtalk")
@@ -132,13 +131,26 @@ class Delivery:
             items = choices(reply.buttons, refs, lang, first_number=len(numbered) + 1)
             numbered += [(c.number, c.data) for c in items if c.number is not None]
             text = message_text(reply.text or ("" if reply.file or reply.photo else reply.toast or ""), items, lang)
-            if reply.file is not None or reply.photo is not None:
-                # DingTalk robots send files only through media/upload with an oapi token: not wired yet.
-                name = (reply.file or reply.photo).name  # type: ignore[union-attr]
-                text = (text + "\n\n" if text.strip() else "") + t("dingtalk.no_files_out", lang, name=name)
             if text.strip():
                 await self.text_to(where, text)
+            if reply.file is not None:
+                await self.file_to(where, reply.file)
+            if reply.photo is not None:
+                await self.file_to(where, reply.photo, image=True)
         self.memory.remember(where.memory_key, numbered, now)
+
+    async def file_to(self, where: Conversation, out: OutFile, *, image: bool = False) -> None:
+        """A file (or picture) into the conversation: uploaded, then sent by the API (session webhooks take none)."""
+        api = self.app_api()
+        media_id = await api.upload_media(out.name, out.data, out.mime, kind="image" if image else "file")
+        kind, param = ("sampleImageMsg", {"photoURL": media_id}) if image else (
+            "sampleFile", {"mediaId": media_id, "fileName": out.name, "fileType": out.name.rpartition(".")[2] or "file"})
+        if where.group:
+            await api.group_send(where.conversation_id, kind, param)
+            return
+        result = await api.batch_send([where.user], kind, param)
+        if result.invalid or result.flow_controlled:
+            raise RetryLater(RETRY_AFTER, "DingTalk did not send the file (flow control or unknown member)")
 
     # ---- notices -------------------------------------------------------------------------------------------
 

@@ -15,5 +15,4 @@ MESSAGES: dict[str, str] = {
     "dingtalk.file_not_imported": "收到文件 {name}。只有管理员发来的任务表会被导入。",
     "dingtalk.unsupported": "暂不支持这类消息。请发送文字，例如：我的任务、#11、帮助。",
     "dingtalk.no_choice": "没有第 {n} 项，或已过期。请重新查询。",
-    "dingtalk.no_files_out": "（文件 {name} 暂不能通过钉钉发送，请在 Telegram、企业微信或命令行导出。）",
 }
