@@ -19,8 +19,10 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
+    case,
     exists,
     func,
     literal_column,
@@ -30,6 +32,8 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import aliased, selectinload
 
 from bot.db.clock import local_date
@@ -37,6 +41,7 @@ from bot.ids import parse_id
 from bot.db.models import (
     ExtensionRequest,
     Milestone,
+    Occurrence,
     Person,
     SectionMember,
     Task,
@@ -46,7 +51,7 @@ from bot.db.models import (
     TaskTable,
 )
 from bot.services.fastread import fetch_rows
-from bot.services.occurrences import PeriodLine, closed_keys, task_facts, task_periods
+from bot.services.occurrences import PeriodLine, task_facts, task_periods
 from bot.services.status import (
     MilestoneFacts,
     Rules,
@@ -188,7 +193,7 @@ def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElem
     """
     # Plain comparisons rather than IN lists keep the statement free of expanding parameters (see fastread).
     columns: list = [Task.id, Task.table_id, Task.seq, Task.status, Task.fixed_due]
-    columns += [Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start]
+    columns += [Milestone.id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start, _closed_periods()]
     if role is not None:
         columns.append(role)
     recurring = and_(Milestone.task_id == Task.id, Milestone.kind == "recurring", Milestone.due.is_not(None))
@@ -199,8 +204,41 @@ def _light(where: ColumnElement[bool], statuses: Sequence[str], role: ColumnElem
     )
 
 
-def _facts(row: Iterable) -> MilestoneFacts:
-    return MilestoneFacts(*row)
+class _JoinedKeys(FunctionElement[str]):
+    """Comma-joined strings of a column (aggregate_strings puts its separator in a post-compile parameter, which
+    a prepared statement cannot hold)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_JoinedKeys, "postgresql")
+def _joined_keys_pg(element: _JoinedKeys, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
+
+
+@compiles(_JoinedKeys)
+def _joined_keys(element: _JoinedKeys, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
+
+
+def _closed_periods() -> ColumnElement:
+    """Per recurring milestone row: the task's reported or waived period keys, comma-joined (other rows: NULL).
+
+    In the same statement as the listing (CASE evaluates the subquery only for recurring rows), so a listing
+    stays one prepared query; plain comparisons instead of IN keep it free of expanding parameters.
+    """
+    keys = (
+        select(_JoinedKeys(Occurrence.period_key))
+        .where(Occurrence.task_id == Task.id, or_(Occurrence.state == "reported", Occurrence.state == "waived"))
+        .scalar_subquery()
+    )
+    return case((and_(Milestone.id.is_not(None), Milestone.kind == "recurring"), keys), else_=None)
+
+
+def _facts(row: Sequence[Any]) -> MilestoneFacts:
+    """Milestone facts from (id, due, kind, period, window_start, closed keys "2026-Q1,2026-Q2" or None)."""
+    return MilestoneFacts(row[0], row[1], row[2], row[3], row[4], frozenset(row[5].split(",")) if row[5] else frozenset())
 
 
 async def _entries(
@@ -211,23 +249,21 @@ async def _entries(
         rows = await fetch_rows(session, query, params)
     else:
         rows = list((await session.execute(query, params or {})).all())
-    recurring = [row[0] for row in rows if row[5] is not None]
-    closed = await closed_keys(session, recurring) if recurring else {}
     first: dict[int, Sequence[Any]] = {}
     dues: dict[int, date | None] = {}
     roles: dict[int, int] = {}
     for row in rows:
         task_id, due = row[0], row[4]
         if row[5] is not None:  # a recurring milestone: its current period's end may come first
-            current = current_due(_facts((*row[5:10], closed.get(task_id, frozenset()))), day.today, day.cal)
+            current = current_due(_facts(row[5:11]), day.today, day.cal)
             if current is not None and (due is None or current < due):
                 due = current
         if task_id not in first:
             first[task_id], dues[task_id] = row, due
         elif due is not None and (dues[task_id] is None or due < dues[task_id]):  # type: ignore[operator]
             dues[task_id] = due
-        if len(row) > 10 and row[10] < roles.get(task_id, 2):
-            roles[task_id] = row[10]
+        if len(row) > 11 and row[11] < roles.get(task_id, 2):
+            roles[task_id] = row[11]
     entries = [
         Entry(i, r[1], r[2], r[3], dues[i], None if i not in roles else (ROLE_LEADER if roles[i] == 0 else ROLE_SECTION))
         for i, r in first.items()
@@ -252,6 +288,7 @@ def _page_query(size: int) -> Select:
             Milestone.kind,
             Milestone.period,
             Milestone.window_start,
+            _closed_periods(),
             _newest_table().scalar_subquery(),
         )
         .outerjoin(Milestone, Milestone.task_id == Task.id)
@@ -272,15 +309,13 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
     details: dict[int, Sequence[Any]] = {}
     facts: dict[int, list[MilestoneFacts]] = {}
     newest: int | None = None
-    recurring = [row[0] for row in rows if row[5] is not None and row[7] == "recurring"]
-    closed = await closed_keys(session, recurring) if recurring else {}
     for row in rows:
-        newest = row[10]
+        newest = row[11]
         if row[0] not in details:
             details[row[0]] = row
             facts[row[0]] = []
         if row[5] is not None:
-            facts[row[0]].append(_facts((*row[5:10], closed.get(row[0], frozenset()) if row[7] == "recurring" else frozenset())))
+            facts[row[0]].append(_facts(row[5:11]))
     lines: list[TaskLine] = []
     for entry in chosen:
         row = details[entry.id]
