@@ -56,7 +56,7 @@ async def cmd_groups(args: argparse.Namespace, settings: Settings, lang: str) ->
                 await session.rollback()
                 return _fail(t(error.key, lang, **error.params))
             print(t("robots.added", lang, id=view.id, channel=view.channel, masked=view.masked,
-                    sections="、".join(view.sections) or t("robots.all_sections", lang)))
+                    sections=t("robots.all_sections", lang) if view.everything else "、".join(view.sections)))
             return 0
     finally:
         await core.db.dispose()

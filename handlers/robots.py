@@ -47,7 +47,7 @@ async def group(ctx: Ctx, args: str) -> list[Reply]:
                                           created_by=ctx.request.sender.key, now=ctx.request.now)
         except RobotError as error:
             return _refused(ctx, error)
-        names = "、".join(view.sections) if view.sections else ctx.t("robots.all_sections")
+        names = ctx.t("robots.all_sections") if view.everything else "、".join(view.sections)
         return [Reply(ctx.t("robots.added", id=view.id, channel=view.channel, masked=esc(view.masked),
                             sections=esc(names)))]
     return [Reply(ctx.t("robots.usage"))]

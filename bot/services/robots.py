@@ -41,7 +41,7 @@ class RobotError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RobotView:
-    """A registered robot as admins see it: the key masked, the sections by name (empty: every section)."""
+    """A registered robot as admins see it: the key masked, the sections by name, or every section."""
 
     id: int
     channel: str
@@ -49,11 +49,7 @@ class RobotView:
     title: str | None
     sections: tuple[str, ...]
     signed: bool
-
-    @property
-    def everything(self) -> bool:
-        """Whether the robot covers every section."""
-        return not self.sections
+    everything: bool = False
 
 
 def mask(secret: str) -> str:
@@ -145,17 +141,21 @@ async def list_robots(session: AsyncSession, *, robot_ids: list[int] | None = No
         query = query.where(GroupRobot.id.in_(robot_ids))
     robots = list((await session.scalars(query)).all())
     names: dict[str, list[str]] = {}
+    everything: set[str] = set()
     if robots:
         rows = await session.execute(
-            select(ChatSubscription.chat_id, Section.name)
-            .join(Section, Section.id == ChatSubscription.section_id)
+            select(ChatSubscription.chat_id, ChatSubscription.section_id, Section.name)
+            .outerjoin(Section, Section.id == ChatSubscription.section_id)
             .where(ChatSubscription.chat_id.in_([chat_id_of(r.id) for r in robots]))
             .order_by(Section.name)
         )
-        for chat_id, name in rows:
-            names.setdefault(chat_id, []).append(name)
+        for chat_id, section_id, name in rows:
+            if section_id is None:
+                everything.add(chat_id)
+            else:
+                names.setdefault(chat_id, []).append(name)
     return [RobotView(r.id, r.channel, mask(r.target), r.title, tuple(names.get(chat_id_of(r.id), ())),
-                      r.secret is not None) for r in robots]
+                      r.secret is not None, chat_id_of(r.id) in everything) for r in robots]
 
 
 def _digest(key: str) -> str:
@@ -207,7 +207,7 @@ def robot_line(view: RobotView, lang: str) -> str:
     """One robot on one line, starting with its id: channel, masked key, sections, signing, title (plain text)."""
     from bot.texts import t
 
-    sections = "、".join(view.sections) if view.sections else t("robots.all_sections", lang)
+    sections = t("robots.all_sections", lang) if view.everything else "、".join(view.sections) or "—"
     return t("robots.line", lang, id=view.id, channel=view.channel, masked=view.masked, sections=sections,
              signed=t("robots.signed", lang) if view.signed else "",
              title=f"  {view.title}" if view.title and view.title != SETTING_TITLE else "")

@@ -62,7 +62,8 @@ async def test_the_registry_masks_keys_suggests_sections_and_cleans_up(core: Cor
     await seed_bureau(core)
     async with core.db.session() as s:
         view = await robots.add_robot(s, "wecom", URL_A, ["疾控股,医政股"], created_by="cli", now=T0)
-        assert (view.channel, view.sections, view.masked) == ("wecom", ("医政股", "疾控股"), "6a3e…aaaa")
+        assert (view.channel, view.sections, view.masked, view.everything) == (
+            "wecom", ("医政股", "疾控股"), "6a3e…aaaa", False)
         line = robots.robot_line(view, "zh")
         assert line.startswith(f"{view.id}  wecom  6a3e…aaaa") and KEY_A not in line
         with pytest.raises(RobotError) as typo:
