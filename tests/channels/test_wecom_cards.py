@@ -101,6 +101,7 @@ def test_card_keys_carry_the_action_codes_and_refuse_anything_else() -> None:
     assert card_key("ack:42") == "ack@42" and button_data("ack@42") == "ack:42"
     assert card_key("io:Zx_9-a") == "io@Zx_9-a" and button_data("io@Zx_9-a") == "io:Zx_9-a"
     assert card_key("pg:my:2") is None and card_key("t:42") is None  # pages and details stay typed
+    assert button_data(card_key("iy:Zx_9-a:2023") or "") == "iy:Zx_9-a:2023"  # an import's year
     assert button_data("pg@my@2") is None and button_data("ack@42 ") is None and button_data("x" * 200) is None
     card = button_card("<b>提醒</b>\n#11 推进", [[Button("签收", "ack:42"), Button("明天再提醒", "snooze:42")],
                                                [Button("查看", "t:42")]], "zh", task_id="duban-1")

@@ -4,8 +4,8 @@ WeCom app messages have no inline buttons, but a template card has up to six. A 
 callback as ``Event=template_card_event`` with the button's ``EventKey``, the card's ``TaskId`` and a
 ``ResponseCode`` that lets the app grey the card's buttons once (``message/update_template_card``).
 
-Only buttons whose action is worth a tap get one: confirming or cancelling an import, 签收, snoozing, and
-approving or refusing an extension. Every other button stays a typed command, and the text above the card
+Only buttons whose action is worth a tap get one: confirming or cancelling an import (and its year), 签收,
+snoozing, and approving or refusing an extension. Every other button stays a typed command, and the text above the card
 still lists every command, so typing keeps working. A key may hold only letters, digits and ``_-@`` (at most
 128 bytes), so the button data's ``:`` travels as ``@`` (button data never holds an ``@``).
 """
@@ -22,7 +22,7 @@ from bot.texts import t
 from handlers.types import Button
 
 # Button codes that become card buttons (the same codes the router decodes for Telegram's buttons).
-CARD_CODES = frozenset({"io", "ix", "ack", "sz", "snooze", "xa", "xr"})
+CARD_CODES = frozenset({"io", "ix", "iy", "ack", "sz", "snooze", "xa", "xr"})
 # Buttons that are the "no" of a pair: drawn in the second style.
 SECONDARY = frozenset({"ix", "sz", "snooze", "xr"})
 MAX_BUTTONS = 6
