@@ -86,3 +86,36 @@ async def test_sqlite_always_runs_and_records_the_latest(core, db):
     assert await once_per_slot(core, NINE, body, replica="a:2") is body
     assert len(body.runs) == 2
     assert [(r.slot, r.replica) for r in await recent_slots(core)] == [("2026-12-07 09:00", "a:2")]
+
+
+def test_duban_jobs_lists_the_latest_passes(tmp_path):
+    import asyncio as aio
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from bot.core import Core
+    from bot.db import Database
+    from bot.db.migrate import upgrade
+    from config import Settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'jobs.sqlite3'}"
+
+    async def one_pass() -> None:
+        db = Database(url)
+        await upgrade(db.engine)
+        core = Core(settings=Settings(_env_file=None), db=db)  # type: ignore[call-arg]
+        await once_per_slot(core, NINE, Body(0), replica="host-a:4242")
+        await db.dispose()
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
+    env.update(DUBAN_DATABASE_URL=url, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    run = lambda: subprocess.run([sys.executable, "-m", "bot", "--lang", "en", "jobs"], cwd=tmp_path, env=env,  # noqa: E731
+                                 capture_output=True, text=True, timeout=120)
+    before = run()
+    assert before.returncode == 0, before.stderr
+    assert "No reminder pass recorded yet." in before.stdout
+    aio.run(one_pass())
+    after = run()
+    assert "pass 2026-12-07 09:00: run by host-a:4242, finished 2026-12-07 09:00:00, 7 messages queued" in after.stdout
