@@ -1,0 +1,205 @@
+"""Replica drill: three ``duban run`` processes on one PostgreSQL database deliver 5,000 reminders through the fake
+Bot API with Telegram's flood limits enforced; one replica is killed with SIGKILL mid-delivery and restarted.
+
+What it checks (printed as JSON): every reminder delivered, duplicates (at most one per kill expected), 429 answers
+(zero expected: the replicas share one set of flood limits in PostgreSQL), the aggregate rate (≤ 30/s, ≥ 27/s over the
+steady part), and 409 Conflicts (zero expected: only the lease holder polls).
+
+The 5,000 reminders are put straight into the outbox as the 09:00 pass would leave them (the pass itself is exactly
+once per slot, tested in tests/service/test_pass_slots.py), so the drill measures delivery across replicas.
+
+Run: ``DUBAN_TEST_POSTGRES_URL=postgresql+asyncpg://postgres@127.0.0.1:55432/duban_test python -m bench.bench_replicas
+[--reminders 5000] [--replicas 3] [--kill-after 1500]`` (about four minutes at 29 messages a second). A scratch
+database is created next to the one in the URL and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the fake Bot API lives in tests/
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bot.db import Database  # noqa: E402
+from bot.db.clock import UTC  # noqa: E402
+from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.models import OutboxMessage  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+
+FIRST_USER = 300_000
+
+
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    u = make_url(url)
+    conn = await asyncpg.connect(host=u.host, port=u.port, user=u.username, password=u.password, database=u.database)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def seed(url: str, reminders: int) -> None:
+    """The schema, and ``reminders`` due outbox rows to as many private chats."""
+    db = Database(url)
+    due = datetime.now(UTC) - timedelta(minutes=1)  # due now, as the 09:00 pass leaves them
+    try:
+        await upgrade(db.engine)
+        async with db.session() as s:
+            await s.execute(OutboxMessage.__table__.insert(), [
+                {"key": f"drill:{u}", "kind": "reminder", "channel": "telegram", "target": str(u),
+                 "target_kind": "private", "text": f"<b>督办提醒</b> 任务 {u}", "buttons": [], "status": "pending",
+                 "attempts": 0, "next_attempt_at": due, "created_at": due}
+                for u in range(FIRST_USER, FIRST_USER + reminders)])
+    finally:
+        await db.dispose()
+
+
+async def sent_count(db: Database) -> int:
+    """Outbox rows marked sent."""
+    async with db.session() as s:
+        return int((await s.execute(select(func.count()).where(OutboxMessage.status == "sent"))).scalar() or 0)
+
+
+def start_replica(index: int, url: str, fake: FakeTelegram, folder: Path) -> subprocess.Popen[bytes]:
+    """One ``duban run`` process (polling, its own HTTP port) on the shared database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
+    env.update({
+        "DUBAN_DATABASE__URL": url,
+        "DUBAN_TELEGRAM__TOKEN": fake.token,
+        "DUBAN_TELEGRAM__BASE_URL": fake.base_url,
+        "DUBAN_TELEGRAM__BASE_FILE_URL": fake.base_file_url,
+        "DUBAN_HTTP__PORT": str(18180 + index),
+        "DUBAN_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    })
+    log = (folder / f"replica-{index}.log").open("ab")
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=folder, env=env, stdout=log, stderr=log)
+
+
+def most_in_window(stamps: list[float], window: float) -> int:
+    """The most messages that arrived within any ``window`` seconds."""
+    best, j = 0, 0
+    for i, end in enumerate(stamps):
+        while stamps[j] <= end - window:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, timeout: float) -> dict[str, object]:
+    """Run the drill on a scratch database; the measurements as a dict."""
+    name = f"duban_drill_{uuid.uuid4().hex[:8]}"
+    await _admin(base_url, f'CREATE DATABASE "{name}"')
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    arrivals: list[float] = []
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        await seed(url, reminders)
+        db = Database(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = os.environ.get("DUBAN_DRILL_DIR") or tmp  # keep the replicas' logs for a look
+            folder = Path(tmp)
+            async with FakeTelegram(enforce_limits=True) as fake:
+                for u in range(FIRST_USER, FIRST_USER + reminders):
+                    fake.add_user(u, f"u{u}")
+                t0 = time.monotonic()
+                procs = [start_replica(i, url, fake, folder) for i in range(replicas)]
+                killed_at = restarted_at = None
+                last_total = 0
+                while time.monotonic() - t0 < timeout:
+                    await asyncio.sleep(0.2)
+                    total = sum(1 for u in range(FIRST_USER, FIRST_USER + reminders) if fake.messages(u))
+                    now = time.monotonic()
+                    arrivals.extend([now] * (total - last_total))
+                    last_total = total
+                    if killed_at is None and total >= kill_after:
+                        procs[0].send_signal(signal.SIGKILL)
+                        procs[0].wait()
+                        killed_at = now - t0
+                    elif killed_at is not None and restarted_at is None and now - t0 >= killed_at + 3:
+                        procs[0] = start_replica(0, url, fake, folder)
+                        restarted_at = now - t0
+                    if total >= reminders and await sent_count(db) >= reminders:
+                        break
+                elapsed = time.monotonic() - t0
+                messages = sum(len(fake.messages(u)) for u in range(FIRST_USER, FIRST_USER + reminders))
+                delivered = sum(1 for u in range(FIRST_USER, FIRST_USER + reminders) if fake.messages(u))
+                for proc in procs:
+                    proc.send_signal(signal.SIGTERM)
+                for proc in procs:
+                    try:
+                        proc.wait(30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                logs = {p.name: p.read_text(errors="replace") for p in folder.glob("replica-*.log")}
+                sent_rows = await sent_count(db)
+                stats = fake.stats
+                result: dict[str, object] = {
+                    "reminders": reminders, "replicas": replicas, "delivered": delivered,
+                    "messages_received": messages, "duplicates": messages - delivered,
+                    "outbox_sent_rows": sent_rows, "received_429": stats.too_many,
+                    "received_409": stats.by_status.get(409, 0),
+                    "killed_at_s": round(killed_at, 1) if killed_at is not None else None,
+                    "restarted_at_s": round(restarted_at, 1) if restarted_at is not None else None,
+                    "seconds": round(elapsed, 1),
+                }
+        await db.dispose()
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        await _admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if len(arrivals) > 20:
+        # The steady part: from the 5th percentile of arrivals to the 95th (start-up and the tail excluded).
+        lo, hi = arrivals[len(arrivals) // 20], arrivals[len(arrivals) * 19 // 20]
+        result["steady_rate_per_s"] = round((len(arrivals) * 0.9) / max(hi - lo, 1e-9), 2)
+        result["max_in_any_1s"] = most_in_window(arrivals, 1.0)  # sampled every 0.2 s: an upper bound
+        result["max_in_any_10s_per_s"] = round(most_in_window(arrivals, 10.0) / 10, 2)
+        if killed_at is not None:
+            # Before the kill all replicas were sending; after it, the rows the killed one had claimed wait for
+            # their lease (60 s) to run out while the others send the rest.
+            kill = t0 + killed_at
+            before = [a for a in arrivals if lo <= a <= kill]
+            if len(before) > 1:
+                result["rate_until_kill_per_s"] = round(len(before) / max(kill - before[0], 1e-9), 2)
+            result["seconds_after_kill"] = round(arrivals[-1] - kill, 1)
+    # The first line of each ERROR logged by a replica (tracebacks left out), for a look.
+    result["replica_errors"] = {k: sorted({line.split(": ", 1)[-1][:160] for line in v.splitlines() if " ERROR " in line})
+                                for k, v in logs.items()}
+    return result
+
+
+def main() -> None:
+    """Parse the arguments, run the drill, print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reminders", type=int, default=5000)
+    parser.add_argument("--replicas", type=int, default=3)
+    parser.add_argument("--kill-after", type=int, default=1500, help="SIGKILL replica 0 once this many arrived")
+    parser.add_argument("--timeout", type=float, default=900)
+    args = parser.parse_args()
+    url = os.environ.get("DUBAN_TEST_POSTGRES_URL")
+    if not url:
+        sys.exit("set DUBAN_TEST_POSTGRES_URL=postgresql+asyncpg://… (a server where CREATE DATABASE is allowed)")
+    out = asyncio.run(drill(url, args.reminders, args.replicas, args.kill_after, args.timeout))
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
