@@ -295,6 +295,32 @@ async def test_an_expired_session_webhook_falls_back_to_batch_send(fake: FakeDin
     assert fake.batch_calls == [["zhangsan"], ["zhangsan"]] and fake.token_fetches == 1
 
 
+async def test_a_session_webhook_elsewhere_than_dingtalk_is_never_called(fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
+    from aiohttp import web
+
+    called: list[str] = []
+
+    async def trap(request: web.Request) -> web.Response:
+        called.append(request.path)
+        return web.json_response({"errcode": 0})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", trap)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    elsewhere = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/robot/sendBySession?session=x"  # type: ignore[union-attr]
+    try:
+        server = await serve(Recorder())
+        player = fake.player(server.url)
+        assert await player.post(player.message("zhangsan", "我的任务") | {"sessionWebhook": elsewhere}) == 200
+        await server.inbox.drain()
+    finally:
+        await runner.cleanup()
+    assert called == [] and [(s.via, s.text) for s in fake.sent] == [("oto", "收到 我的任务")]
+
+
 # ---- the real conversation ---------------------------------------------------------------------------------
 
 

@@ -114,8 +114,13 @@ class Delivery:
     async def _by_session(self, where: Conversation, message: dict[str, object]) -> bool:
         if not where.webhook or where.expires_ms - SESSION_MARGIN_MS <= self.wall_ms():
             return False
+        api = self.app_api()
+        # The sign covers only the timestamp: a replayed callback could carry any URL, so only DingTalk's is used.
+        if not where.webhook.startswith(f"{api.oapi_base}/robot/sendBySession?"):
+            log.warning("a DingTalk sessionWebhook outside %s was not used", api.oapi_base)
+            return False
         try:
-            await self.app_api().session_send(where.webhook, message)
+            await api.session_send(where.webhook, message)
         except SessionExpired:
             log.info("a DingTalk session webhook had expired before its time; answering by the API")
             return False
