@@ -633,3 +633,41 @@ async def test_the_callback_is_served_by_the_one_http_server_of_duban_run(core: 
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+async def test_bound_on_wecom_and_dingtalk_the_reminder_comes_once_where_the_person_prefers(
+        core: Core, fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
+    from bot.channels.wecom import WeComNotifier
+    from bot.channels.wecom import Delivery as WeComDelivery
+    from bot.channels.wecom.api import WeComApi
+    from handlers.app import handle
+    from scheduler.outbox import drain
+    from tests.fakes.wecom_api import FakeWeCom
+    from tests.scheduler.conftest import at, pass_at
+    from tests.scheduler.seed import add_task, dated, seed_bureau
+
+    bureau = await seed_bureau(core)  # 张三 of 疾控股 is bound on Telegram since T0
+    await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 14))])
+    async with core.db.session() as session:
+        zhang = await session.get(Person, bureau.people["张三"])
+        await bind(session, "dingtalk", "zhangsan", zhang, now=at("2025-10-01T09:00"))  # type: ignore[arg-type]
+        await bind(session, "wecom", "zhangsan", zhang, now=at("2025-10-02T09:00"))  # type: ignore[arg-type]
+    server = await serve(handle)
+    await fake.player(server.url).say("zhangsan", "/prefer dingtalk")  # WeCom was bound last; 张三 prefers DingTalk
+    await server.inbox.drain()
+    assert "dingtalk" in fake.to("cidSinglezhangsan==")[-1]
+
+    await pass_at(core, "2025-10-13T09:00")
+    async with FakeWeCom(users=("zhangsan",)) as wecom_fake:
+        wecom = WeComDelivery(core, WeComApi(base_url=wecom_fake.base_url, corp_id=wecom_fake.corp_id,
+                                             secret=wecom_fake.secret, agent_id=wecom_fake.agent_id), None)
+        dingtalk = build_dingtalk_notifier(core, clock=lambda: at("2025-10-13T09:00"))
+        try:
+            await drain(core, {"wecom": WeComNotifier(wecom), "dingtalk": dingtalk}, lambda: at("2025-10-13T09:00"),
+                        timeout=30)
+        finally:
+            await wecom.aclose()
+            await dingtalk.delivery.aclose()
+        assert wecom_fake.texts_to("zhangsan") == []
+    (reminder,) = fake.to("zhangsan", via="oto")
+    assert "任务1" in reminder
