@@ -50,7 +50,8 @@ print(json.dumps({
 
 def measure(path: Path, repeat: int) -> dict:
     """Parse ``path`` in a child interpreter: the first (cold) and best time of ``repeat`` runs, and peak RSS."""
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(repeat)], cwd=ROOT, check=True,
+    # The child runs in the repository root: a path relative to the caller's directory is resolved first.
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(Path(path).resolve()), str(repeat)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout)
 
