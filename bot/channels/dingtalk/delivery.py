@@ -26,6 +26,7 @@ from bot.core import Core
 from bot.db.models import Task
 from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
+from handlers.render import ref
 from handlers.types import Button, OutFile, Reply
 from scheduler.notifier import RetryLater, Transient, Unreachable
 
@@ -87,7 +88,8 @@ class Delivery:
         async with self.core.db.session() as session:
             newest = await newest_table_id(session)
             found = await session.execute(select(Task.id, Task.table_id, Task.no).where(Task.id.in_(wanted)))
-            return {row.id: row.no if row.table_id == newest else f"{row.table_id}/{row.no}" for row in found}
+            # Typed after a word (签收 11), so without the "#" the conversation writes in front.
+            return {row.id: ref(row.table_id, row.no, newest).lstrip("#") for row in found}
 
     def app_api(self) -> DingTalkApi:
         """The app robot's API client; Transient when the app is not configured (custom robots work without it).
