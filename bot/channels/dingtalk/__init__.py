@@ -1,9 +1,10 @@
 """The DingTalk (钉钉) channel: an enterprise internal app robot in HTTP callback mode, and custom group robots.
 
-The composition root asks ``dingtalk_configured`` and then takes ``routes`` (the callback, ``POST
-/dingtalk/callback``, for the one HTTP server) and ``build_dingtalk_notifier`` (the scheduler's Notifier for
-channel ``dingtalk``). Nothing is shared between the two but the settings: answers go by session webhooks or
-the API, notices by the API, and DingTalk itself reports flow control per call.
+The composition root asks ``dingtalk_configured`` and then takes ``build_dingtalk_app`` (the callback, ``POST
+/dingtalk/callback``, as a Starlette app whose routes and lifespan join the one HTTP server; ``routes`` gives the
+bare route list) and ``build_dingtalk_notifier`` (the scheduler's Notifier for channel ``dingtalk``). The two
+need not share a Delivery: answers go by session webhooks or the API, notices by the API, DingTalk reports its
+flow control per call, and custom robots' limits live in buckets shared through bot.services.buckets.
 """
 
 from __future__ import annotations
