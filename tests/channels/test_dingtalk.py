@@ -241,6 +241,20 @@ async def test_an_answer_is_immediate_and_goes_back_by_the_session_webhook(fake:
     assert (sent.via, sent.to, sent.kind, sent.text) == ("session", "cidSinglezhangsan==", "text", "收到 我的任务")
 
 
+async def test_the_callback_is_answered_before_the_work_is_done(fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
+    async def slow(core: Core, request: Request) -> list[Reply]:
+        await asyncio.sleep(1.5)
+        return [Reply("好了")]
+
+    server = await serve(slow)
+    started = time.monotonic()
+    assert await fake.player(server.url).say("zhangsan", "我的任务") == 200
+    answered = time.monotonic() - started
+    assert answered < 1.0 and fake.sent == []  # DingTalk got its 200 while the work was still going on
+    await server.inbox.drain()
+    assert fake.to("cidSinglezhangsan==") == ["好了"]
+
+
 async def test_a_replay_is_answered_once_also_after_a_restart(core: Core, fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
     before = Recorder()
     server = await serve(before)
