@@ -685,3 +685,27 @@ async def test_bound_on_wecom_and_dingtalk_the_reminder_comes_once_where_the_per
         assert wecom_fake.texts_to("zhangsan") == []
     (reminder,) = fake.to("zhangsan", via="oto")
     assert "任务1" in reminder
+
+
+async def test_a_member_dingtalk_does_not_know_is_marked_unreachable_and_the_admins_told(core: Core,
+                                                                                      fake: FakeDingTalk) -> None:
+    from scheduler.outbox import drain
+    from tests.scheduler.conftest import at, pass_at
+    from tests.scheduler.seed import add_task, dated, seed_bureau
+
+    bureau = await seed_bureau(core)
+    async with core.db.session() as session:  # 周七 bound a userid that has since left the DingTalk organisation
+        person = await session.get(Person, bureau.people["周七"])
+        await bind(session, "dingtalk", "left-the-bureau", person, now=at("2025-10-01T09:00"))  # type: ignore[arg-type]
+    await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 14))])
+    await pass_at(core, "2025-10-13T09:00")
+    notifier = build_dingtalk_notifier(core, clock=lambda: at("2025-10-13T09:00"))
+    try:
+        done = await drain(core, {"dingtalk": notifier}, lambda: at("2025-10-13T09:00"), timeout=30)
+    finally:
+        await notifier.delivery.aclose()
+    assert done.unreachable == 1
+    async with core.db.session() as session:
+        account = await session.scalar(select(Account).where(Account.external_id == "left-the-bureau"))
+        assert account is not None and account.unreachable
+    assert any("周七" in text for text in fake.to(ADMIN, via="oto"))  # the admin is told, on DingTalk
