@@ -23,6 +23,7 @@ import os
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
@@ -59,8 +60,22 @@ async def off_loop(db: Database, work: Callable[..., Awaitable[T]], *args: Any) 
     """``await work(db', *args)`` in a worker process, where ``db'`` is a twin of ``db`` opened there."""
     if not shareable(db.url):
         return await work(db, *args)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_executor(), _in_worker, db.twin_recipe(), work, args)
+    pool = _executor()
+    try:
+        # Submitted from a thread: the first submissions start the fork server and the workers, and wait
+        # for them (seconds on a busy machine), which must not happen on the loop.
+        future = await asyncio.to_thread(pool.submit, _in_worker, db.twin_recipe(), work, args)
+        return await asyncio.wrap_future(future)
+    except BrokenProcessPool:
+        _forget(pool)  # a worker died (killed, out of memory): the next call starts a fresh pool
+        raise
+
+
+def _forget(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
 
 
 def _in_worker(recipe: tuple[str, dict[str, Any]], work: Callable[..., Awaitable[T]], args: tuple[Any, ...]) -> T:
@@ -85,11 +100,3 @@ def shareable(url: str) -> bool:
     database = parsed.database or ""
     return bool(database) and database != ":memory:" and "mode=memory" not in str(parsed)
 
-
-def shutdown() -> None:
-    """Stop the worker processes (at exit; work in progress finishes first)."""
-    global _pool
-    with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
