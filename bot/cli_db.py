@@ -42,7 +42,7 @@ async def print_passes(settings: Settings, lang: str) -> None:
     from zoneinfo import ZoneInfo
 
     from bot.app import open_core
-    from scheduler.coordination import recent_slots
+    from bot.services.pass_slots import recent_slots
 
     core = await open_core(settings)
     try:

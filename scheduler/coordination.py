@@ -16,7 +16,6 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -84,22 +83,3 @@ async def once_per_slot(core: Core, now: datetime, body: Callable[[datetime], Aw
             slot=row.slot, replica=row.replica, started_at=row.started_at, finished_at=row.finished_at,
             messages=row.messages))
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class SlotRecord:
-    """A pass that ran: its slot, the replica, when it finished and how many messages it queued."""
-
-    slot: str
-    replica: str
-    finished_at: datetime
-    messages: int
-
-
-async def recent_slots(core: Core, limit: int = 5) -> list[SlotRecord]:
-    """The latest recorded passes, newest slot first."""
-    async with core.db.session() as session:
-        rows = (await session.execute(
-            select(PassSlot.slot, PassSlot.replica, PassSlot.finished_at, PassSlot.messages)
-            .order_by(PassSlot.slot.desc()).limit(limit))).all()
-    return [SlotRecord(*row) for row in rows]

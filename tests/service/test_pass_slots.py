@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from scheduler.coordination import lock_key, once_per_slot, recent_slots, slot_for
+from bot.services.pass_slots import recent_slots
+from scheduler.coordination import lock_key, once_per_slot, slot_for
 from tests.service.pg_replicas import replica_core
 
 NINE = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai, a Monday
