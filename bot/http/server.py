@@ -77,7 +77,14 @@ async def serve(app: Starlette, *, host: str, port: int, stop: asyncio.Event,
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     loop = asyncio.get_running_loop()
-    serving = loop.create_task(server.serve(sockets=[sock] if sock is not None else None))
+
+    async def run() -> None:
+        try:
+            await server.serve(sockets=[sock] if sock is not None else None)
+        except SystemExit:  # uvicorn exits the process when it cannot listen; the owner decides that
+            raise OSError(f"the HTTP server cannot listen on {host}:{port} (see the error above)") from None
+
+    serving = loop.create_task(run())
     stopping = loop.create_task(stop.wait())
     try:
         while ready is not None and not server.started and not serving.done() and not stop.is_set():

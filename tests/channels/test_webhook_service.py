@@ -373,3 +373,12 @@ def test_the_server_address_and_the_old_wecom_names(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("DUBAN_HTTP__PORT", "9002")
     both = Settings(_env_file=None)  # type: ignore[call-arg]
     assert (both.http.host, both.http.port) == ("0.0.0.0", 9002)  # the new name wins where both are given
+
+
+async def test_a_taken_port_is_an_error_not_an_exit(core: Core) -> None:
+    with bound_socket() as taken:
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics)
+        with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
+            await asyncio.wait_for(serve(app, host="127.0.0.1", port=port, stop=asyncio.Event()), 10)
