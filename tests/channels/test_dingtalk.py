@@ -553,9 +553,10 @@ async def test_a_digest_reaches_a_signed_custom_robot_within_its_cap(fake: FakeD
     unlimited = DingTalkRobots(oapi_base=fake.base_url, cap=1000, window=1.0)
     robots = DingTalkRobots(oapi_base=fake.base_url, cap=20, window=1.0)
     try:
-        with pytest.raises(RetryLater):  # without Duban's own limit DingTalk throttles the 21st
+        with pytest.raises(RetryLater) as throttled:  # without Duban's own limit DingTalk throttles the 21st
             for n in range(21):
                 await unlimited.send(webhook, robot.secret, f"第 {n} 条")
+        assert throttled.value.seconds == 600  # for ten minutes
         assert len(fake.to("cidRobotGroup==")) == 20 and fake.refused[-1] == ("/robot/send", "410100")
         await asyncio.sleep(1.05)
         fake.sent.clear()

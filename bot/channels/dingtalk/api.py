@@ -43,6 +43,7 @@ BAD_CREDENTIALS = frozenset({"invalidClientIdOrSecret", "InvalidAppKey", "invali
 # Robot errcodes (custom robots and session webhooks answer HTTP 200 with these).
 SESSION_GONE = 300001
 THROTTLED = frozenset({410100, 130101})  # 20 messages a minute per robot; older servers say 130101
+ROBOT_THROTTLED_FOR = 600.0  # past its cap a robot is throttled for ten minutes: retrying sooner only fails
 ROBOT_GONE = frozenset({300005, 400101})  # unknown access token (the robot was removed)
 ROBOT_REFUSED = frozenset({310000, 400102, 400105})  # bad sign or stale timestamp, keyword missing, bad body
 
@@ -107,7 +108,7 @@ def check_errcode(body: dict[str, Any], what: str) -> None:
     if code == SESSION_GONE:
         raise SessionExpired(errmsg)
     if code in THROTTLED:
-        raise RetryLater(RETRY_AFTER, f"DingTalk {what}: sending too fast ({code})")
+        raise RetryLater(ROBOT_THROTTLED_FOR, f"DingTalk {what}: sending too fast ({code})")
     if code in ROBOT_GONE:
         raise Unreachable(f"DingTalk {what}: the robot's access token is not valid ({code})")
     if code in ROBOT_REFUSED:
