@@ -626,8 +626,12 @@ async def test_the_callback_is_served_by_the_one_http_server_of_duban_run(core: 
     from bot.http import serve
     from handlers.app import handle
 
+    from bot.channels.dingtalk import routes
+
     notifiers, _ = _notifiers(core)
     assert "dingtalk" in notifiers  # the app's settings are present: the channel is registered
+    (route,) = routes(core, handle, lambda: NOW)  # the bare route, for a server that takes route lists
+    assert (route.path, route.methods) == ("/dingtalk/callback", {"POST"})
     app = build_http(core, handle, None, None)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
