@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.channels.telegram_webhook import SECRET_HEADER, webhook_settings
 from bot.core import Core
 from bot.db.models import HandledMessage
-from tests.channels.webhook_harness import SECRET, USER, make_update, post, replica, second_database
+from tests.channels.webhook_harness import NOW, SECRET, USER, make_update, post, replica, second_database
 from tests.fakes.telegram_api import FakeTelegram, fake_telegram  # noqa: F401 - fixture
 
 
@@ -166,3 +166,40 @@ async def test_the_fake_checks_set_webhook_as_telegram_does() -> None:
                 "https://duban.example.org/telegram/webhook", ("message",), 40)
             assert await bot.delete_webhook()
             assert (await bot.get_webhook_info()).url == ""
+
+
+async def test_polling_too_answers_an_update_delivered_again_once(core: Core, fake_telegram: FakeTelegram) -> None:  # noqa: F811
+    """As after a crash between handling an update and confirming it: the next process gets it again."""
+    from bot.channels.telegram import build_telegram_application, poll_until
+    from handlers.app import handle
+
+    fake_telegram.add_user(USER, "Webhook")
+    t = core.settings.telegram
+    t.token, t.base_url, t.base_file_url = SecretStr(fake_telegram.token), fake_telegram.base_url, fake_telegram.base_file_url
+
+    async def polled(body) -> None:  # type: ignore[no-untyped-def]
+        stop = asyncio.Event()
+        polling = asyncio.create_task(poll_until(build_telegram_application(core, handle, clock=lambda: NOW), stop,
+                                                 poll_timeout=1))
+        try:
+            await body()
+        finally:
+            stop.set()
+            await asyncio.wait_for(polling, 10)
+
+    async def first() -> None:
+        await fake_telegram.user_sends(USER, "/help")
+        first.update = dict(fake_telegram._updates[-1])  # type: ignore[attr-defined]
+        await fake_telegram.wait_for_messages(USER, 1)
+
+    async def second() -> None:
+        await fake_telegram.wait_until(lambda: not fake_telegram._updates, 5, "the old update taken again")
+        await fake_telegram.user_sends(USER, "/help")  # a later update: its answer comes after any duplicate's
+        await fake_telegram.wait_for_messages(USER, 2)
+        await asyncio.sleep(0.2)
+
+    await polled(first)
+    fake_telegram._updates.insert(0, first.update)  # type: ignore[attr-defined]  # never confirmed
+    await polled(second)
+    assert len(fake_telegram.messages(USER)) == 2, [m.text for m in fake_telegram.messages(USER)]
+    assert core.metrics.updates.labels("telegram", "duplicate")._value.get() == 1
