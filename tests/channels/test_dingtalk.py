@@ -21,7 +21,7 @@ import uvicorn
 from sqlalchemy import select
 
 from bot.channels.dingtalk import Delivery, build_dingtalk_app, build_dingtalk_delivery, build_dingtalk_notifier
-from bot.channels.dingtalk.api import MAX_USERS, DingTalkApi, DingTalkConfigError
+from bot.channels.dingtalk.api import DingTalkApi, DingTalkConfigError
 from bot.channels.dingtalk.crypto import SignatureError, check_callback, sign
 from bot.channels.dingtalk.messages import BadMessage, parse_message
 from bot.channels.dingtalk.render import (

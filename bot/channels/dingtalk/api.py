@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from bot.redact import Redactor
-from scheduler.notifier import Rejected, RetryLater, Transient, Unreachable
+from bot.channels.dingtalk.contract import Rejected, RetryLater, Transient, Unreachable
 
 log = logging.getLogger("duban.dingtalk")
 

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.channels import bounded_body
+from bot.channels.dingtalk.contract import Attachment, Chat, Reply, Request, Sender
 from bot.channels.dingtalk.crypto import SignatureError, check_callback
 from bot.channels.dingtalk.delivery import CHANNEL, Conversation, Delivery
 from bot.channels.dingtalk.messages import MAX_BODY_BYTES, BadMessage, Inbound, parse_message
@@ -34,7 +35,6 @@ from bot.core import Core
 from bot.logformat import tag_update
 from bot.services.housekeeping import first_handling, message_key
 from bot.texts import t
-from handlers.types import Attachment, Chat, Reply, Request, Sender
 
 log = logging.getLogger("duban.dingtalk")
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.channels.dingtalk.api import MAX_USERS, RETRY_AFTER, BatchResult, DingTalkApi, SessionExpired
+from bot.channels.dingtalk.contract import Button, OutFile, Reply, RetryLater, Transient, Unreachable
 from bot.channels.dingtalk.memory import ChoiceMemory
 from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8, task_ids
 from bot.channels.dingtalk.robot import DingTalkRobots
@@ -27,8 +28,6 @@ from bot.db.models import Task
 from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
 from handlers.render import ref
-from handlers.types import Button, OutFile, Reply
-from scheduler.notifier import RetryLater, Transient, Unreachable
 
 log = logging.getLogger("duban.dingtalk")
 

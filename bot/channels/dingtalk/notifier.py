@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.channels.dingtalk.delivery import CHANNEL, Delivery
-from scheduler.notifier import Button, Rejected, Target, Unreachable
+from bot.channels.dingtalk.contract import Button, Rejected, Target, Unreachable
 
 
 class DingTalkNotifier:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+from bot.channels.dingtalk.contract import Button
 from bot.texts import t
 from handlers.router import PAGED, route_callback
-from handlers.types import Button
 
 ELLIPSIS = "…"
 _INERT = str.maketrans({"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "<": "＜", ">": "＞", "~": "～",

@@ -19,10 +19,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from bot.channels.dingtalk.api import check_errcode, install_log_redaction, post_json
+from bot.channels.dingtalk.contract import Rejected
 from bot.channels.dingtalk.crypto import sign
 from bot.channels.dingtalk.limits import RobotLimiter
 from bot.channels.dingtalk.render import markdown_title, truncate_utf8
-from scheduler.notifier import Rejected
 
 CAP_PER_MINUTE = 20
 TEXT_LIMIT = 20_000  # bytes; DingTalk's documented body limit is about 20 KB
