@@ -98,7 +98,8 @@ def _notifiers(core: Core) -> tuple[dict, object | None]:
     if dingtalk_configured(settings):
         # DingTalk reports its flow control per call, and custom robots are kept within 20/min inside.
         notifiers["dingtalk"] = build_dingtalk_notifier(core, clock=system_now)
-    return metered(notifiers, core.metrics), tg_app
+    # Telegram's rate limiter counts every 429 itself (bot.channels.telegram.FloodCountingLimiter).
+    return metered(notifiers, core.metrics, floods_counted=frozenset({"telegram"})), tg_app
 
 
 def _http_channels(core: Core, handle: object, tg_app: object | None) -> list:

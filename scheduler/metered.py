@@ -1,8 +1,9 @@
 """A Notifier wrapper that counts every send in the core's metrics (``duban_sends_total``, ``duban_flood_limited_total``).
 
 It wraps the outermost notifier of each channel, so what is counted is what the outbox saw: a send that a
-limiter held and then sent is one ``sent``; a ``RetryLater`` is the platform's flood control (Telegram 429,
-WeCom 45009, DingTalk flow control) and is counted twice, as a send result and as a flood refusal.
+limiter held and then sent is one ``sent``. A ``RetryLater`` is the platform's flood control (WeCom 45009,
+DingTalk flow control) and is also counted as a flood refusal, except for the channels in ``floods_counted``
+whose client counts every refusal itself (Telegram's rate limiter retries 429s before the outbox sees one).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ _RESULTS: tuple[tuple[type[Exception], str], ...] = (
 class MeteredNotifier:
     """Sends through ``inner`` and records the result under the target's channel."""
 
-    def __init__(self, inner: Notifier, metrics: Metrics) -> None:
-        self.inner, self.metrics = inner, metrics
+    def __init__(self, inner: Notifier, metrics: Metrics, *, count_floods: bool = True) -> None:
+        self.inner, self.metrics, self.count_floods = inner, metrics, count_floods
 
     async def send(self, target: Target, text: str, buttons: list[list[Button]]) -> None:
         """Send, count ``sent`` or the error's kind, and re-raise any error unchanged."""
@@ -27,7 +28,7 @@ class MeteredNotifier:
         except Exception as error:
             result = next((name for kind, name in _RESULTS if isinstance(error, kind)), "transient")
             self.metrics.sent(target.channel, result)
-            if isinstance(error, RetryLater):
+            if isinstance(error, RetryLater) and self.count_floods:
                 self.metrics.flooded(target.channel)
             raise
         self.metrics.sent(target.channel, "sent")
@@ -43,6 +44,9 @@ class MeteredNotifier:
         return getattr(self.inner, name)
 
 
-def metered(notifiers: dict[str, Notifier], metrics: Metrics) -> dict[str, Notifier]:
-    """Every notifier of ``notifiers`` wrapped in a MeteredNotifier."""
-    return {channel: MeteredNotifier(notifier, metrics) for channel, notifier in notifiers.items()}
+def metered(notifiers: dict[str, Notifier], metrics: Metrics, *,
+            floods_counted: frozenset[str] = frozenset()) -> dict[str, Notifier]:
+    """Every notifier of ``notifiers`` wrapped in a MeteredNotifier (``floods_counted``: channels whose client
+    counts flood refusals itself)."""
+    return {channel: MeteredNotifier(notifier, metrics, count_floods=channel not in floods_counted)
+            for channel, notifier in notifiers.items()}

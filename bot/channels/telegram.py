@@ -13,14 +13,15 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
+from typing import Any
 
 import httpx
 from telegram import Bot, CallbackQuery, Document, Message, MessageEntity, Update
 from telegram import Chat as TelegramChat
 from telegram import User as TelegramUser
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -68,8 +69,8 @@ def build_telegram_application(core: Core, handle: Handle, *, clock: Callable[[]
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .request(HTTPXRequest(connection_pool_size=256, proxy=proxy or None, httpx_kwargs=tls))
-        .rate_limiter(AIORateLimiter(overall_max_rate=reminders.telegram_global_per_second,
-                                     group_max_rate=reminders.telegram_group_per_minute, max_retries=2))
+        .rate_limiter(FloodCountingLimiter(core, overall_max_rate=reminders.telegram_global_per_second,
+                                           group_max_rate=reminders.telegram_group_per_minute, max_retries=2))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
@@ -85,6 +86,29 @@ def build_telegram_application(core: Core, handle: Handle, *, clock: Callable[[]
     app.add_handler(CallbackQueryHandler(bridge.on_callback))
     app.add_error_handler(bridge.on_error)
     return app
+
+
+class FloodCountingLimiter(AIORateLimiter):
+    """PTB's rate limiter (it waits and retries on 429), counting every 429 Telegram answers, to a reply or a
+    notice, in ``duban_flood_limited_total{channel="telegram"}``."""
+
+    def __init__(self, core: Core, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._core = core
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: int | None) -> Any:
+        """Run the request through PTB's limiter, counting each RetryAfter on the way."""
+
+        async def counted(*a: Any, **kw: Any) -> Any:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter:
+                self._core.metrics.flooded(CHANNEL)
+                raise
+
+        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
 
 
 async def poll_until(app: Application, stop: asyncio.Event, *, poll_timeout: int = 10) -> None:

@@ -22,7 +22,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select, text
 
 from bot.app import build_http
-from bot.channels.telegram_notifier import TelegramNotifier
 from bot.core import Core
 from bot.db import Database
 from bot.db.migrate import HEAD_REVISION
@@ -226,9 +225,10 @@ async def test_metrics_after_updates_and_a_pass(core: Core, fake_telegram: FakeT
     scheduler = build_scheduler(core, {}, lambda: NOW)
     async with replica(core, fake_telegram, scheduler=scheduler) as running, httpx.AsyncClient() as client:
         await fake_telegram.wait_until(lambda: bool(fake_telegram.webhook.url), 5, "webhook set")
+        fake_telegram.inject("sendMessage", 429, retry_after=1)  # a reply flood-limited once, then sent
         for _ in range(3):
             await fake_telegram.user_sends(USER, "/help")
-        await fake_telegram.wait_for_messages(USER, 3)
+        await fake_telegram.wait_for_messages(USER, 3, timeout=10)
         assert (await client.post(running.webhook, json={"update_id": 1})).status_code == 401
         await fake_telegram.wait_until(lambda: scheduler.duban_jobs.passes >= 1, 10, "the catch-up pass")  # type: ignore[attr-defined]
         await asyncio.sleep(0.1)  # the executed event follows the job's end by a loop turn
@@ -239,6 +239,7 @@ async def test_metrics_after_updates_and_a_pass(core: Core, fake_telegram: FakeT
     assert samples[("duban_updates_total", (("channel", "telegram"), ("result", "handled")))] == 3
     assert samples[("duban_updates_total", (("channel", "telegram"), ("result", "refused")))] == 1
     assert samples[("duban_reply_seconds_count", ())] == 3
+    assert samples[("duban_flood_limited_total", (("channel", "telegram"),))] == 1
     assert samples[("duban_pass_seconds_count", ())] == 1
     assert abs(samples[("duban_last_pass_timestamp_seconds", ())] - datetime.now(timezone.utc).timestamp()) < 60
     async with core.db.session() as session:  # what the pass queued (no notifier here sends it)
@@ -260,24 +261,48 @@ async def test_outbox_depth_and_oldest_age_are_read_at_scrape_time(core: Core) -
     assert 119 <= samples[("duban_outbox_oldest_seconds", ())] < 180
 
 
-async def test_sends_and_flood_refusals_are_counted_per_channel(core: Core, fake_telegram: FakeTelegram) -> None:  # noqa: F811
+async def test_sends_and_every_telegram_429_are_counted(core: Core, fake_telegram: FakeTelegram) -> None:  # noqa: F811
+    from pydantic import SecretStr
+
+    from bot.app import _notifiers
+
     fake_telegram.add_user(USER, "Webhook")
     fake_telegram.add_user(USER + 1, "Blocked")
     fake_telegram.block(USER + 1)
-    bot = fake_telegram.application_builder().build().bot
-    notifier = MeteredNotifier(TelegramNotifier(bot), core.metrics)
+    t = core.settings.telegram
+    t.token, t.base_url, t.base_file_url = SecretStr(fake_telegram.token), fake_telegram.base_url, fake_telegram.base_file_url
+    notifiers, app = _notifiers(core)  # as duban run builds them: metered, rate limited
     target = Target("telegram", str(USER))
-    await notifier.send(target, "one", [])
-    fake_telegram.inject("sendMessage", 429, retry_after=3)
+    await notifiers["telegram"].send(target, "one", [])
+    fake_telegram.inject("sendMessage", 429, retry_after=1)  # PTB waits and retries: sent, one 429 seen
+    await notifiers["telegram"].send(target, "two", [])
+    fake_telegram.inject("sendMessage", 429, times=3, retry_after=1)  # past PTB's two retries: back to the outbox
     with pytest.raises(RetryLater):
-        await notifier.send(target, "two", [])
+        await notifiers["telegram"].send(target, "three", [])
     with pytest.raises(Unreachable):
-        await notifier.send(Target("telegram", str(USER + 1)), "three", [])
-    await bot.shutdown()
+        await notifiers["telegram"].send(Target("telegram", str(USER + 1)), "four", [])
+    await app.bot.shutdown()  # type: ignore[attr-defined]
     samples = _samples(core.metrics.exposition().decode())
     sends = {dict(labels)["result"]: value for (name, labels), value in samples.items() if name == "duban_sends_total"}
-    assert sends == {"sent": 1, "retry_later": 1, "unreachable": 1}
-    assert samples[("duban_flood_limited_total", (("channel", "telegram"),))] == 1
+    assert sends == {"sent": 2, "retry_later": 1, "unreachable": 1}
+    assert samples[("duban_flood_limited_total", (("channel", "telegram"),))] == 4 == fake_telegram.stats.too_many
+
+
+async def test_a_wecom_45009_is_a_flood_refusal(core: Core) -> None:
+    from bot.app import _notifiers
+    from config.settings import WeComSettings
+    from tests.fakes.wecom_api import FakeWeCom
+
+    async with FakeWeCom(users=("zhangsan",)) as fake:
+        core.settings.wecom = WeComSettings(base_url=fake.base_url, corp_id=fake.corp_id, agent_id=fake.agent_id,
+                                            secret=fake.secret)
+        notifiers, _ = _notifiers(core)
+        fake.fail_next("/cgi-bin/message/send", 45009)
+        with pytest.raises(RetryLater):
+            await notifiers["wecom"].send(Target("wecom", "zhangsan"), "x", [])
+    samples = _samples(core.metrics.exposition().decode())
+    assert samples[("duban_flood_limited_total", (("channel", "wecom"),))] == 1
+    assert samples[("duban_sends_total", (("channel", "wecom"), ("result", "retry_later")))] == 1
 
 
 def test_each_core_has_its_own_registry(core: Core) -> None:
