@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.texts import t
-from handlers.render import esc, shorten
+from handlers.render import esc
 from handlers.types import OutFile
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def preview_parts(preview: ImportPreview, lang: str) -> PreviewParts:
     shown: list[str] = []
     size = 0
     for line in lines:
-        text = esc(shorten(line, LINE_MAX)) if "\n" not in line else esc(line[:LINE_MAX])
+        text = esc(line if len(line) <= LINE_MAX else line[: LINE_MAX - 1] + "…")
         left_out = left_out or len(line) > LINE_MAX
         if size + len(text) > TEXT_MAX:
             shown.append(t("conv.import_cut", lang))

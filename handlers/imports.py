@@ -109,7 +109,6 @@ async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns:
     read = await off_loop(ctx.core.db, _read, data, filename, ctx.request.now, year, _limits(ctx), columns, ctx.lang)
     if isinstance(read, tuple):
         return _failure(ctx, read)
-    preview, parts = read, read.parts
     token = secrets.token_urlsafe(12)
     ctx.session.add(
         PendingImport(
@@ -122,14 +121,14 @@ async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns:
             created_at=ctx.request.now,
         )
     )
-    lines = [ctx.t("conv.import_preview"), *parts.lines]
+    lines = [ctx.t("conv.import_preview"), *read.parts.lines]
     # The file first, so the buttons sit on the last message, where the admin reads on.
-    attached = [Reply(file=parts.file)] if parts.file is not None else []
+    attached = [Reply(file=read.parts.file)] if read.parts.file is not None else []
     cancel = Button(ctx.t("conv.btn_import_cancel"), button_data("import_cancel", token))
-    if preview.year_guessed:
+    if read.year_guessed:
         # No year in the file: the admin picks it before anything can be confirmed, since every date depends on it.
         years = [Button(ctx.t("conv.btn_import_year", year=y), button_data("import_year", f"{token}:{y}"))
-                 for y in (preview.year - 1, preview.year, preview.year + 1)]
+                 for y in (read.year - 1, read.year, read.year + 1)]
         text = "\n".join([*lines, ctx.t("conv.import_ask_year")])
         return [*attached, Reply(text, buttons=[years, [cancel]], edit=edit)]
     buttons = [[Button(ctx.t("conv.btn_import_confirm"), button_data("import_confirm", token)), cancel]]
@@ -150,7 +149,7 @@ async def columns(ctx: Ctx, args: str) -> list[Reply]:
     if pending is None:
         return [Reply(ctx.t("conv.import_gone"))]
     replies = await _hold(ctx, pending.data, pending.filename, pending.year, spec)
-    if replies[0].buttons:  # a new preview is held: the old one can no longer be confirmed
+    if any(reply.buttons for reply in replies):  # a new preview is held: the old one can no longer be confirmed
         await ctx.session.execute(delete(PendingImport).where(PendingImport.id == pending.id))
     return replies
 

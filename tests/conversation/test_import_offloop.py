@@ -54,6 +54,11 @@ async def test_a_10k_row_revision_previews_as_one_message_and_one_file(talk: Tal
     assert attached.file.mime.startswith("text/plain")
     assert "新增（9955 项）" in body and "#10000 " in body and "#46 " in body
     assert body.count("\n  #") >= 9955  # every added and changed row, with its title
+    # Read again with the admin's columns: again a message and a file, and only the new preview is held.
+    again = await talk(ADMIN, "/columns A=序号,B=类别,C=任务,D=牵头领导,E=牵头单位,F=配合单位")
+    assert len(again) == 2 and again[0].file is not None and button_datas(again)
+    async with talk.core.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(PendingImport)) == 1
 
 
 async def test_a_small_revision_still_fits_in_one_message_without_a_file(talk: Talk, fixtures_dir: Path) -> None:
