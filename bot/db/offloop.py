@@ -5,9 +5,8 @@ building and reading rows, planning). Run on the bot's event loop, every other c
 worker thread is not enough: it shares the GIL, and the loop thread gives the GIL up at every SQLite step
 and socket call, then waits up to a switch interval (5 ms) to get it back; a listing reading a few hundred
 rows waited over a second while a thread imported. So the work runs in a worker process (a small pool,
-started on first use from a fork server that has the importer and the scheduler loaded, at a lower CPU
-priority), on a fresh event loop, through a second engine on the same database built from the same URL and
-options.
+started on first use from a fork server that has the importer loaded, at a lower CPU priority), on a fresh
+event loop, through a second engine on the same database built from the same URL and options.
 
 ``work`` must be a module-level coroutine function and its arguments and result picklable: keep both small
 (the result is unpickled on the loop). Transactions are the worker's own: what it does inside one
@@ -34,7 +33,9 @@ T = TypeVar("T")
 
 WORKERS = 2  # an import and the daily pass can run side by side
 NICENESS = 10  # the workers' CPU weight is about a tenth of the bot's when both want the CPU
-PRELOAD = ["bot.services.imports", "scheduler.jobs", "handlers.imports"]  # loaded once, in the fork server
+# Loaded once, in the fork server, so each worker starts with the importer's libraries in place; the caller's
+# own module (handlers, scheduler) is imported by the worker when the first job names it.
+PRELOAD = ["bot.services.imports", "bot.db.session"]
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
