@@ -5,6 +5,9 @@ What it checks (printed as JSON): every reminder delivered, duplicates (at most 
 (zero expected: the replicas share one set of flood limits in PostgreSQL), the aggregate rate (≤ 30/s, ≥ 27/s over the
 steady part), and 409 Conflicts (zero expected: only the lease holder polls).
 
+``--channel wecom`` runs the same drill against the fake WeCom: the reminders go to a few members, so WeCom's cap of
+30 app messages a minute per member binds (the fake drops the excess silently, as WeCom does, and counts it).
+
 The 5,000 reminders are put straight into the outbox as the 09:00 pass would leave them (the pass itself is exactly
 once per slot, tested in tests/service/test_pass_slots.py), so the drill measures delivery across replicas.
 
@@ -40,6 +43,7 @@ from bot.db.clock import UTC  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.models import OutboxMessage  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.fakes.wecom_api import FakeWeCom  # noqa: E402
 
 FIRST_USER = 300_000
 
@@ -55,18 +59,18 @@ async def _admin(url: str, statement: str) -> None:
         await conn.close()
 
 
-async def seed(url: str, reminders: int) -> None:
-    """The schema, and ``reminders`` due outbox rows to as many private chats."""
+async def seed(url: str, reminders: int, targets: list[str], channel: str = "telegram") -> None:
+    """The schema, and ``reminders`` due outbox rows spread over ``targets`` (private chats or members)."""
     db = Database(url)
     due = datetime.now(UTC) - timedelta(minutes=1)  # due now, as the 09:00 pass leaves them
     try:
         await upgrade(db.engine)
         async with db.session() as s:
             await s.execute(OutboxMessage.__table__.insert(), [
-                {"key": f"drill:{u}", "kind": "reminder", "channel": "telegram", "target": str(u),
-                 "target_kind": "private", "text": f"<b>督办提醒</b> 任务 {u}", "buttons": [], "status": "pending",
+                {"key": f"drill:{i}", "kind": "reminder", "channel": channel, "target": targets[i % len(targets)],
+                 "target_kind": "private", "text": f"<b>督办提醒</b> 任务 {i}", "buttons": [], "status": "pending",
                  "attempts": 0, "next_attempt_at": due, "created_at": due}
-                for u in range(FIRST_USER, FIRST_USER + reminders)])
+                for i in range(reminders)])
     finally:
         await db.dispose()
 
@@ -77,14 +81,21 @@ async def sent_count(db: Database) -> int:
         return int((await s.execute(select(func.count()).where(OutboxMessage.status == "sent"))).scalar() or 0)
 
 
-def start_replica(index: int, url: str, fake: FakeTelegram, folder: Path) -> subprocess.Popen[bytes]:
+def channel_env(fake: FakeTelegram | FakeWeCom) -> dict[str, str]:
+    """The settings that point ``duban run`` at the fake."""
+    if isinstance(fake, FakeWeCom):
+        return {"DUBAN_WECOM__BASE_URL": fake.base_url, "DUBAN_WECOM__CORP_ID": fake.corp_id,
+                "DUBAN_WECOM__AGENT_ID": str(fake.agent_id), "DUBAN_WECOM__SECRET": fake.secret}
+    return {"DUBAN_TELEGRAM__TOKEN": fake.token, "DUBAN_TELEGRAM__BASE_URL": fake.base_url,
+            "DUBAN_TELEGRAM__BASE_FILE_URL": fake.base_file_url}
+
+
+def start_replica(index: int, url: str, fake: FakeTelegram | FakeWeCom, folder: Path) -> subprocess.Popen[bytes]:
     """One ``duban run`` process (polling, its own HTTP port) on the shared database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
+    env.update(channel_env(fake))
     env.update({
         "DUBAN_DATABASE__URL": url,
-        "DUBAN_TELEGRAM__TOKEN": fake.token,
-        "DUBAN_TELEGRAM__BASE_URL": fake.base_url,
-        "DUBAN_TELEGRAM__BASE_FILE_URL": fake.base_file_url,
         "DUBAN_HTTP__PORT": str(18180 + index),
         "DUBAN_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
@@ -103,7 +114,25 @@ def most_in_window(stamps: list[float], window: float) -> int:
     return best
 
 
-async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, timeout: float) -> dict[str, object]:
+def received(fake: FakeTelegram | FakeWeCom, targets: list[str]) -> list[str]:
+    """Every text the fake's recipients received (one per message, duplicates included)."""
+    if isinstance(fake, FakeWeCom):
+        return [m.content for m in fake.delivered]
+    return [m.raw_text or "" for t in targets for m in fake.messages(int(t))]
+
+
+def fake_for(channel: str, targets: list[str]) -> FakeTelegram | FakeWeCom:
+    """The fake platform enforcing its limits, with the recipients known to it."""
+    if channel == "wecom":
+        return FakeWeCom(users=targets)
+    fake = FakeTelegram(enforce_limits=True)
+    for t in targets:
+        fake.add_user(int(t), f"u{t}")
+    return fake
+
+
+async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, timeout: float,
+                channel: str = "telegram", members: int = 0) -> dict[str, object]:
     """Run the drill on a scratch database; the measurements as a dict."""
     name = f"duban_drill_{uuid.uuid4().hex[:8]}"
     await _admin(base_url, f'CREATE DATABASE "{name}"')
@@ -111,21 +140,22 @@ async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, t
     arrivals: list[float] = []
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        await seed(url, reminders)
+        # Telegram: one private chat per reminder (the overall cap binds); WeCom: a few members (their cap binds).
+        targets = ([f"member{i}" for i in range(members)] if channel == "wecom"
+                   else [str(u) for u in range(FIRST_USER, FIRST_USER + reminders)])
+        await seed(url, reminders, targets, channel)
         db = Database(url)
         with tempfile.TemporaryDirectory() as tmp:
             tmp = os.environ.get("DUBAN_DRILL_DIR") or tmp  # keep the replicas' logs for a look
             folder = Path(tmp)
-            async with FakeTelegram(enforce_limits=True) as fake:
-                for u in range(FIRST_USER, FIRST_USER + reminders):
-                    fake.add_user(u, f"u{u}")
+            async with fake_for(channel, targets) as fake:
                 t0 = time.monotonic()
                 procs = [start_replica(i, url, fake, folder) for i in range(replicas)]
                 killed_at = restarted_at = None
                 last_total = 0
                 while time.monotonic() - t0 < timeout:
                     await asyncio.sleep(0.2)
-                    total = sum(1 for u in range(FIRST_USER, FIRST_USER + reminders) if fake.messages(u))
+                    total = len(set(received(fake, targets)))
                     now = time.monotonic()
                     arrivals.extend([now] * (total - last_total))
                     last_total = total
@@ -139,8 +169,8 @@ async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, t
                     if total >= reminders and await sent_count(db) >= reminders:
                         break
                 elapsed = time.monotonic() - t0
-                messages = sum(len(fake.messages(u)) for u in range(FIRST_USER, FIRST_USER + reminders))
-                delivered = sum(1 for u in range(FIRST_USER, FIRST_USER + reminders) if fake.messages(u))
+                texts = received(fake, targets)
+                messages, delivered = len(texts), len(set(texts))
                 for proc in procs:
                     proc.send_signal(signal.SIGTERM)
                 for proc in procs:
@@ -150,16 +180,22 @@ async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, t
                         proc.kill()
                 logs = {p.name: p.read_text(errors="replace") for p in folder.glob("replica-*.log")}
                 sent_rows = await sent_count(db)
-                stats = fake.stats
                 result: dict[str, object] = {
-                    "reminders": reminders, "replicas": replicas, "delivered": delivered,
-                    "messages_received": messages, "duplicates": messages - delivered,
-                    "outbox_sent_rows": sent_rows, "received_429": stats.too_many,
-                    "received_409": stats.by_status.get(409, 0),
+                    "channel": channel, "reminders": reminders, "replicas": replicas, "delivered": delivered,
+                    "messages_received": messages, "duplicates": messages - delivered, "outbox_sent_rows": sent_rows}
+                if isinstance(fake, FakeWeCom):
+                    # Beyond 30 a minute per member WeCom drops app messages silently; the fake keeps them apart.
+                    result.update(members=members, silently_dropped=len(fake.dropped),
+                                  max_per_member_in_any_60s=max(most_in_window(sorted(m.at for m in fake.delivered
+                                                                                       if m.user == t), 60.0)
+                                                                for t in targets))
+                else:
+                    result.update(received_429=fake.stats.too_many, received_409=fake.stats.by_status.get(409, 0))
+                result.update({
                     "killed_at_s": round(killed_at, 1) if killed_at is not None else None,
                     "restarted_at_s": round(restarted_at, 1) if restarted_at is not None else None,
                     "seconds": round(elapsed, 1),
-                }
+                })
         await db.dispose()
     finally:
         for proc in procs:
@@ -193,11 +229,14 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--kill-after", type=int, default=1500, help="SIGKILL replica 0 once this many arrived")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--channel", choices=["telegram", "wecom"], default="telegram")
+    parser.add_argument("--members", type=int, default=3, help="wecom: the members the reminders go to")
     args = parser.parse_args()
     url = os.environ.get("DUBAN_TEST_POSTGRES_URL")
     if not url:
         sys.exit("set DUBAN_TEST_POSTGRES_URL=postgresql+asyncpg://… (a server where CREATE DATABASE is allowed)")
-    out = asyncio.run(drill(url, args.reminders, args.replicas, args.kill_after, args.timeout))
+    out = asyncio.run(drill(url, args.reminders, args.replicas, args.kill_after, args.timeout, args.channel,
+                            args.members))
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 
