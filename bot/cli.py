@@ -420,7 +420,16 @@ COMMANDS: dict[str, Command] = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``duban`` console script."""
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # pydantic's ValidationError: one line per bad DUBAN_ variable, no traceback
+        from bot.cli_doctor import settings_failures
+
+        doctor = args.command == "doctor"
+        for problem in settings_failures(exc):
+            print(f"fail settings: {problem}" if doctor else t("cli.error", args.lang, message=problem),
+                  file=sys.stdout if doctor else sys.stderr)
+        return 1 if doctor else 2
     lang = args.lang or settings.language
     redact = configure_logging(settings.log_level if args.command in ("run", "console") else "WARNING", settings)
     try:

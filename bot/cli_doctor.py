@@ -223,3 +223,12 @@ async def run(settings: Settings, lang: str, today: date) -> int:
     for check in checks:
         print(redact(f"{check.status:<4} {check.name}: {check.detail}"))
     return 1 if any(check.status == FAIL for check in checks) else 0
+
+
+def settings_failures(error: Exception) -> list[str]:
+    """``DUBAN_NAME: why`` for each invalid setting in pydantic's ValidationError (the text itself otherwise)."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return [str(error)]
+    return ["DUBAN_" + "__".join(str(part).upper() for part in problem.get("loc", ())) + ": " + problem.get("msg", "")
+            for problem in errors()]

@@ -134,3 +134,15 @@ def test_healthy_sqlite_exits_0(tmp_path):
     # Next year's holiday data may be missing (a warning), never a failure here.
     assert out.returncode == 0, out.stdout
     assert out.stdout.splitlines()[1] == f"ok   database: reachable: {db}"
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable_not_a_traceback(tmp_path):
+    out = doctor(tmp_path, DUBAN_DATABASE__BUSY_TIMEOUT="soon")
+    assert out.returncode == 1
+    assert out.stdout.startswith("fail settings: DUBAN_DATABASE__BUSY_TIMEOUT: ") and len(out.stdout.splitlines()) == 1
+    assert "Traceback" not in out.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
+    other = subprocess.run([sys.executable, "-m", "bot", "--lang", "en", "tasks"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120, env={**env, "DUBAN_DATABASE__BUSY_TIMEOUT": "soon",
+                                                        "PYTHONPATH": str(ROOT)})
+    assert other.returncode == 2 and other.stderr.startswith("error: DUBAN_DATABASE__BUSY_TIMEOUT: ")
