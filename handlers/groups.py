@@ -20,7 +20,7 @@ from handlers.types import Reply
 # names a task of any section).
 PRIVATE_ONLY = frozenset({
     "invite", "person", "member", "people", "assign", "import", "import_confirm", "import_cancel",
-    "import_year", "columns", "approve", "reject",
+    "import_year", "columns", "approve", "reject", "group",
 })
 
 

@@ -7,6 +7,7 @@ bounded; the file holds everything (every number with its title, every warning),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from handlers.render import esc
 from handlers.types import OutFile
 
 if TYPE_CHECKING:
+    from bot.services.import_names import NameHint
     from bot.services.imports import ImportPreview, TableDiff
 
 FEW = 5  # numbers shown per kind of change, and warnings shown, in the message
@@ -43,12 +45,15 @@ def _diff_line(diff: TableDiff, lang: str, few: int) -> str:
              changed=_numbers(diff.changed, lang, few), unchanged=diff.unchanged)
 
 
-def preview_parts(preview: ImportPreview, lang: str) -> PreviewParts:
-    """Split a preview into a bounded chat message and, when needed, the whole of it as a text file."""
+def preview_parts(preview: ImportPreview, lang: str, names: Sequence[NameHint] = ()) -> PreviewParts:
+    """Split a preview into a bounded chat message and, when needed, the whole of it as a text file.
+
+    ``names`` are the near misses of known people and sections, listed first among the warnings.
+    """
     from bot.services.imports import render_preview
 
-    lines = render_preview(preview, lang, max_warnings=FEW)
-    left_out = len(lines) < len(render_preview_all(preview, lang))
+    lines = render_preview(preview, lang, max_warnings=FEW, names=names)
+    left_out = len(lines) < len(render_preview_all(preview, lang, names))
     diff = preview.diff
     if diff is not None:
         full_line = _diff_line(diff, lang, EVERY)
@@ -70,12 +75,12 @@ def preview_parts(preview: ImportPreview, lang: str) -> PreviewParts:
         return PreviewParts(shown, None)
     name = t("conv.import_file_name", lang, name=preview.filename.rsplit(".", 1)[0] or "table")
     shown.append(t("conv.import_attached", lang, file=esc(name)))
-    return PreviewParts(shown, OutFile(name, full_text(preview, lang).encode(), "text/plain; charset=utf-8"))
+    return PreviewParts(shown, OutFile(name, full_text(preview, lang, names).encode(), "text/plain; charset=utf-8"))
 
 
-def full_text(preview: ImportPreview, lang: str) -> str:
+def full_text(preview: ImportPreview, lang: str, names: Sequence[NameHint] = ()) -> str:
     """The whole preview as plain text: every line, every warning, and each change with the row's title."""
-    lines = render_preview_all(preview, lang)
+    lines = render_preview_all(preview, lang, names)
     diff = preview.diff
     if diff is not None:
         titles = {task.no: task.title for task in preview.tasks}
@@ -86,9 +91,9 @@ def full_text(preview: ImportPreview, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_preview_all(preview: ImportPreview, lang: str) -> list[str]:
+def render_preview_all(preview: ImportPreview, lang: str, names: Sequence[NameHint] = ()) -> list[str]:
     """Every line of the preview, no warning left out."""
     from bot.services.imports import render_preview
 
-    return render_preview(preview, lang, max_warnings=EVERY)
+    return render_preview(preview, lang, max_warnings=EVERY, names=names)
 

@@ -92,15 +92,17 @@ class _Read:
 async def _read(db: Database, data: bytes, filename: str, now: datetime, year: int | None, limits: ImportLimits,
                 columns: str | None, lang: str) -> _Read | tuple[Problem, ...]:
     """In a worker: read and compare the file; the preview's message and file, or why it was refused."""
+    from bot.services.import_names import name_hints
     from bot.services.imports import ImportFailure, prepare_import
     from handlers.import_summary import preview_parts
 
     try:
         async with db.session() as session:
             preview = await prepare_import(session, data, filename, now=now, year=year, limits=limits, columns=columns)
+            names = await name_hints(session, preview)
     except ImportFailure as failure:
         return failure.problems
-    return _Read(preview.year, preview.year_guessed, preview_parts(preview, lang))
+    return _Read(preview.year, preview.year_guessed, preview_parts(preview, lang, names))
 
 
 async def _hold(ctx: Ctx, data: bytes, filename: str, year: int | None, columns: str | None,

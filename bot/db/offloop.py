@@ -17,8 +17,10 @@ database cannot be opened from another process; then the work runs on the loop a
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +30,8 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import make_url
 
 from bot.db.session import Database
+from bot.logformat import JsonFormatter, log_handler
+from bot.redact import Redactor, install_redactor
 
 T = TypeVar("T")
 
@@ -48,12 +52,24 @@ def _executor() -> ProcessPoolExecutor:
             # A fork server, not a plain fork: forking the bot itself would copy locks other threads hold.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_yield_cpu)
+            _pool = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=context, initializer=_start_worker, initargs=_logging_recipe()
+            )
         return _pool
 
 
-def _yield_cpu() -> None:
-    """In each worker: a lower CPU priority, so that on a busy machine the process serving chats runs first."""
+def _logging_recipe() -> tuple[int, str, tuple[str, ...]]:
+    """The bot's log level, line format and the secrets its redactors mask, for the workers to log alike."""
+    root = logging.getLogger()
+    secrets = {s for h in root.handlers for f in h.filters if isinstance(f, Redactor) for s in f.secrets}
+    fmt = "json" if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers) else "text"
+    return root.level, fmt, tuple(sorted(secrets))
+
+
+def _start_worker(level: int, fmt: str, secrets: tuple[str, ...]) -> None:
+    """In each worker: log as the bot does, secrets masked, and a lower CPU priority so chats run first."""
+    logging.basicConfig(level=level, handlers=[log_handler(sys.stderr, fmt)], force=True)
+    install_redactor(Redactor(secrets))
     os.nice(NICENESS)
 
 
@@ -77,6 +93,15 @@ def _forget(pool: ProcessPoolExecutor) -> None:
     with _lock:
         if _pool is pool:
             _pool = None
+
+
+def restart_workers() -> None:
+    """Stop the worker pool (waiting for running work); the next job starts fresh workers with today's logging."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 def _in_worker(recipe: tuple[str, dict[str, Any]], work: Callable[..., Awaitable[T]], args: tuple[Any, ...]) -> T:

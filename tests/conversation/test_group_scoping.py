@@ -97,6 +97,8 @@ GROUP_REFUSED = [
     "/approve 1",
     "/reject 1",
     "/export 模板",
+    "/group list",
+    "/group add wecom 疾控股 693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa",
 ]
 
 

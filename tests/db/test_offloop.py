@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -14,7 +16,8 @@ from sqlalchemy import func, select
 from bot.core import Core
 from bot.db import Database
 from bot.db.models import Person
-from bot.db.offloop import off_loop, shareable
+from bot.db.offloop import off_loop, restart_workers, shareable
+from bot.redact import Redactor
 
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 
@@ -85,3 +88,28 @@ async def test_an_in_memory_database_is_worked_on_the_loop() -> None:
         assert (pid, people) == (os.getpid(), 0)
     finally:
         await db.dispose()
+
+
+async def _log_a_secret(db: Database, secret: str) -> str:
+    """In the worker: what its root log handler writes for a warning that quotes ``secret``."""
+    handler = logging.getLogger().handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    handler.setStream(buffer)
+    logging.getLogger("duban.test").warning("token %s rejected", secret)
+    return buffer.getvalue()
+
+
+async def test_workers_log_like_the_bot_with_its_secrets_masked(core: Core) -> None:
+    secret = "123456:AAH-worker-secret-token-value"
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(Redactor([secret]))
+    logging.getLogger().addHandler(handler)
+    try:
+        restart_workers()  # workers take the bot's logging set-up when they start
+        line = await off_loop(core.db, _log_a_secret, secret)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        restart_workers()
+    assert "rejected" in line and "duban.test" in line
+    assert secret not in line and "AAH-worker" not in line

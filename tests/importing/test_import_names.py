@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.core import Core
+from bot.contracts import Attachment
 from bot.db.models import Person, Section, Task, TaskEvent, TaskTable
 from bot.services.import_names import NameHint, name_hints
 from bot.services.imports import apply_import, prepare_import, render_preview
@@ -92,3 +93,20 @@ def test_the_command_line_round_trip_warns_of_a_mistyped_leader(tmp_path, fixtur
     [warning] = [line for line in back.stdout.splitlines() if "是不是" in line]
     assert "（#7）：牵头领导「李康明」不是已知人员，是不是「李康民」？" in warning
     assert "已更新" in back.stdout
+
+
+async def test_a_chat_upload_of_the_filled_template_shows_the_near_miss(core: Core, fixtures_dir: Path) -> None:
+    await _import_points(core, fixtures_dir)
+    talk = Talk(core)
+    await talk(ADMIN, "/assign 1 李康民 基层卫生股 +新", now=ZJ_NOW)
+    [template] = [r.file for r in await talk(ADMIN, "/export 模板", now=LATER) if r.file]
+    assert template is not None
+    filled = _fill(template.data, {2: ("李康明", "基层卫生股")})
+
+    async def fetch() -> bytes:
+        return filled
+
+    replies = await talk(ADMIN, "/import", attachment=Attachment("张家港-模板.xlsx", len(filled), None, fetch), now=LATER)
+    text = "\n".join(r.text for r in replies)
+    assert "（#2）：牵头领导「李康明」不是已知人员，是不是「李康民」？" in text
+    assert any(r.buttons for r in replies)  # not blocking: the confirm button is there
