@@ -9,6 +9,7 @@ unless a case sets another: #11 (王卫健, 医政医管股) is due 2023-10-31, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,6 +48,7 @@ class Step:
     press: tuple[str, ...] = ()
     has: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
+    keep: str = ""  # a pattern whose named groups later steps use, e.g. a code the reply gave
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ CASES = (
     Case("bind-with-phrase", (
         Step("li", "绑定 {code}", has=("绑定成功：你是 李康民",)),
         Step("li", "我的任务", has=("我的任务（共 9 项）", "#8 ", "#21"), lacks=("还没有绑定",)),
+    )),
+    Case("admin-invites-then-bind", (
+        Step("admin", "/invite 李康民", has=("已为 李康民 生成邀请码", "有效期至 2023-11-03 09:00", "仅可使用一次"),
+             keep=r"生成邀请码：(?P<fresh>[A-Za-z0-9_-]{8,})"),
+        Step("li", "绑定 {fresh}", has=("绑定成功：你是 李康民",)),
+        Step("stranger", "/start {fresh}", lacks=("绑定成功",)),
+        Step("stranger", "/whoami", lacks=("李康民",)),
     )),
     Case("bind-with-a-wrong-code", (
         Step("li", "绑定 WRONG0CODE", lacks=("绑定成功",)),
@@ -213,11 +222,15 @@ async def test_the_conversation(case: Case, channel: type[Adapter], core: Core, 
                 assert wanted.format(**fill) in reply, f"{wanted.format(**fill)!r} missing: {where}"
             for unwanted in step.lacks:
                 assert unwanted.format(**fill) not in reply, f"{unwanted.format(**fill)!r} shown: {where}"
+            if step.keep:
+                found = re.search(step.keep, reply)
+                assert found, f"{step.keep!r} not found: {where}"
+                fill |= found.groupdict()
 
 
 def test_the_table_covers_what_issue_11_names() -> None:
     typed = " ".join(step.text for case in CASES for step in case.steps)
-    for needed in ("/start {code}", "绑定 {code}", "我的任务", "#11", "签收 11", "进度 11 50%", "逾期", "本周到期",
+    for needed in ("/invite 李康民", "/start {code}", "绑定 {code}", "我的任务", "#11", "签收 11", "进度 11 50%", "逾期", "本周到期",
                    "帮助", "/frobnicate", "/people"):
         assert needed in typed, needed
     assert {adapter.name for adapter in ADAPTERS} == {"console", "telegram", "wecom", "dingtalk"}
