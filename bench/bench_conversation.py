@@ -177,7 +177,7 @@ def _read_through(path: Path) -> None:
 
 
 def _request(person: int) -> Any:
-    from handlers.types import Chat, Request, Sender
+    from bot.contracts import Chat, Request, Sender
 
     uid = str(ACCOUNT_BASE + person)
     return Request(Sender("telegram", uid, f"用户{person}"), Chat("telegram", uid), NOW, text=TEXT)

@@ -84,7 +84,7 @@ class Chatter:
 
     async def _one(self, text: str, person: int) -> None:
         from handlers.app import handle
-        from handlers.types import Chat, Request, Sender
+        from bot.contracts import Chat, Request, Sender
 
         ident = str(100_000 + person)
         request = Request(Sender("telegram", ident, ident), Chat("telegram", ident), NOW, text=text)
@@ -130,7 +130,7 @@ class Chatter:
 
 async def _say(core: Any, who: str, text: str = "", press: str | None = None, attachment: Any = None) -> list[Any]:
     from handlers.app import handle
-    from handlers.types import Chat, Request, Sender
+    from bot.contracts import Chat, Request, Sender
 
     channel, _, ident = who.partition(":")
     request = Request(Sender(channel, ident, ident), Chat(channel, ident), NOW, text=text, callback=press,
@@ -144,7 +144,7 @@ def _button(replies: list[Any], label: str) -> str:
 
 async def scenario_import(core: Any, revision: bytes) -> dict[str, Any]:
     """Preview and confirm a 10,000-row revision through the conversation; the replies' shape and timings."""
-    from handlers.types import Attachment
+    from bot.contracts import Attachment
 
     async def fetch() -> bytes:
         return revision

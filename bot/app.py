@@ -73,56 +73,37 @@ def configure_logging(level: str, settings: Settings | None = None) -> Redactor:
 
 def _notifiers(core: Core) -> tuple[dict, object | None]:
     """One Notifier per configured channel (each counted in the metrics), and the Telegram Application when there
-    is a token."""
+    is a token; every configured platform (bot.channels.registry) records its abilities on ``core``."""
+    from bot.channels.registry import configured
+    from handlers.app import handle
     from scheduler.limits import limited
     from scheduler.metered import metered
 
     notifiers: dict = {}
-    tg_app = None
-    settings = core.settings
-    if settings.telegram.token is not None:
-        from bot.channels.telegram import build_telegram_application
-        from bot.channels.telegram_notifier import TelegramNotifier
-        from handlers.app import handle
-
-        tg_app = build_telegram_application(core, handle, clock=system_now)
-        notifiers["telegram"] = limited(TelegramNotifier(tg_app.bot), settings.reminders)
-    w = settings.wecom
-    if (w.corp_id and w.agent_id is not None and w.secret) or w.robot_key is not None:
-        from bot.channels.wecom import build_wecom_notifier
-
-        # WeCom enforces its own per-user and robot caps; the Telegram limiter would only slow it down.
-        notifiers["wecom"] = build_wecom_notifier(core, clock=system_now)
-    from bot.channels.dingtalk import build_dingtalk_notifier, dingtalk_configured
-
-    if dingtalk_configured(settings):
-        # DingTalk reports its flow control per call, and custom robots are kept within 20/min inside.
-        notifiers["dingtalk"] = build_dingtalk_notifier(core, clock=system_now)
+    app = None
+    for platform in configured(core.settings):
+        built = platform.build(core, handle, system_now, http=False)
+        app = app if built.app is None else built.app
+        if built.notifier is not None:
+            # WeCom and DingTalk keep their own caps; the Telegram limiter would only slow them down.
+            notifiers[platform.name] = limited(built.notifier, core.settings.reminders) if platform.rate_limited else built.notifier
     # Telegram's rate limiter counts every 429 itself (bot.channels.telegram.FloodCountingLimiter).
-    return metered(notifiers, core.metrics, floods_counted=frozenset({"telegram"})), tg_app
+    return metered(notifiers, core.metrics, floods_counted=frozenset({"telegram"})), app
 
 
 def _http_channels(core: Core, handle: object, tg_app: object | None) -> list:
     """What each configured channel serves on the one HTTP server: a list of routes or a Starlette app.
 
-    One entry per channel; a channel's package builds its own routes (and checks its own signatures).
+    One entry per channel; a channel's package builds its own routes (and checks its own signatures). Telegram
+    serves its webhook only with the Application ``tg_app`` the process runs.
     """
+    from bot.channels.registry import configured
+
     contributions: list = []
-    settings = core.settings
-    if tg_app is not None and settings.telegram.webhook_url:
-        from bot.channels.telegram_webhook import webhook_routes, webhook_settings
-
-        _, secret = webhook_settings(core)  # type: ignore[misc]
-        contributions.append(webhook_routes(tg_app, core, secret))  # type: ignore[arg-type]
-    w = settings.wecom
-    if w.corp_id and w.token and w.encoding_aes_key:
-        from bot.channels.wecom import build_wecom_app
-
-        contributions.append(build_wecom_app(core, handle, clock=system_now))  # type: ignore[arg-type]
-    from bot.channels.dingtalk import build_dingtalk_app, dingtalk_configured
-
-    if dingtalk_configured(settings):
-        contributions.append(build_dingtalk_app(core, handle, clock=system_now))  # type: ignore[arg-type]
+    for platform in configured(core.settings):
+        built = platform.build(core, handle, system_now, notifier=False, app=tg_app)  # type: ignore[arg-type]
+        if built.http is not None:
+            contributions.append(built.http)
     return contributions
 
 
@@ -132,13 +113,13 @@ def build_http(core: Core, handle: object, tg_app: object | None, scheduler: obj
     from bot.http import Readiness, build_http_app
     from bot.http.health import Heartbeat
     from bot.http.scheduler_watch import watch_scheduler
-    from scheduler.jobs import JOB_CATCH_UP, JOB_PASS, JOB_WEEKLY
+    from scheduler.jobs import JOB_CATCH_UP, JOB_PASS
 
     heartbeat = None
     if scheduler is not None:
         heartbeat = Heartbeat()
         watch_scheduler(scheduler, heartbeat=heartbeat, metrics=core.metrics,  # type: ignore[arg-type]
-                        pass_jobs=(JOB_PASS, JOB_WEEKLY, JOB_CATCH_UP))
+                        pass_jobs=(JOB_PASS, JOB_CATCH_UP))
     return build_http_app(_http_channels(core, handle, tg_app), readiness=Readiness(core.db, heartbeat),
                           metrics=core.metrics)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+
+from bot.contracts.capabilities import RICH, Capabilities
 
 from bot.db import Database
 from bot.db.models import CalendarOverride
@@ -26,6 +28,14 @@ class Core:
     settings: Settings
     db: Database
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    # Each configured channel's abilities, filled by its builder in the composition root (bot.channels.registry).
+    capabilities: dict[str, Capabilities] = field(default_factory=dict)
+    # One slot per channel for what its parts share in this process (WeCom's Delivery: one token, one limiter).
+    channel_state: dict[str, Any] = field(default_factory=dict)
+
+    def caps(self, channel: str) -> Capabilities:
+        """What ``channel`` can do; a rich chat's abilities when no builder said (keeps the full wording)."""
+        return self.capabilities.get(channel, RICH)
 
     def is_admin(self, account_key: str) -> bool:
         """Whether ``account_key`` (``telegram:123``) is listed in DUBAN_ADMINS."""

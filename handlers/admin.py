@@ -16,7 +16,7 @@ from bot.services.subscriptions import ChatSections
 from handlers.context import Ctx
 from handlers.paging import page_buttons
 from handlers.render import esc, quote
-from handlers.types import OutFile, Reply
+from bot.contracts import OutFile, Reply
 
 if TYPE_CHECKING:
     from bot.exports.data import ExportData
@@ -41,9 +41,8 @@ async def invite(ctx: Ctx, args: str) -> list[Reply]:
     created = await accounts.create_invite(ctx.session, person, created_by=ctx.request.sender.key, now=ctx.request.now)
     expires = to_local(created.expires_at, ctx.core.tz).strftime("%Y-%m-%d %H:%M")
     lines = [ctx.t("conv.invite_made", name=esc(person.name), code=esc(created.code), expires=expires)]
-    username = ctx.request.bot_username
-    if ctx.request.sender.channel == "telegram" and username:
-        link = f"https://t.me/{username}?start={created.code}"
+    link = ctx.request.caps.deep_link(created.code, ctx.request.bot_username)  # the channel knows its links
+    if link is not None:
         lines.append(ctx.t("conv.invite_link", link=esc(link)))
     return [Reply("\n".join(lines))]
 

@@ -16,7 +16,7 @@ from bot.texts import t
 from handlers.context import Ctx
 from handlers.identity import unbound_text
 from handlers.router import Command, Route, commands, route_callback, route_text
-from handlers.types import Reply, Request
+from bot.contracts import Reply, Request
 
 log = logging.getLogger("duban.handlers")
 

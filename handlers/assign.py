@@ -7,7 +7,7 @@ from handlers.admin import XLSX
 from handlers.context import Ctx
 from handlers.render import esc
 from handlers.tasks import load_task, not_found
-from handlers.types import OutFile, Reply
+from bot.contracts import OutFile, Reply
 
 UNITS_WORDS = frozenset({"配合", "配合单位", "相关", "相关责任单位", "with", "units"})
 CREATE_WORDS = frozenset({"+新", "+新增", "+new", "--create"})

@@ -17,7 +17,7 @@ from bot.services.status import Rules
 from bot.services.subscriptions import chat_sections
 from bot.services.visibility import Viewer
 from bot.texts import t
-from handlers.types import Request
+from bot.contracts import Request
 
 if TYPE_CHECKING:
     from handlers.router import Route

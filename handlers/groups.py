@@ -13,7 +13,7 @@ from bot.services.subscriptions import ChatSections
 from handlers.context import Ctx
 from handlers.render import esc
 from handlers.router import Command, Handler
-from handlers.types import Reply
+from bot.contracts import Reply
 
 # Commands that answer only in a private chat: people and their accounts (/people), invite codes (/invite),
 # changes to people, sections and assignments, whole-table imports, and extension decisions (whose reply

@@ -11,14 +11,20 @@ from bot.services import accounts
 from bot.texts import LANGUAGES
 from handlers.context import Ctx
 from handlers.render import esc
-from handlers.types import Reply
+from bot.contracts import Capabilities, Reply
 
 _LANG_WORDS = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en", "英文": "en"}
 
 
+def import_how_key(caps: Capabilities) -> str:
+    """How an admin hands over a table on this channel: a file with /import as its caption, or /import after it."""
+    return "conv.import_how_caption" if caps.file_caption else "conv.import_how_after"
+
+
 def unbound_text(ctx: Ctx) -> str:
     """How an unbound user gets an invite (and nothing else)."""
-    return ctx.t("conv.unbound", account=esc(ctx.request.sender.key))
+    key = "conv.unbound" if ctx.request.caps.deep_links else "conv.unbound_typed"  # no invite link to tap there
+    return ctx.t(key, account=esc(ctx.request.sender.key))
 
 
 async def start(ctx: Ctx, args: str) -> list[Reply]:
@@ -54,9 +60,10 @@ async def start(ctx: Ctx, args: str) -> list[Reply]:
 
 async def help_(ctx: Ctx, args: str) -> list[Reply]:
     """帮助: what can be asked and done (and, for admins, administered)."""
-    text = ctx.t("conv.help")
+    caps = ctx.request.caps
+    text = ctx.t("conv.help", task_detail=ctx.t("conv.help_detail_buttons" if caps.buttons else "conv.help_detail_typed"))
     if ctx.admin:
-        text += "\n\n" + ctx.t("conv.help_admin")
+        text += "\n\n" + ctx.t("conv.help_admin", import_how=ctx.t(import_how_key(caps)))
     if not ctx.bound and not ctx.admin:
         text += "\n\n" + unbound_text(ctx)
     return [Reply(text)]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.texts import t
 from handlers.render import esc
-from handlers.types import OutFile
+from bot.contracts import OutFile
 
 if TYPE_CHECKING:
     from bot.services.import_names import NameHint

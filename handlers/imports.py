@@ -22,7 +22,7 @@ from bot.texts import t
 from handlers.context import Ctx
 from handlers.render import esc
 from handlers.router import button_data
-from handlers.types import Button, Reply
+from bot.contracts import Button, Reply
 
 if TYPE_CHECKING:
     from bot.services.imports import Applied
@@ -58,7 +58,7 @@ async def start_import(ctx: Ctx, args: str) -> list[Reply]:
     """/import [year] with a document (caption or reply): check the size, read, preview, and hold for confirmation."""
     attachment = ctx.request.attachment
     if attachment is None:
-        return [Reply(ctx.t("conv.import_usage"))]
+        return [Reply(ctx.t("conv.import_usage" if ctx.request.caps.file_caption else "conv.import_usage_after"))]
     # "/import [年度] [列指定]": a four-digit year first, then an optional column mapping.
     year_text, _, spec = args.strip().partition(" ")
     if year_text and not (year_text.isdigit() and len(year_text) == 4):

@@ -6,10 +6,8 @@ from bot.services import queries
 from bot.services.queries import TaskList
 from handlers.context import PAGE_SIZE, Ctx
 from handlers.render import lines_with_roles
-from handlers.router import page_data
-from handlers.types import Button, Reply
-
-MAX_DATA = 64
+from bot.contracts import Button, Reply
+from bot.contracts.actions import MAX_DATA, encode_page
 
 
 def page_buttons(command: str, page: int, pages: int, arg: str = "") -> list[list[Button]]:
@@ -18,10 +16,10 @@ def page_buttons(command: str, page: int, pages: int, arg: str = "") -> list[lis
         return []
     row: list[Button] = []
     if page > 0:
-        row.append(Button("◀", page_data(command, page - 1, arg)))
-    row.append(Button(f"{page + 1}/{pages}", page_data(command, page, arg)))
+        row.append(Button("◀", encode_page(command, page - 1, arg)))
+    row.append(Button(f"{page + 1}/{pages}", encode_page(command, page, arg)))
     if page < pages - 1:
-        row.append(Button("▶", page_data(command, page + 1, arg)))
+        row.append(Button("▶", encode_page(command, page + 1, arg)))
     return [row]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.services import notices
 from handlers.context import Ctx
 from handlers.render import esc
-from handlers.types import Reply
+from bot.contracts import Reply
 
 _AUTO = frozenset({"auto", "自动", "默认"})
 

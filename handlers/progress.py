@@ -18,7 +18,7 @@ from handlers.context import Ctx
 from handlers.render import esc, ref, shorten
 from handlers.router import button_data
 from handlers.tasks import detail_reply, load_task, not_found
-from handlers.types import Button, Reply
+from bot.contracts import Button, Reply
 
 _PERCENT = re.compile(r"^(\d{1,3})\s*[%％]$")
 _DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")

@@ -10,7 +10,7 @@ from bot.services import robots
 from bot.services.robots import RobotError
 from handlers.context import Ctx
 from handlers.render import esc
-from handlers.types import Reply
+from bot.contracts import Reply
 
 _ADD = frozenset({"add", "添加", "登记", "新增"})
 _LIST = frozenset({"list", "ls", "列表", "查看"})

@@ -12,9 +12,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from bot.contracts import actions
+from bot.contracts.actions import PAGED  # noqa: F401  (adapters name the paged lists through the router)
+
 if TYPE_CHECKING:
     from handlers.context import Ctx
-    from handlers.types import Reply
+    from bot.contracts import Reply
 
 Access = Literal["anyone", "bound", "person", "admin"]
 Handler = Callable[["Ctx", str], Awaitable[list["Reply"]]]
@@ -120,70 +123,27 @@ def _phrase_args(found: re.Match[str]) -> str:
 
 # ---- buttons -----------------------------------------------------------------------------------------------
 
-# Button code → (command, whether the argument is a task id).
-_BUTTONS: dict[str, tuple[str, bool]] = {
-    "t": ("task", True),
-    "ack": ("ack", True),
-    "dn": ("done_ask", True),
-    "dk": ("done", True),
-    "pr": ("progress_ask", True),
-    "ex": ("extend_ask", True),
-    "ro": ("reopen", True),
-    "sz": ("snooze", True),
-    "xa": ("approve", False),
-    "xr": ("reject", False),
-    "io": ("import_confirm", False),
-    "ix": ("import_cancel", False),
-    "iy": ("import_year", False),
-    "no": ("dismiss", False),
-    # Longer spellings, as the scheduler's reminder buttons write them (签收 / 明天再提醒 / 已办结).
-    "snooze": ("snooze", True),
-    "done": ("done_ask", True),
-}
-
-# Paged list code → command.
-PAGED: dict[str, str] = {
-    "my": "mytasks",
-    "od": "overdue",
-    "due": "due",
-    "wk": "week",
-    "sec": "section_id",
-    "ldr": "leader_id",
-    "q": "search",
-    "ppl": "people",
-}
-PAGED_CODES = {command: code for code, command in PAGED.items()}
+# The codes live in the one action codec (bot.contracts.actions), shared with the scheduler and every adapter.
 
 
 def route_callback(data: str) -> Route | None:
     """The route for a button press, or None for data Duban never made."""
-    code, _, rest = data.partition(":")
-    if code == "pg":
-        kind, _, tail = rest.partition(":")
-        page_text, _, arg = tail.partition(":")
-        if kind not in PAGED or not page_text.isdigit():
-            return None
-        return Route(PAGED[kind], arg, page=int(page_text), button=True)
-    if code not in _BUTTONS:
+    decoded = actions.decode(data)
+    if decoded is None:
         return None
-    name, is_task = _BUTTONS[code]
-    if (is_task or name in ("approve", "reject")) and not rest.isdigit():
-        return None
-    return Route(name, f"@{rest}" if is_task else rest, button=True)
+    if decoded.kind == "page":
+        return Route(decoded.name, decoded.arg, page=decoded.page or 0, button=True)
+    return Route(decoded.name, f"@{decoded.arg}" if decoded.kind == "task" else decoded.arg, button=True)
 
 
 def page_data(command: str, page: int, arg: str = "") -> str:
     """Button data for page ``page`` of a paged list (kept within 64 bytes by the caller's argument)."""
-    data = f"pg:{PAGED_CODES[command]}:{page}"
-    return f"{data}:{arg}" if arg else data
+    return actions.encode_page(command, page, arg)
 
 
 def button_data(command: str, arg: int | str) -> str:
     """Button data for a task action or a decision, e.g. ``button_data("ack", 42)`` → ``ack:42``."""
-    for code, (name, _) in _BUTTONS.items():
-        if name == command:
-            return f"{code}:{arg}" if arg != "" else code
-    raise KeyError(command)
+    return actions.encode(command, arg)
 
 
 # ---- handlers ------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from handlers.context import Ctx
 from handlers.paging import fit_arg, task_page
 from handlers.render import detail, esc, quote
 from handlers.router import button_data
-from handlers.types import Button, Reply
+from bot.contracts import Button, Reply
 
 
 async def mytasks(ctx: Ctx, args: str) -> list[Reply]:

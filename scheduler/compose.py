@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +15,8 @@ from bot.services.occurrences import label as period_label
 from bot.services.status import COLOUR_MARKS, tracks_periods
 from bot.timenodes.recurrence import period_spans
 from bot.texts import t
-from scheduler.notifier import Button, Target
+from bot.contracts import RICH, Button, Capabilities, Target
+from bot.contracts.actions import encode
 from scheduler.planner import DAILY_KINDS, ESCALATION_KINDS, Line, Notice, Rank, Recipient
 from scheduler.snapshot import Snapshot, TaskRow
 
@@ -89,8 +90,8 @@ def _envelope(bucket: str, r: Recipient, snap: Snapshot, default_lang: str) -> E
 class Renderer:
     """Renders envelopes against one snapshot (tasks, names) for one day."""
 
-    def __init__(self, snap: Snapshot, day: date) -> None:
-        self.snap, self.day = snap, day
+    def __init__(self, snap: Snapshot, day: date, caps: Callable[[str], Capabilities] = lambda _channel: RICH) -> None:
+        self.snap, self.day, self.caps = snap, day, caps
         self.tasks: dict[int, TaskRow] = {task.id: task for task in snap.tasks}
         # A task shows up in many messages of a run (daily, digests, reports): render its pieces once.
         self._titles: dict[tuple[int, str], str] = {}
@@ -107,7 +108,7 @@ class Renderer:
         lang = env.lang
         if env.bucket == "daily":
             header, blocks = self.daily(chosen, lang), self.daily_blocks(chosen, lang)
-            footer = t("notices.daily_footer", lang) if any(n.kind in BUTTON_KINDS for n in chosen) else ""
+            footer = self.footer(env, lang) if any(n.kind in BUTTON_KINDS for n in chosen) else ""
         elif env.bucket == "digest":
             header, blocks, footer = self.digest_header(env, lang), self.colour_blocks(chosen[0].detail, lang, digest=True), ""
         elif env.bucket == "weekly_leader":
@@ -240,13 +241,18 @@ class Renderer:
         no = task.no
         if n.kind in BUTTON_KINDS or (n.kind in ESCALATION_KINDS and responsible):
             return (
-                Button(t("notices.btn_ack", lang, no=no), f"ack:{task.id}"),
-                Button(t("notices.btn_snooze", lang), f"snooze:{task.id}"),
-                Button(t("notices.btn_done", lang), f"done:{task.id}"),
+                Button(t("notices.btn_ack", lang, no=no), encode("ack", task.id)),
+                Button(t("notices.btn_snooze", lang), encode("snooze", task.id)),
+                Button(t("notices.btn_done", lang), encode("done_ask", task.id)),
             )
         if n.kind == "progress":
-            return (Button(t("notices.btn_ack", lang, no=no), f"ack:{task.id}"), Button(t("notices.btn_done", lang), f"done:{task.id}"))
+            return (Button(t("notices.btn_ack", lang, no=no), encode("ack", task.id)), Button(t("notices.btn_done", lang), encode("done_ask", task.id)))
         return None
+
+    def footer(self, env: Envelope, lang: str) -> str:
+        """How to answer a reminder, worded for the recipient's channel: tap the buttons, or type the commands."""
+        buttons = env.target is None or self.caps(env.target.channel).buttons
+        return t("notices.daily_footer" if buttons else "notices.daily_footer_typed", lang)
 
     def digest_header(self, env: Envelope, lang: str) -> str:
         """The digest header naming the group's sections."""

@@ -9,8 +9,8 @@ Timing choices:
   ``misfire_grace_time=None``: a run that fires late (event loop blocked, machine asleep) still runs, since
   the pass is planned from state and idempotent, and late beats never. ``coalesce=True``: several missed
   firings are one pass, because one pass already finds everything still due.
-- ``duban-weekly-report`` fires Monday at send_time and runs the same pass (the planner sends the weekly
-  report on the week's first working day reached, so a Monday holiday moves it to Tuesday's pass).
+- No job of its own for the weekly report: the daily pass sends it on the week's first working day reached
+  (so a Monday holiday moves it to Tuesday's pass).
 - Every pass that is not a dry run also does the daily housekeeping: import previews older than a day and
   handled message ids older than a few days are deleted (bot.services.housekeeping).
 - ``duban-catch-up`` runs once at start: what fell due while the bot was down goes out now, coalesced.
@@ -33,6 +33,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.contracts import Capabilities
 from bot.core import Core
 from bot.db.clock import to_local
 from bot.db.offloop import off_loop
@@ -43,7 +44,7 @@ from bot.services.housekeeping import sweep
 from scheduler.compose import Renderer, envelopes
 from scheduler.coordination import once_per_slot
 from scheduler.gcpause import paused_gc
-from scheduler.notifier import Notifier, Target
+from bot.contracts import Notifier, Target
 from scheduler.outbox import DeliveryPolicy, DeliveryResult, deliver_due, enqueue
 from scheduler.planner import Notice, PlanRules, plan
 from scheduler.snapshot import load_snapshot
@@ -51,7 +52,6 @@ from scheduler.snapshot import load_snapshot
 log = logging.getLogger(__name__)
 
 JOB_PASS = "duban-daily-pass"
-JOB_WEEKLY = "duban-weekly-report"
 JOB_CATCH_UP = "duban-catch-up"
 JOB_DELIVER = "duban-deliver"
 DELIVER_EVERY_SECONDS = 2
@@ -120,14 +120,15 @@ async def run_pass(core: Core, now: datetime, *, dry_run: bool = False, details:
     ``details=False`` brings back only the counts (all the scheduler logs), so that tens of thousands of
     notices are not unpickled on the event loop.
     """
-    return await off_loop(core.db, _pass_in_worker, core.settings, core.calendar, now, dry_run, details)
+    return await off_loop(core.db, _pass_in_worker, core.settings, core.calendar, core.capabilities, now, dry_run,
+                          details)
 
 
-async def _pass_in_worker(db: Database, settings: Settings, calendar: WorkCalendar, now: datetime, dry_run: bool,
-                          details: bool) -> PassResult:
+async def _pass_in_worker(db: Database, settings: Settings, calendar: WorkCalendar,
+                          capabilities: dict[str, Capabilities], now: datetime, dry_run: bool, details: bool) -> PassResult:
     """In the worker: the pass on the worker's own database, with the collector paused."""
     with paused_gc():
-        result = await _run_pass(Core(settings=settings, db=db, calendar=calendar), now, dry_run)
+        result = await _run_pass(Core(settings=settings, db=db, calendar=calendar, capabilities=capabilities), now, dry_run)
     if not details:
         result.counted = (len(result.notices), len(result.messages), result.enqueued)
         result.notices, result.messages = [], []
@@ -144,7 +145,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
         snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins)
     notices = plan(snap, local.replace(tzinfo=None), core.calendar, rules)
     envs = envelopes(notices, snap, core.settings.language)
-    renderer = Renderer(snap, day)
+    renderer = Renderer(snap, day, core.caps)
     result = PassResult(now, local, day, core.calendar.is_working_day(day), dry_run, notices)
     result.unroutable = sorted({e.label for e in envs if e.target is None})
     if dry_run:
@@ -275,8 +276,6 @@ def install_jobs(
     sched.duban_jobs = jobs  # type: ignore[attr-defined]
     sched.add_job(jobs.run_pass, CronTrigger(hour=hour, minute=minute, timezone=tz), id=JOB_PASS,
                   name="daily planning pass", replace_existing=True, coalesce=True, misfire_grace_time=None)
-    sched.add_job(jobs.run_pass, CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=tz), id=JOB_WEEKLY,
-                  name="Monday weekly report", replace_existing=True, coalesce=True, misfire_grace_time=None)
     sched.add_job(jobs.run_pass, DateTrigger(run_date=clock(), timezone=tz), id=JOB_CATCH_UP,
                   name="catch-up pass at start", replace_existing=True, misfire_grace_time=None)
     sched.add_job(jobs.tick, IntervalTrigger(seconds=DELIVER_EVERY_SECONDS, timezone=tz), id=JOB_DELIVER,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.services.buckets import Buckets, MemoryBuckets, shared_buckets, take
-from scheduler.notifier import Button, Notifier, RetryLater, Target
+from bot.contracts import Button, Notifier, RetryLater, Target
 
 GLOBAL_KEY = "telegram:all"
 

@@ -9,7 +9,7 @@ whose client counts every refusal itself (Telegram's rate limiter retries 429s b
 from __future__ import annotations
 
 from bot.metrics import Metrics
-from scheduler.notifier import Button, Notifier, Rejected, RetryLater, Target, Unreachable
+from bot.contracts import Button, Notifier, Rejected, RetryLater, Target, Unreachable
 
 _RESULTS: tuple[tuple[type[Exception], str], ...] = (
     (RetryLater, "retry_later"), (Unreachable, "unreachable"), (Rejected, "rejected"))

@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Core
 from bot.db.clock import UTC
 from bot.db.models import Account, ChatSubscription, OutboxMessage, Person, SectionMember, SentNotice
-from bot.services.notices import UNREACHABLE_CHANNELS, decode_button, encode_button
+from bot.services.notices import UNREACHABLE_CHANNELS, decode_buttons, encode_buttons
 from bot.texts import t
 from scheduler.compose import Envelope, Renderer
-from scheduler.notifier import Button, Notifier, Rejected, RetryLater, Target, Unreachable
+from bot.contracts import Button, Notifier, Rejected, RetryLater, Target, Unreachable
 from scheduler.planner import Notice
 
 log = logging.getLogger(__name__)
@@ -114,32 +114,6 @@ async def enqueue(session: AsyncSession, envelopes: Sequence[Envelope], renderer
         done.append(Enqueued(env, notices, keys, tuple(c.text for c in chunks)))
     await insert_ignore(session, OutboxMessage.__table__, rows, "key")  # type: ignore[arg-type]
     return done
-
-
-# Outbox buttons are stored as bot.services.notices writes them: "<data>|<label>" entries, one keyboard row
-# (what the conversation's notices use); an empty entry starts a new row, for one row per task.
-ROW_BREAK = ""
-
-
-def encode_buttons(rows: Sequence[Sequence[Button]]) -> list[str]:
-    """Keyboard rows as outbox entries."""
-    out: list[str] = []
-    for row in rows:
-        if out:
-            out.append(ROW_BREAK)
-        out.extend(encode_button(b.label, b.data) for b in row)
-    return out
-
-
-def decode_buttons(entries: Sequence[str]) -> list[list[Button]]:
-    """Outbox entries as keyboard rows."""
-    rows: list[list[Button]] = [[]]
-    for entry in entries:
-        if entry == ROW_BREAK:
-            rows.append([])
-        else:
-            rows[-1].append(Button(*decode_button(entry)))
-    return [r for r in rows if r]
 
 
 def _row(key: str, kind: str, target: Target, text_: str, buttons: Sequence[Sequence[Button]], now: datetime) -> dict[str, Any]:

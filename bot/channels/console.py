@@ -15,16 +15,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.registry import Built
 from bot.core import Core
 from bot.db.clock import from_local, to_local
 from bot.services.accounts import bind, get_account
 from bot.services.people import find_person
 from bot.texts import t
-from handlers.types import Chat, Reply, Request, Sender
+from bot.contracts import Capabilities, Chat, Reply, Request, Sender
 
 Handle = Callable[[Core, Request], Awaitable[list[Reply]]]
 
 CHANNEL = "console"
+# Plain text in a terminal: buttons become numbered choices; no files in, no deep links, no groups; it reaches
+# nobody who is not typing at that moment.
+CAPABILITIES = Capabilities(buttons=False, numbered_choices=True, files_out=True, markup="plain", text_limit=100_000)
 ADMIN = "admin"
 _AT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
@@ -171,6 +175,7 @@ class Console:
             now=self.now(),
             text=text,
             callback=callback,
+            caps=CAPABILITIES,
         )
         replies = await self.handle(self.core, request)
         await self.show(replies)
@@ -249,3 +254,9 @@ async def run_console(
         if not raw:
             break
         await console.line(raw)
+
+
+def build(core: Core, handle: Handle, clock: Callable[[], datetime], *, notifier: bool, http: bool,
+          app: object = None) -> Built:
+    """The console's registry entry: only its abilities (it sends no notices and serves nothing over HTTP)."""
+    return Built(CAPABILITIES)

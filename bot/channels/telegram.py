@@ -40,13 +40,17 @@ from bot.redact import install_redactor
 from bot.services.housekeeping import first_handling, message_key
 from bot.channels.telegram_render import bot_commands, toast_text
 from bot.channels.telegram_send import send_replies
+from bot.channels.registry import Built
 from bot.core import Core
 from bot.texts import t
-from handlers.types import Attachment, Chat, Reply, Request, Sender
+from bot.contracts import RICH, Attachment, Chat, Reply, Request, Sender
 
 log = logging.getLogger("duban.telegram")
 
 CHANNEL = "telegram"
+# Buttons, files both ways (a document carries /import as its caption), t.me deep links, groups, HTML, 4096
+# characters; a notice reaches only someone who has sent /start first.
+CAPABILITIES = RICH
 Handle = Callable[[Core, Request], Awaitable[list[Reply]]]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 _COMMANDS_TASK = "duban.set_commands"
@@ -57,6 +61,7 @@ def build_telegram_application(core: Core, handle: Handle, *, clock: Callable[[]
     settings = core.settings.telegram
     if settings.token is None:
         raise ValueError("DUBAN_TELEGRAM_TOKEN is not set")
+    core.capabilities[CHANNEL] = CAPABILITIES
     token = settings.token.get_secret_value()
     proxy = settings.proxy.get_secret_value() if settings.proxy is not None else None
     install_redactor(core.redact)
@@ -203,6 +208,7 @@ class _Bridge:
             text=message.text or message.caption or "",
             attachment=_attachment(context.bot, message),
             bot_username=context.bot.username,
+            caps=CAPABILITIES,
         )
         replies = await self.handle(self.core, request)
         await send_replies(context.bot, message.chat_id, replies)
@@ -231,6 +237,7 @@ class _Bridge:
                 now=self.clock(),
                 callback=query.data,
                 bot_username=context.bot.username,
+                caps=CAPABILITIES,
             )
             replies = await self.handle(self.core, request)
             toast = next((r.toast for r in replies if r.toast), None)
@@ -302,3 +309,20 @@ def _document_attachment(bot: Bot, document: Document) -> Attachment:
         return bytes(await file.download_as_bytearray())
 
     return Attachment(document.file_name or "document", document.file_size, document.mime_type, fetch)
+
+
+def build(core: Core, handle: Handle, clock: Callable[[], datetime], *, notifier: bool, http: bool,
+          app: Application | None = None) -> Built:
+    """Telegram's registry entry: the Application (made once, then passed back in as ``app``), its Notifier, and
+    the webhook route when DUBAN_TELEGRAM__WEBHOOK_URL is set (polling otherwise: nothing on the HTTP server)."""
+    from bot.channels.telegram_notifier import TelegramNotifier
+    from bot.channels.telegram_webhook import webhook_routes, webhook_settings
+
+    if app is None and notifier:
+        app = build_telegram_application(core, handle, clock=clock)
+    routes = None
+    if http and app is not None and core.settings.telegram.webhook_url:
+        _, secret = webhook_settings(core)  # type: ignore[misc]
+        routes = webhook_routes(app, core, secret)
+    return Built(CAPABILITIES, notifier=TelegramNotifier(app.bot) if notifier and app is not None else None,
+                 http=routes, app=app)

@@ -9,8 +9,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.telegram_render import keyboard
-from handlers.types import Button
-from scheduler.notifier import Rejected, RetryLater, Target, Transient, Unreachable
+from bot.contracts import Button
+from bot.contracts import Rejected, RetryLater, Target, Transient, Unreachable
 
 # BadRequest texts that mean "this person cannot be written to", not "this message is wrong".
 _UNREACHABLE_BAD_REQUESTS = ("chat not found", "user not found", "have no rights to send", "not enough rights")

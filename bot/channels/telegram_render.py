@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import t
-from handlers.types import Button
+from bot.contracts import Button
 
 log = logging.getLogger("duban.telegram")
 

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.channels.telegram_render import CAPTION_LIMIT, keyboard, split_html
-from handlers.types import OutFile, Reply
+from bot.contracts import OutFile, Reply
 
 log = logging.getLogger("duban.telegram")
 

@@ -3,7 +3,7 @@
 Everything a channel adapter, the conversation and the scheduler agree on lives here, in the platform-free core.
 """
 
-from bot.contracts.capabilities import Capabilities
+from bot.contracts.capabilities import PLAIN, RICH, Capabilities
 from bot.contracts.messages import Attachment, Button, Chat, ChatKind, OutFile, Reply, Request, Sender
 from bot.contracts.notify import (
     DeliveryError,
@@ -25,6 +25,8 @@ __all__ = [
     "DeliveryError",
     "Notifier",
     "OutFile",
+    "PLAIN",
+    "RICH",
     "Rejected",
     "Reply",
     "Request",

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.contracts.capabilities import RICH, Capabilities
+
 ChatKind = Literal["private", "group"]
 
 
@@ -55,6 +57,8 @@ class Request:
     callback: str | None = None
     attachment: Attachment | None = None
     bot_username: str | None = None
+    # What the channel the request came from can do (the adapter sets it), so answers word themselves for it.
+    caps: Capabilities = RICH
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,7 @@
 """Notices to people other than the one speaking (extension requests, decisions, 办结), queued in the outbox.
 
-The scheduler's delivery loop sends outbox rows through each channel's Notifier. A button is stored in
-``OutboxMessage.buttons`` as ``"<callback data>|<label>"`` (callback data never contains ``|``), one button
-per entry, all on one row.
+The scheduler's delivery loop sends outbox rows through each channel's Notifier. Buttons are stored in
+``OutboxMessage.buttons`` in the one format below (``encode_buttons``), written here and by the scheduler.
 """
 
 from __future__ import annotations
@@ -13,23 +12,41 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.contracts import Button
 from bot.db.models import Account, OutboxMessage, Person
 
 # Channels with no way to reach someone who is not typing at that moment.
 UNREACHABLE_CHANNELS = frozenset({"console"})
 
 
-def encode_button(label: str, data: str) -> str:
-    """One outbox button entry."""
-    if "|" in data:
-        raise ValueError("callback data must not contain '|'")
-    return f"{data}|{label}"
+# An outbox button is ``"<callback data>|<label>"`` (callback data never contains ``|``), one entry per button;
+# an empty entry starts a new keyboard row (one row per task in reminders).
+ROW_BREAK = ""
 
 
-def decode_button(entry: str) -> tuple[str, str]:
-    """(label, data) of an outbox button entry."""
-    data, _, label = entry.partition("|")
-    return label, data
+def encode_buttons(rows: Iterable[Iterable[Button]]) -> list[str]:
+    """Keyboard rows as outbox entries."""
+    out: list[str] = []
+    for row in rows:
+        if out:
+            out.append(ROW_BREAK)
+        for button in row:
+            if "|" in button.data:
+                raise ValueError("callback data must not contain '|'")
+            out.append(f"{button.data}|{button.label}")
+    return out
+
+
+def decode_buttons(entries: Iterable[str]) -> list[list[Button]]:
+    """Outbox entries as keyboard rows (rows queued by earlier versions, with their old codes, included)."""
+    rows: list[list[Button]] = [[]]
+    for entry in entries:
+        if entry == ROW_BREAK:
+            rows.append([])
+        else:
+            data, _, label = entry.partition("|")
+            rows[-1].append(Button(label, data))
+    return [r for r in rows if r]
 
 
 def pick_account(candidates: Iterable[tuple[str, datetime | None, int]], preferred: str | None) -> int | None:
@@ -132,7 +149,7 @@ async def enqueue(
             target=target,
             target_kind=target_kind,
             text=text,
-            buttons=[encode_button(label, data) for label, data in buttons],
+            buttons=encode_buttons([[Button(label, data) for label, data in buttons]]),
             next_attempt_at=now,
             created_at=now,
         )

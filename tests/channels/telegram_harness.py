@@ -23,10 +23,10 @@ from bot.channels.telegram_send import send_replies
 from bot.core import Core
 from bot.db.models import OutboxMessage, Person
 from bot.services.accounts import bind
-from bot.services.notices import decode_button
+from bot.services.notices import decode_buttons
 from bot.services.people import add_person
 from handlers.app import handle
-from handlers.types import Button, Reply
+from bot.contracts import Button, Reply
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
 STARTUP_TIMEOUT = 5.0
@@ -122,7 +122,7 @@ class Duban:
             rows = (await session.scalars(select(OutboxMessage).where(
                 OutboxMessage.status == "pending", OutboxMessage.channel == "telegram").order_by(OutboxMessage.id))).all()
             for row in rows:
-                buttons = [[Button(*decode_button(entry)) for entry in row.buttons]] if row.buttons else []
+                buttons = decode_buttons(row.buttons or [])
                 await send_replies(self.app.bot, int(row.target), [Reply(row.text, buttons=buttons)])
                 row.status, row.sent_at = "sent", self.clock.now
         return len(rows)

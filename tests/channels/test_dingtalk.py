@@ -40,8 +40,8 @@ from bot.db.models import Account, ChatSubscription, HandledMessage, Person, Tas
 from bot.services.accounts import bind, create_invite
 from config import Settings
 from config.settings import DingTalkSettings
-from handlers.types import Button, Reply, Request
-from scheduler.notifier import Rejected, RetryLater, Target, Unreachable
+from bot.contracts import Button, Reply, Request
+from bot.contracts import Rejected, RetryLater, Target, Unreachable
 from tests.fakes.dingtalk_api import FakeDingTalk
 
 NOW = datetime(2023, 10, 27, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai

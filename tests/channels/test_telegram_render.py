@@ -22,7 +22,7 @@ from bot.channels.telegram_render import (
     split_html,
     toast_text,
 )
-from handlers.types import Button
+from bot.contracts import Button
 from tests.fakes.telegram_html import parse_html
 
 TOKEN = "7000000001:AAF-fake-token-for-duban-tests_0123456"

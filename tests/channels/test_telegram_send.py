@@ -10,7 +10,7 @@ from PIL import Image
 from telegram import Bot
 
 from bot.channels.telegram_send import send_replies
-from handlers.types import Button, OutFile, Reply
+from bot.contracts import Button, OutFile, Reply
 from tests.fakes.telegram_api import FakeTelegram, fake_telegram  # noqa: F401 - fixture
 
 USER = 5001

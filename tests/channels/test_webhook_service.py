@@ -33,7 +33,7 @@ from bot.redact import MASK, install_redactor
 from handlers.app import handle
 from scheduler.jobs import build_scheduler
 from scheduler.metered import MeteredNotifier
-from scheduler.notifier import RetryLater, Target, Unreachable
+from bot.contracts import RetryLater, Target, Unreachable
 from tests.channels.webhook_harness import NOW, USER, bound_socket, replica, second_database
 from tests.fakes.telegram_api import FakeTelegram, fake_telegram  # noqa: F401 - fixture
 

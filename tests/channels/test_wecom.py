@@ -29,8 +29,8 @@ from bot.db.models import Person, Task, TaskEvent, TaskTable
 from bot.services.accounts import bind
 from config import Settings
 from config.settings import WeComSettings
-from handlers.types import Button, OutFile, Reply, Request
-from scheduler.notifier import Rejected, RetryLater, Target, Transient, Unreachable
+from bot.contracts import Button, OutFile, Reply, Request
+from bot.contracts import Rejected, RetryLater, Target, Transient, Unreachable
 from tests.fakes.wecom_api import FakeWeCom, WeComPlayer
 
 NOW = datetime(2023, 10, 27, 1, 0, tzinfo=timezone.utc)  # 09:00 in Asia/Shanghai

@@ -24,8 +24,8 @@ from bot.db.models import Task, TaskEvent, TaskTable
 from config import Settings
 from config.settings import WeComSettings
 from handlers.app import handle
-from handlers.types import Button
-from scheduler.notifier import Target
+from bot.contracts import Button
+from bot.contracts import Target
 from tests.channels.test_wecom import load_2023 as load_table_and_bind
 from tests.fakes.wecom_api import MEDIA_LIFETIME, FakeWeCom, WeComPlayer
 

@@ -18,7 +18,7 @@ from bot.services import notices
 from config import Settings
 from config.settings import WeComSettings
 from handlers.app import handle
-from handlers.types import Chat, Request, Sender
+from bot.contracts import Chat, Request, Sender
 from scheduler.outbox import drain
 from tests.fakes.wecom_api import FakeWeCom
 from tests.scheduler.conftest import at, pass_at

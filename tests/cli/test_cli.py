@@ -115,7 +115,7 @@ def test_remind_dry_run_lists_the_pass_and_jobs_lists_the_schedule(tmp_path, fix
     assert "王卫健" in out.stdout  # #11's lead leader has no account yet: listed as not routable
     jobs = duban(tmp_path, "jobs")
     assert jobs.returncode == 0, jobs.stderr
-    for job in ("duban-daily-pass", "duban-weekly-report", "duban-catch-up", "duban-deliver"):
+    for job in ("duban-daily-pass", "duban-catch-up", "duban-deliver"):
         assert job in jobs.stdout
     bad = duban(tmp_path, "remind", "--at", "tomorrow")
     assert bad.returncode == 2 and "--at" in bad.stderr

@@ -12,7 +12,7 @@ from bot.core import Core
 from bot.db import Database
 from config import Settings
 from handlers.app import handle
-from handlers.types import Chat, Request, Sender
+from bot.contracts import Chat, Request, Sender
 from tests.cli.test_cli import ROOT, duban
 
 KEY = "693a91f6-7a1b-4bc4-97a0-0ec2a1b2c3d4"

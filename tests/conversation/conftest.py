@@ -22,7 +22,7 @@ from bot.db.models import Person, Task
 from bot.services.accounts import bind
 from bot.services.people import add_person
 from handlers.app import handle
-from handlers.types import Attachment, Chat, Reply, Request, Sender
+from bot.contracts import Attachment, Chat, Reply, Request, Sender
 
 NOW = datetime(2023, 10, 27, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
 ADMIN = "telegram:1000"

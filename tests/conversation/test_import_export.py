@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.core import Core
 from bot.db.models import PendingImport, Task, TaskTable
-from handlers.types import Attachment
+from bot.contracts import Attachment
 from tests.conversation.conftest import ADMIN, NOW, WANG, Talk, bind_people, button_datas, texts
 
 

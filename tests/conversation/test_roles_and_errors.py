@@ -92,7 +92,7 @@ async def test_stale_or_forged_buttons_get_a_toast(talk: Talk) -> None:
 
 
 async def test_a_document_without_import_gets_a_hint(talk: Talk) -> None:
-    from handlers.types import Attachment
+    from bot.contracts import Attachment
 
     async def fetch() -> bytes:
         raise AssertionError("must not download")

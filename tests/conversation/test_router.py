@@ -152,3 +152,13 @@ def test_every_routed_name_has_a_handler() -> None:
     ]
     assert set(phrase_routes + button_routes) <= set(table)
     assert all(callable(c.handler) and c.access in ("anyone", "bound", "person", "admin") for c in table.values())
+
+
+def test_an_outbox_row_queued_by_an_earlier_version_still_routes() -> None:
+    from bot.services.notices import decode_buttons, encode_buttons
+
+    old = ["ack:7|签收 #3", "snooze:7|明天再提醒", "done:7|已办结", "", "ack:8|签收 #4"]
+    rows = decode_buttons(old)
+    assert encode_buttons(rows) == old
+    assert [[route_callback(b.data) for b in row][1:] for row in rows][0] == [
+        Route("snooze", "@7", button=True), Route("done_ask", "@7", button=True)]

@@ -12,7 +12,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.telegram_notifier import TelegramNotifier
 from scheduler.limits import RateLimitedNotifier
-from scheduler.notifier import Notifier
+from bot.contracts import Notifier
 from tests.fakes.telegram_api import FakeTelegram
 
 

@@ -14,7 +14,6 @@ from scheduler.jobs import (
     JOB_CATCH_UP,
     JOB_DELIVER,
     JOB_PASS,
-    JOB_WEEKLY,
     build_scheduler,
     describe_jobs,
     install_jobs,
@@ -32,9 +31,8 @@ async def test_jobs_have_stable_ids_and_run_at_send_time_in_the_bureaus_time_zon
     sched = build_scheduler(core, {}, clock=lambda: now)
     install_jobs(sched, core, {}, lambda: now)  # a second install replaces, never duplicates
     jobs = dict(describe_jobs(sched))
-    assert sorted(jobs) == sorted([JOB_PASS, JOB_WEEKLY, JOB_CATCH_UP, JOB_DELIVER])
+    assert sorted(jobs) == sorted([JOB_PASS, JOB_CATCH_UP, JOB_DELIVER])
     assert jobs[JOB_PASS] == datetime(2025, 10, 11, 9, 0, tzinfo=TZ)  # every day; the pass decides about working days
-    assert jobs[JOB_WEEKLY] == datetime(2025, 10, 13, 9, 0, tzinfo=TZ)
     assert jobs[JOB_CATCH_UP] == now
     assert jobs[JOB_DELIVER] is not None
     assert sched.get_job(JOB_DELIVER).max_instances == 1 and sched.get_job(JOB_PASS).misfire_grace_time is None

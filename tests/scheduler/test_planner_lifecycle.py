@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from bot.core import Core
 from bot.db.models import Account, Milestone, OutboxMessage, SentNotice, Task, TaskEvent
 from bot.services.snooze import snooze
-from scheduler.outbox import decode_buttons
+from bot.services.notices import decode_buttons
 from tests.scheduler.conftest import at, pass_at, seen
 from tests.scheduler.seed import Bureau, add_task, dated
 
@@ -67,7 +67,7 @@ async def test_one_message_per_person_lists_all_their_due_tasks_with_buttons(cor
         row = (await s.execute(select(OutboxMessage).where(OutboxMessage.target == "101"))).scalar_one()
     rows = decode_buttons(row.buttons)
     ids = [bureau.tasks[n] for n in ("3", "1", "2")]  # overdue first, then by due date
-    assert [[b.data for b in r] for r in rows] == [[f"ack:{i}", f"snooze:{i}", f"done:{i}"] for i in ids]
+    assert [[b.data for b in r] for r in rows] == [[f"ack:{i}", f"sz:{i}", f"dn:{i}"] for i in ids]
     assert [r[0].label for r in rows] == ["签收 3", "签收 1", "签收 2"]
 
 
@@ -183,3 +183,28 @@ async def test_unbound_people_are_reported_not_recorded_and_hear_the_current_ste
     bound = await pass_at(core, "2025-10-09T09:00")
     zhou = [n for n in bound.notices if n.recipient.person_id == bureau.people["周七"]]
     assert [(n.kind, n.days) for n in zhou] == [("reminder", 1)] and bound.unroutable == []
+
+
+async def test_the_reminder_footer_is_worded_for_the_recipients_channel(core: Core, bureau: Bureau) -> None:
+    from bot.channels.wecom.capabilities import capabilities
+
+    await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 10))])
+
+    async def footer() -> str:
+        result = await pass_at(core, "2025-10-09T09:00", dry_run=True)
+        return next(m for m in result.messages if m.recipient.startswith("张三")).texts[0].splitlines()[-1]
+
+    assert footer_says_tap(await footer())  # Telegram: buttons under the reminder
+    async with core.db.session() as s:  # 张三 now reads Duban on WeCom, where cards are switched off
+        await s.execute(update(Account).where(Account.external_id == "101").values(channel="wecom"))
+    core.capabilities["wecom"] = capabilities(core.settings.model_copy(
+        update={"wecom": core.settings.wecom.model_copy(update={"cards": False})}))
+    typed = await footer()
+    assert not footer_says_tap(typed) and "回复「签收 序号」" in typed
+    core.capabilities["wecom"] = capabilities(core.settings)  # cards on: buttons again
+    assert footer_says_tap(await footer())
+
+
+def footer_says_tap(line: str) -> bool:
+    """Whether a reminder's last line tells the reader to tap buttons."""
+    return line.startswith("可点按钮")

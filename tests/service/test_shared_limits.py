@@ -11,7 +11,7 @@ from bot.db import Database
 from bot.services.buckets import MemoryBuckets, SharedBuckets, share_limits, shared_buckets, take
 from bot.channels.wecom.limits import KeyedLimiter, window_rate
 from scheduler.limits import RateLimitedNotifier
-from scheduler.notifier import Target
+from bot.contracts import Target
 from tests.service.pg_replicas import second_engine
 
 

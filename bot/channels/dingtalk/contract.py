@@ -6,8 +6,8 @@ from the scheduler's port; when the contract moves into the core (issue 11, part
 
 from __future__ import annotations
 
-from handlers.types import Attachment, Button, Chat, OutFile, Reply, Request, Sender
-from scheduler.notifier import Rejected, RetryLater, Target, Transient, Unreachable
+from bot.contracts import Attachment, Button, Chat, OutFile, Reply, Request, Sender
+from bot.contracts import Rejected, RetryLater, Target, Transient, Unreachable
 
 __all__ = ["Attachment", "Button", "Chat", "OutFile", "Rejected", "Reply", "Request", "RetryLater", "Sender", "Target",
            "Transient", "Unreachable"]

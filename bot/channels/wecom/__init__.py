@@ -2,13 +2,12 @@
 
 The composition root calls ``build_wecom_app`` (the callback URL as a Starlette app, whose routes and
 lifespan ``duban run``'s one HTTP server takes in, see ``bot.http``) and ``build_wecom_notifier`` (the
-scheduler's Notifier). Both share one ``Delivery`` per core, so answers and notices to a member wait on the
-same per-member limit and the same access token.
+scheduler's Notifier). Both share one ``Delivery`` per core (kept in the core's ``channel_state`` slot for
+``wecom``), so answers and notices to a member wait on the same per-member limit and the same access token.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,14 +16,18 @@ from starlette.applications import Starlette
 from bot.channels.wecom.api import WeComApi
 from bot.channels.wecom.callback import CALLBACK_PATH, Handle, Inbox, callback_app
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
-from bot.channels.wecom.delivery import Delivery, Limits
+from bot.channels.wecom.capabilities import CAPABILITIES, capabilities
+from bot.channels.wecom.delivery import CHANNEL, Delivery, Limits
 from bot.channels.wecom.notifier import WeComNotifier
 from bot.channels.wecom.robot import WeComRobot
+from bot.channels.registry import Built
 from bot.core import Core
 from config import Settings
 
 __all__ = [
     "CALLBACK_PATH",
+    "CAPABILITIES",
+    "CHANNEL",
     "Delivery",
     "Limits",
     "WeComCryptoError",
@@ -35,9 +38,6 @@ __all__ = [
     "wecom_app_configured",
     "wecom_callback_configured",
 ]
-
-_SHARED: dict[int, tuple[weakref.ref[Core], Delivery]] = {}
-
 
 def wecom_callback_configured(settings: Settings) -> bool:
     """Whether the callback can run: corp id, token and EncodingAESKey are set."""
@@ -53,9 +53,10 @@ def wecom_app_configured(settings: Settings) -> bool:
 
 def build_wecom_delivery(core: Core, *, limits: Limits | None = None) -> Delivery:
     """The one Delivery for ``core`` (made on first use): app client, robot client, limits, choice memory."""
-    found = _SHARED.get(id(core))
-    if found is not None and found[0]() is core:
-        return found[1]
+    found = core.channel_state.get(CHANNEL)
+    if isinstance(found, Delivery):
+        return found
+    core.capabilities.setdefault(CHANNEL, capabilities(core.settings))
     w = core.settings.wecom
     api = None
     if wecom_app_configured(core.settings):
@@ -63,9 +64,7 @@ def build_wecom_delivery(core: Core, *, limits: Limits | None = None) -> Deliver
                        agent_id=int(w.agent_id or 0))
     robot = WeComRobot(base_url=w.base_url, key=w.robot_key.get_secret_value()) if w.robot_key else None
     delivery = Delivery(core, api, robot, limits=limits or Limits())
-    key = id(core)
-    # Bind the dict now: at interpreter exit the module global may already be None when the ref dies.
-    _SHARED[key] = (weakref.ref(core, lambda _ref, shared=_SHARED: shared.pop(key, None)), delivery)
+    core.channel_state[CHANNEL] = delivery
     return delivery
 
 
@@ -85,3 +84,13 @@ def build_wecom_notifier(core: Core, *, clock: Callable[[], datetime] | None = N
     delivery = build_wecom_delivery(core)
     return WeComNotifier(delivery) if clock is None else WeComNotifier(delivery, clock=clock)
 
+
+
+def build(core: Core, handle: Handle, clock: Callable[[], datetime], *, notifier: bool, http: bool,
+          app: object = None) -> Built:
+    """WeCom's registry entry: the Notifier (app messages or a robot) and the callback, on one shared Delivery."""
+    caps = capabilities(core.settings)
+    w = core.settings.wecom
+    sends = wecom_app_configured(core.settings) or w.robot_key is not None
+    return Built(caps, notifier=build_wecom_notifier(core, clock=clock) if notifier and sends else None,
+                 http=build_wecom_app(core, handle, clock=clock) if http and wecom_callback_configured(core.settings) else None)

@@ -23,7 +23,7 @@ import httpx
 
 from bot.channels.wecom import redact
 from bot.channels.wecom.render import truncate_utf8
-from scheduler.notifier import Rejected, RetryLater, Transient, Unreachable
+from bot.contracts import Rejected, RetryLater, Transient, Unreachable
 
 log = logging.getLogger("duban.wecom")
 

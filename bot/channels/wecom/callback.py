@@ -31,6 +31,7 @@ from starlette.routing import Route
 from bot.channels import bounded_body
 from bot.channels.wecom.cards import button_data
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
+from bot.channels.wecom.capabilities import capabilities
 from bot.channels.wecom.delivery import CHANNEL, Delivery
 from bot.channels.wecom.memory import FileMemory, SentFile
 from bot.channels.wecom.messages import MAX_XML_BYTES, BadMessage, Inbound, parse_envelope, parse_message
@@ -40,7 +41,7 @@ from bot.services.housekeeping import first_handling, message_key
 from bot.services.robots import RobotError, adopt_setting_robot
 from bot.texts import t
 from handlers.router import route_text
-from handlers.types import Attachment, Chat, Reply, Request, Sender
+from bot.contracts import Attachment, Chat, Reply, Request, Sender
 
 log = logging.getLogger("duban.wecom")
 
@@ -59,6 +60,7 @@ class Inbox:
         self.core = core
         self.handle = handle
         self.delivery = delivery
+        self.caps = core.capabilities.setdefault(CHANNEL, capabilities(core.settings))
         self.clock = clock
         self.files = files or FileMemory()
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -155,7 +157,7 @@ class Inbox:
             if message.msg_type == "file" and self.core.is_admin(f"{CHANNEL}:{user}"):
                 # A file cannot carry a caption here: an admin's file is previewed as "/import" at once.
                 request = Request(sender=Sender(CHANNEL, user, user), chat=Chat(CHANNEL, user, "private"), now=now,
-                                  text="/import", attachment=self._attachment(sent))
+                                  text="/import", attachment=self._attachment(sent), caps=self.caps)
                 await self.delivery.replies_to_user(user, await self.handle(self.core, request), now=now)
                 return
             lang = await self.delivery.lang(user)
@@ -180,7 +182,7 @@ class Inbox:
             log.warning("WeCom card event with a key Duban never made")
             return
         request = Request(sender=Sender(CHANNEL, user, user), chat=Chat(CHANNEL, user, "private"), now=now,
-                          callback=data)
+                          callback=data, caps=self.caps)
         await self.delivery.replies_to_user(user, await self.handle(self.core, request), now=now)
         if message.response_code:
             await self.delivery.card_answered(user, message.response_code, await self.delivery.lang(user))
@@ -196,7 +198,7 @@ class Inbox:
             if data is None:
                 await self.delivery.text_to_user(user, t("wecom.no_choice", await self.delivery.lang(user), n=text))
                 return None
-            return Request(sender=sender, chat=chat, now=now, callback=data)
+            return Request(sender=sender, chat=chat, now=now, callback=data, caps=self.caps)
         attachment = None
         route = route_text(text)
         if route is not None and route.name == "import" and self.core.is_admin(sender.key):
@@ -206,7 +208,7 @@ class Inbox:
                 await self.delivery.text_to_user(user, t("wecom.file_expired", lang, minutes=self.files.minutes))
                 return None
             attachment = self._attachment(sent)
-        return Request(sender=sender, chat=chat, now=now, text=text, attachment=attachment)
+        return Request(sender=sender, chat=chat, now=now, text=text, attachment=attachment, caps=self.caps)
 
     def _attachment(self, sent: SentFile) -> Attachment:
         api = self.delivery.app_api()

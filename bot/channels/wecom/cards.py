@@ -19,12 +19,13 @@ from typing import Any
 
 from bot.channels.wecom.render import plain_text, truncate_utf8
 from bot.texts import t
-from handlers.types import Button
+from bot.contracts import Button
+from bot.contracts.actions import decode
 
-# Button codes that become card buttons (the same codes the router decodes for Telegram's buttons).
-CARD_CODES = frozenset({"io", "ix", "iy", "ack", "sz", "snooze", "xa", "xr"})
+# Actions (bot.contracts.actions) whose buttons become card buttons.
+CARD_ACTIONS = frozenset({"import_confirm", "import_cancel", "import_year", "ack", "snooze", "approve", "reject"})
 # Buttons that are the "no" of a pair: drawn in the second style.
-SECONDARY = frozenset({"ix", "sz", "snooze", "xr"})
+SECONDARY = frozenset({"import_cancel", "snooze", "reject"})
 MAX_BUTTONS = 6
 KEY_LIMIT = 128
 _DATA = re.compile(r"^[A-Za-z0-9_\-:]+$")
@@ -34,8 +35,8 @@ DESC_LIMIT = 120
 
 def card_key(data: str) -> str | None:
     """The card button key for button ``data``, or None when the button stays a typed command."""
-    code = data.partition(":")[0]
-    if code not in CARD_CODES or not _DATA.match(data) or len(data) > KEY_LIMIT:
+    action = decode(data)
+    if action is None or action.name not in CARD_ACTIONS or not _DATA.match(data) or len(data) > KEY_LIMIT:
         return None
     return data.replace(":", "@")
 
@@ -61,7 +62,8 @@ def button_card(markup: str, rows: Sequence[Sequence[Button]], lang: str, *, tas
             key = card_key(button.data)
             if key is None or any(b["key"] == key for b in buttons):
                 continue
-            style = 2 if button.data.partition(":")[0] in SECONDARY else 1
+            action = decode(button.data)
+            style = 2 if action is not None and action.name in SECONDARY else 1
             buttons.append({"text": truncate_utf8(button.label, 30), "style": style, "key": key})
     if not buttons:
         return None

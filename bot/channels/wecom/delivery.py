@@ -26,8 +26,8 @@ from bot.services.accounts import get_account
 from bot.services.queries import newest_table_id
 from bot.services.robots import find_robot, robot_id_of
 from bot.texts import t
-from handlers.types import Button, OutFile, Reply
-from scheduler.notifier import DeliveryError, Unreachable
+from bot.contracts import Button, OutFile, Reply
+from bot.contracts import DeliveryError, Unreachable
 
 log = logging.getLogger("duban.wecom")
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.channels.wecom.delivery import CHANNEL, Delivery
-from scheduler.notifier import Button, Rejected, Target
+from bot.contracts import Button, Rejected, Target
 
 
 class WeComNotifier:

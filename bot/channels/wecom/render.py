@@ -19,7 +19,8 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 from bot.texts import t
-from handlers.types import Button
+from bot.contracts import Button
+from bot.contracts.actions import Decoded, decode
 
 ELLIPSIS = "…"
 
@@ -130,26 +131,24 @@ def to_markdown(markup: str) -> str:
 
 # ---- buttons -----------------------------------------------------------------------------------------------
 
-# Button code → (text key, what the argument is): a task id shown as its ref, or passed through as it is.
-_COMMANDS: dict[str, tuple[str, str]] = {
-    "t": ("wecom.cmd_task", "task"),
-    "ack": ("wecom.cmd_ack", "task"),
-    "dn": ("wecom.cmd_done", "task"),
-    "dk": ("wecom.cmd_done", "task"),
-    "done": ("wecom.cmd_done", "task"),  # the scheduler's notices
-    "pr": ("wecom.cmd_progress", "task"),
-    "ex": ("wecom.cmd_extend", "task"),
-    "ro": ("wecom.cmd_reopen", "task"),
-    "sz": ("wecom.cmd_snooze", "task"),
-    "snooze": ("wecom.cmd_snooze", "task"),
-    "xa": ("wecom.cmd_approve", "id"),
-    "xr": ("wecom.cmd_reject", "id"),
-    "io": ("wecom.cmd_import_confirm", "token"),
-    "ix": ("wecom.cmd_import_cancel", "token"),
-    "iy": ("wecom.cmd_import_year", "token"),
+# Action name (bot.contracts.actions) → the text key of the command a user types instead of pressing.
+_COMMANDS: dict[str, str] = {
+    "task": "wecom.cmd_task",
+    "ack": "wecom.cmd_ack",
+    "done_ask": "wecom.cmd_done",
+    "done": "wecom.cmd_done",
+    "progress_ask": "wecom.cmd_progress",
+    "extend_ask": "wecom.cmd_extend",
+    "reopen": "wecom.cmd_reopen",
+    "snooze": "wecom.cmd_snooze",
+    "approve": "wecom.cmd_approve",
+    "reject": "wecom.cmd_reject",
+    "import_confirm": "wecom.cmd_import_confirm",
+    "import_cancel": "wecom.cmd_import_cancel",
+    "import_year": "wecom.cmd_import_year",
 }
 # Buttons that only close a prompt: in a text chat there is nothing to close.
-_DROPPED = frozenset({"no"})
+_DROPPED = frozenset({"dismiss"})
 # Page buttons: ◀ and ▶ get words; the "2/5" button (the page on screen) is left out, the text says it.
 _PAGE_LABELS = {"◀": "wecom.prev_page", "▶": "wecom.next_page"}
 _PAGE_NOW = re.compile(r"^\d+/\d+$")
@@ -170,9 +169,9 @@ def task_ids(rows: Sequence[Sequence[Button]]) -> set[int]:
     found: set[int] = set()
     for row in rows:
         for button in row:
-            code, _, arg = button.data.partition(":")
-            if code in _COMMANDS and _COMMANDS[code][1] == "task" and arg.isdigit():
-                found.add(int(arg))
+            action = decode(button.data)
+            if action is not None and action.name in _COMMANDS and action.kind == "task":
+                found.add(int(action.arg))
     return found
 
 
@@ -183,13 +182,14 @@ def choices(rows: Sequence[Sequence[Button]], refs: Mapping[int, str], lang: str
     number = first_number
     for row in rows:
         for button in row:
-            code, _, arg = button.data.partition(":")
+            action = decode(button.data)
             label = button.label
-            if code in _DROPPED or (code == "pg" and _PAGE_NOW.match(label)):
+            page = action is not None and action.kind == "page"
+            if (action is not None and action.name in _DROPPED) or (page and _PAGE_NOW.match(label)):
                 continue
-            if code == "pg" and label in _PAGE_LABELS:
+            if page and label in _PAGE_LABELS:
                 label = t(_PAGE_LABELS[label], lang)
-            command = _command(code, arg, refs, lang)
+            command = _command(action, refs, lang) if action is not None and not page else None
             if command is not None:
                 out.append(Choice(label, button.data, command=command))
             else:
@@ -198,17 +198,14 @@ def choices(rows: Sequence[Sequence[Button]], refs: Mapping[int, str], lang: str
     return out
 
 
-def _command(code: str, arg: str, refs: Mapping[int, str], lang: str) -> str | None:
-    spec = _COMMANDS.get(code)
-    if spec is None or not arg:
+def _command(action: Decoded, refs: Mapping[int, str], lang: str) -> str | None:
+    key, arg = _COMMANDS.get(action.name), action.arg
+    if key is None or not arg:
         return None
-    key, kind = spec
-    if kind == "task":
-        if not arg.isdigit():
-            return None
+    if action.kind == "task":
         return t(key, lang, ref=refs.get(int(arg), f"@{arg}"))
-    if kind == "id":
-        return t(key, lang, id=arg) if arg.isdigit() else None
+    if action.kind == "id":
+        return t(key, lang, id=arg)
     return t(key, lang, token=arg)
 
 

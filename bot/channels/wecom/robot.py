@@ -16,7 +16,7 @@ import httpx
 from bot.channels.wecom import redact
 from bot.channels.wecom.api import check, json_body
 from bot.channels.wecom.render import truncate_utf8
-from scheduler.notifier import Transient
+from bot.contracts import Transient
 
 TEXT_LIMIT = 2048
 MARKDOWN_LIMIT = 4096

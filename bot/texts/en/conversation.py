@@ -10,6 +10,12 @@ MESSAGES = {
     "conv.admin_only": "Only admins can do that.",
     "conv.admin_not_bound": "You are an admin, but this account is not bound to a person, so there is no \"my tasks\". Use \"overdue\", \"due this week\" or \"/section NAME\" to see all tasks, or ask another admin to /invite your name.",
     "conv.unbound": "This account ({account}) is not bound to a person yet, so it cannot see tasks. Ask an admin to send /invite YOUR NAME; then open the invite link, or send 绑定 CODE (/start CODE) here.",
+    "conv.unbound_typed": "This account ({account}) is not bound to a person yet, so it cannot see tasks. Ask an admin to send /invite YOUR NAME; then send 绑定 CODE (/start CODE) here.",
+    "conv.help_detail_buttons": "milestones, progress history, and buttons to acknowledge, report, finish, request an extension",
+    "conv.help_detail_typed": "milestones, progress history, and the commands to reply to acknowledge, report, finish, request an extension",
+    "conv.import_how_caption": "as a document caption, or replying to a document",
+    "conv.import_how_after": "send the document first, then /import",
+    "conv.import_usage_after": "Usage: send the table file (xlsx, xls, docx, csv, html, pdf, txt) first, then /import [YEAR].",
     "conv.private_only": "Please use this command in a private chat with the bot.",
     "conv.group_only": "Please use this command in a group chat.",
     "conv.name_sep": ", ",
@@ -26,7 +32,7 @@ MESSAGES = {
         "<b>Asking</b>\n"
         "my tasks (/mytasks): your open tasks by role, ordered by the next deadline\n"
         "overdue (/overdue); due this week (/week); due within N days (/due N, working days)\n"
-        "#11 or /task 11: the task in full (milestones, progress history, and buttons to acknowledge, report, finish, request an extension)\n"
+        "#11 or /task 11: the task in full ({task_detail})\n"
         "/section NAME; /leader NAME; /search WORDS\n"
         "<b>Reporting</b>\n"
         "ack 11 (/ack 11)\n"
@@ -44,7 +50,7 @@ MESSAGES = {
         "/invite NAME: a single-use invite code valid for 7 days\n"
         "/person add NAME SECTION [head]: add a person; /member add|remove NAME SECTION [head]: section members and heads\n"
         "/people: people, sections and bindings\n"
-        "/import (as a document caption, or replying to a document): load a table, confirm after the preview; "
+        "/import ({import_how}): load a table, confirm after the preview; "
         "/columns B=category,C=task: correct the column guess\n"
         "/assign N leader section [with unit]: assign a task\n"
         "/export: the ledger (xlsx); /export template: the table in 责任分解表 columns to fill in and import back; "

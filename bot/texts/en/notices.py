@@ -32,6 +32,7 @@ MESSAGES = {
     "notices.ack_no": "❌{name} has not acknowledged",
     "notices.ack_nobody": "no members on record",
     "notices.daily_footer": "Use the buttons to acknowledge, snooze until tomorrow or mark done; reply \"progress NO 50% note\" to report progress.",
+    "notices.daily_footer_typed": "Reply \"ack NO\", \"snooze NO\" or \"done NO\"; reply \"progress NO 50% note\" to report progress.",
     "notices.btn_ack": "Ack {no}",
     "notices.btn_snooze": "Tomorrow",
     "notices.btn_done": "Done",

@@ -10,6 +10,12 @@ MESSAGES = {
     "conv.admin_only": "只有管理员可以这样做。",
     "conv.admin_not_bound": "你是管理员，但这个账号还没有绑定到具体人员，所以没有「我的任务」。可用「逾期」「本周到期」「/section 股室」查看全部任务，或请另一位管理员 /invite 你的姓名。",
     "conv.unbound": "这个账号（{account}）还没有绑定到人员，因此看不到任务。请联系管理员，让其发送 /invite 你的姓名，生成邀请码；收到后点击邀请链接，或在这里发送「绑定 邀请码」（/start 邀请码）完成绑定。",
+    "conv.unbound_typed": "这个账号（{account}）还没有绑定到人员，因此看不到任务。请联系管理员，让其发送 /invite 你的姓名，生成邀请码；收到后在这里发送「绑定 邀请码」（/start 邀请码）完成绑定。",
+    "conv.help_detail_buttons": "时间节点、进度记录，以及签收、更新进度、办结、申请延期按钮",
+    "conv.help_detail_typed": "时间节点、进度记录，以及签收、进度、办结、延期的回复命令",
+    "conv.import_how_caption": "以文件说明发送，或回复文件",
+    "conv.import_how_after": "先发送文件，再发送 /import",
+    "conv.import_usage_after": "用法：先发送任务表文件（xlsx、xls、docx、csv、html、pdf、txt），再发送 /import [年度]。",
     "conv.private_only": "请在与机器人的私聊中使用这个命令。",
     "conv.group_only": "这个命令请在群聊中使用。",
     "conv.name_sep": "、",
@@ -26,7 +32,7 @@ MESSAGES = {
         "<b>查询</b>\n"
         "我的任务（/mytasks）：我牵头的任务，按角色分组、按时间节点排序\n"
         "逾期（/overdue）；本周到期（/week）；三天内到期、N天内到期（/due N，按工作日）\n"
-        "#11 或 /task 11：任务详情（时间节点、进度记录，以及签收、更新进度、办结、申请延期按钮）\n"
+        "#11 或 /task 11：任务详情（时间节点、进度记录，{task_detail}）\n"
         "/section 疾控股；/leader 李康民；/search 胸痛中心\n"
         "<b>填报</b>\n"
         "签收 11（/ack 11）\n"
@@ -44,7 +50,7 @@ MESSAGES = {
         "/invite 李康民：生成 7 天内有效的一次性邀请码\n"
         "/person add 张三 疾控股 [head]：新增人员；/member add|remove 张三 疾控股 [head]：调整股室成员和负责人\n"
         "/people：人员、股室和绑定情况\n"
-        "/import（以文件说明发送，或回复文件）：导入任务表，预览后确认；/columns B=类别,C=任务：纠正列识别\n"
+        "/import（{import_how}）：导入任务表，预览后确认；/columns B=类别,C=任务：纠正列识别\n"
         "/assign 序号 领导 股室 [配合 单位]：指派任务\n"
         "/export：导出台账（xlsx）；/export 模板：按责任分解表列导出，填好后再导入；/stats：统计摘要和图表\n"
         "/reopen 11：重新打开已办结任务；/approve 编号、/reject 编号：审批延期申请\n"

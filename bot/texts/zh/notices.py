@@ -31,6 +31,7 @@ MESSAGES = {
     "notices.ack_no": "❌{name}未签收",
     "notices.ack_nobody": "股室未登记人员",
     "notices.daily_footer": "可点按钮签收、明天再提醒或办结；回复「进度 序号 50% 说明」填报进度。",
+    "notices.daily_footer_typed": "回复「签收 序号」「明天再提醒 序号」或「办结 序号」；回复「进度 序号 50% 说明」填报进度。",
     "notices.btn_ack": "签收 {no}",
     "notices.btn_snooze": "明天再提醒",
     "notices.btn_done": "已办结",
