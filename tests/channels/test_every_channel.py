@@ -58,6 +58,7 @@ class Case:
     id: str
     steps: tuple[Step, ...]
     day: str = "2023-10-27"
+    known_gaps: tuple[tuple[str, str], ...] = ()  # (channel, why): a known divergence, expected to fail there
 
     @property
     def buttons(self) -> bool:
@@ -110,6 +111,13 @@ CASES = (
         Step("wang", press=("签收",), has=("已签收 #11",)),
         Step("wang", "#11", has=("王卫健（{channel}）签收",)),
     )),
+    Case("buttons-say-what-to-type", (  # 更新进度 and 申请延期 cannot carry the text: they explain, record nothing
+        Step("wang", "#11", has=("暂无记录",)),
+        Step("wang", press=("更新进度",), has=("进度 11",), lacks=("已记录",)),
+        Step("wang", "#11", has=("暂无记录",)),
+        Step("wang", press=("申请延期",), has=("延期 11",)),
+    ), known_gaps=tuple((channel, "the typed choice 「回复 进度 11 50% 进展情况」, sent as offered, records a made-up 50%")
+                        for channel in ("wecom", "dingtalk"))),
     Case("progress-then-detail", (
         Step("wang", "进度 11 50% 胸痛中心已通过初审", has=("已记录 #11 的进度：50%，胸痛中心已通过初审",)),
         Step("wang", "#11", has=("50%", "胸痛中心已通过初审", "王卫健（{channel}）"), lacks=("暂无记录",)),
@@ -148,8 +156,15 @@ CASES = (
         Step("wang", "本周到期", has=("本周到期（共 1 项）", "#11 加强急诊急救能力建设 · 2023-10-31 剩 1 个工作日"),
              lacks=("#4 ",)),
     ), day="2023-10-30"),
-    Case("help", (
-        Step("wang", "帮助", has=("我的任务", "逾期", "本周到期", "签收 11", "进度 11 50%", "绑定")),
+    Case("help-arrives-whole", (  # longer than WeCom's 2,048 bytes: split, never cut
+        Step("wang", "帮助", has=("查询\n我的任务（/mytasks）", "逾期（/overdue）；本周到期（/week）", "签收 11（/ack 11）",
+                                  "进度 11 50% 已完成方案起草", "延期 11 2023-12-15 理由", "/whoami 查看绑定",
+                                  "标记：🔴 逾期　🟡 落后于序时进度　🔵 5 个工作日内到期　🟢 正常　✅ 已办结")),
+    )),
+    Case("typed-with-a-chinese-keyboard", (  # full-width ＃ and ％, no space after the verb
+        Step("wang", "＃11", has=("#11 加强急诊急救能力建设", "牵头领导：王卫健")),
+        Step("wang", "签收11", has=("已签收 #11",)),
+        Step("wang", "进度 11 60％ 全角百分号", has=("已记录 #11 的进度：60%，全角百分号",)),
     )),
     Case("unknown-command", (
         Step("wang", "/frobnicate", has=("没听懂",)),
@@ -204,9 +219,12 @@ async def invite(core: Core, channel: type[Adapter]) -> str:
 
 @pytest.mark.parametrize("channel", ADAPTERS, ids=lambda adapter: adapter.name)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
-async def test_the_conversation(case: Case, channel: type[Adapter], core: Core, fake: Any, invite: str) -> None:
+async def test_the_conversation(case: Case, channel: type[Adapter], core: Core, fake: Any, invite: str,
+                                request: pytest.FixtureRequest) -> None:
     if case.buttons and not channel.buttons:
         pytest.skip(f"{channel.name} has no buttons")
+    for gap in (why for name, why in case.known_gaps if name == channel.name):
+        request.applymarker(pytest.mark.xfail(reason=gap, strict=True, raises=AssertionError))
     fill = {"code": invite, "channel": channel.name, **channel.accounts}
     clock = Clock(local(case.day))
     async with channel(core, fake, clock).running() as adapter:
@@ -230,8 +248,8 @@ async def test_the_conversation(case: Case, channel: type[Adapter], core: Core, 
 
 def test_the_table_covers_what_issue_11_names() -> None:
     typed = " ".join(step.text for case in CASES for step in case.steps)
-    for needed in ("/invite 李康民", "/start {code}", "绑定 {code}", "我的任务", "#11", "签收 11", "进度 11 50%", "逾期", "本周到期",
-                   "帮助", "/frobnicate", "/people"):
+    for needed in ("/invite 李康民", "/start {code}", "绑定 {code}", "我的任务", "#11", "签收 11", "进度 11 50%", "逾期",
+                   "本周到期", "帮助", "/frobnicate", "/people"):
         assert needed in typed, needed
     assert {adapter.name for adapter in ADAPTERS} == {"console", "telegram", "wecom", "dingtalk"}
     assert any(case.buttons for case in CASES)
