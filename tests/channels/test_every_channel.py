@@ -111,6 +111,16 @@ CASES = (
         Step("wang", press=("签收",), has=("已签收 #11",)),
         Step("wang", "#11", has=("王卫健（{channel}）签收",)),
     )),
+    Case("ack-is-once-and-only-for-those-who-see-the-task", (
+        Step("wang", "签收 11", has=("已签收 #11",)),
+        Step("wang", "签收 11", has=("你已签收过 #11",)),
+        Step("wang", "#11", has=("王卫健（{channel}）签收",)),
+        Step("wang", press=("签收",), has=("你已签收过 #11",)),
+        Step("li", "绑定 {code}", has=("绑定成功：你是 李康民",)),
+        Step("li", "签收 11", has=("没有找到你可查看的任务 #11",), lacks=("已签收",)),
+        Step("li", "进度 11 10% 越权填报", has=("没有找到你可查看的任务 #11",), lacks=("已记录",)),
+        Step("wang", "#11", has=("王卫健（{channel}）签收",), lacks=("越权填报", "李康民")),
+    )),
     Case("buttons-say-what-to-type", (  # 更新进度 and 申请延期 cannot carry the text: they explain, record nothing
         Step("wang", "#11", has=("暂无记录",)),
         Step("wang", press=("更新进度",), has=("进度 11",), lacks=("已记录",)),
