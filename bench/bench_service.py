@@ -10,7 +10,7 @@ is built once into bench/.cache and copied for each run (a pass records its slot
 copy); on PostgreSQL (``--postgres URL``) a scratch database ``duban_bench_service`` is made and dropped.
 
 The measured process is a fresh child (``--child URL``), built as bot/app.py's ``run_all`` builds it with no
-platform tokens: ``open_core``, ``_notifiers``, the scheduler (started; its 09:00, Monday and catch-up jobs
+platform tokens: ``open_core``, ``_notifiers``, the scheduler (started; its pass jobs
 removed so that the wall clock cannot fire a pass) and the HTTP server on a free port. It then:
 
 1. idles ``--idle`` seconds and reports its RSS (``idle_before``);
@@ -66,7 +66,7 @@ class Sampler(threading.Thread):
 
         super().__init__(daemon=True)
         self.me = psutil.Process()
-        self.main_peak = 0
+        self.main_peak = self.main_anon_peak = 0
         self.children: dict[int, dict[str, Any]] = {}
         self._halt = threading.Event()
 
@@ -75,7 +75,9 @@ class Sampler(threading.Thread):
         import psutil
 
         while not self._halt.is_set():
-            self.main_peak = max(self.main_peak, self.me.memory_info().rss)
+            info = self.me.memory_info()
+            self.main_peak = max(self.main_peak, info.rss)
+            self.main_anon_peak = max(self.main_anon_peak, info.rss - info.shared)
             for child in self.me.children(recursive=True):
                 try:
                     rss = child.memory_info().rss
@@ -90,7 +92,7 @@ class Sampler(threading.Thread):
         self._halt.set()
         self.join()
         workers = [e["peak"] for e in self.children.values() if e["role"] == "worker"]
-        return {"main_peak_mb": _mb(self.main_peak),
+        return {"main_peak_mb": _mb(self.main_peak), "main_anon_peak_mb": _mb(self.main_anon_peak),
                 "worker_peak_mb": _mb(max(workers, default=0)),
                 "children_peak_mb": {f"{e['role']}:{pid}": _mb(e["peak"]) for pid, e in sorted(self.children.items())}}
 
@@ -117,7 +119,12 @@ def snapshot_rss() -> dict[str, Any]:
             children[f"{_role(child, me.pid)}:{child.pid}"] = _mb(child.memory_info().rss)
         except psutil.Error:
             continue
-    return {"main_mb": _mb(me.memory_info().rss), "children_mb": children}
+    info = me.memory_info()
+    # RSS counts the pages of the SQLite file mapped with mmap_size (shared with the OS page cache) and of the
+    # shared libraries; the anonymous part is the Python heap.
+    mapped = sum(m.rss for m in me.memory_maps() if ".sqlite3" in m.path)
+    return {"main_mb": _mb(info.rss), "main_anon_mb": _mb(info.rss - info.shared), "main_db_mmap_mb": _mb(mapped),
+            "children_mb": children}
 
 
 async def idle(seconds: float) -> dict[str, Any]:
@@ -126,6 +133,26 @@ async def idle(seconds: float) -> dict[str, Any]:
     gc.collect()
     await asyncio.sleep(0.5)
     return snapshot_rss()
+
+
+class GcPauses:
+    """The main process's collections while installed: how many of each generation, and the longest, in ms."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], (time.perf_counter() - self._started) * 1000))
+
+    def report(self) -> dict[str, Any]:
+        """Counts per generation and the longest pause."""
+        return {f"gen{gen}": {"n": sum(1 for g, _ in self.pauses if g == gen),
+                              "longest_ms": round(max((ms for g, ms in self.pauses if g == gen), default=0.0), 1)}
+                for gen in range(3)}
 
 
 class Chatter:
@@ -162,23 +189,26 @@ class Chatter:
     async def during(self, work: Any) -> tuple[Any, float, dict[str, Any]]:
         """Run ``work()`` while they ask; its result, its seconds and the replies' latencies."""
         self.latencies_ms, self.errors, self._running = [], 0, True
+        pauses = GcPauses()
+        gc.callbacks.append(pauses)
         chat = asyncio.create_task(self._loop())
         started = time.perf_counter()
         result = await work()
         seconds = time.perf_counter() - started
         self._running = False
         await asyncio.gather(chat, *self._tasks)
-        return result, seconds, {**summary(self.latencies_ms), "errors": self.errors}
+        gc.callbacks.remove(pauses)
+        return result, seconds, {**summary(self.latencies_ms), "errors": self.errors, "gc": pauses.report()}
 
 
 async def child(args: argparse.Namespace) -> dict[str, Any]:
     """Build the process as ``duban run`` does, then measure idle, pass and idle again."""
     started = time.perf_counter()
-    from bot.app import _notifiers, build_http, configure_logging, open_core
+    from bot.app import _notifiers, build_http, configure_logging, open_core, settle_after_start
     from bot.http import serve
     from config import Settings
     from handlers.app import handle
-    from scheduler.jobs import JOB_CATCH_UP, JOB_PASS, build_scheduler, run_pass, stop_scheduler
+    from scheduler.jobs import JOB_DELIVER, build_scheduler, run_pass, stop_scheduler
 
     settings = Settings(_env_file=None, database={"url": args.child}, admins=["telegram:999"],  # type: ignore[call-arg]
                         log_level="WARNING")
@@ -186,14 +216,16 @@ async def child(args: argparse.Namespace) -> dict[str, Any]:
     core = await open_core(settings)
     notifiers, _ = _notifiers(core)
     scheduler = build_scheduler(core, notifiers, lambda: NOW)
-    for job in (JOB_PASS, JOB_CATCH_UP):  # the bench fires the pass itself, at a chosen moment
-        scheduler.remove_job(job)
+    for job in scheduler.get_jobs():  # only delivery ticks: the bench fires the pass itself, at a chosen moment
+        if job.id != JOB_DELIVER:
+            scheduler.remove_job(job.id)
     stop = asyncio.Event()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = asyncio.create_task(serve(build_http(core, handle, None, scheduler), host="127.0.0.1",
                                        port=sock.getsockname()[1], stop=stop, sock=sock))
     scheduler.start()
+    settle_after_start()
     people = list(range(1, args.people + 1))
     chatter = Chatter(core, people, args.every / 1000)
     for person in people:  # each person's first question loads the conversation's modules and caches
