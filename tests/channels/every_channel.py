@@ -16,7 +16,7 @@ import re
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -307,6 +307,4 @@ ADAPTERS: tuple[type[Adapter], ...] = (ConsoleAdapter, TelegramAdapter, WeComAda
 
 def local(day: str, hour: int = 9) -> datetime:
     """A wall-clock time in Asia/Shanghai as an aware UTC instant."""
-    from datetime import timedelta, timezone
-
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone(timedelta(hours=8))).astimezone(timezone.utc)
