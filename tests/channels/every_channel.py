@@ -24,8 +24,8 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from bot.channels.console import Console
-from bot.channels.dingtalk import build_dingtalk_app, build_dingtalk_delivery
-from bot.channels.wecom import build_wecom_app, build_wecom_delivery
+from bot.channels.registry import PLATFORMS, Platform
+from bot.channels.wecom import build_wecom_delivery
 from bot.core import Core
 from bot.http import serve as serve_http
 from config import Settings
@@ -71,6 +71,11 @@ async def serve_app(app: Starlette) -> AsyncIterator[str]:
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+def platform(name: str) -> Platform:
+    """The registry's entry for channel ``name``."""
+    return next(entry for entry in PLATFORMS if entry.name == name)
 
 
 class Adapter:
@@ -220,8 +225,8 @@ class WeComAdapter(Adapter):
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Adapter]:
-        """The callback served; the shared delivery closed afterwards."""
-        app = build_wecom_app(self.core, handle, clock=self.clock)
+        """The callback as ``duban run`` builds it (the registry's builder) and serves it; its delivery closed after."""
+        app = platform(self.name).build(self.core, handle, self.clock, notifier=False, http=True).http
         try:
             async with serve_app(app) as base:
                 self.player = self.fake.player(f"{base}/wecom/callback")
@@ -276,16 +281,12 @@ class DingTalkAdapter(Adapter):
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Adapter]:
-        """The callback served with its own delivery, closed afterwards."""
-        delivery = build_dingtalk_delivery(self.core)
-        app = build_dingtalk_app(self.core, handle, clock=self.clock, delivery=delivery)
-        try:
-            async with serve_app(app) as base:
-                self.player = self.fake.player(f"{base}/dingtalk/callback")
-                self.drain = app.state.inbox.drain
-                yield self
-        finally:
-            await delivery.aclose()
+        """The callback as ``duban run`` builds it (the registry's builder, which words requests for DingTalk)."""
+        app = platform(self.name).build(self.core, handle, self.clock, notifier=False, http=True).http
+        async with serve_app(app) as base:
+            self.player = self.fake.player(f"{base}/dingtalk/callback")
+            self.drain = app.state.inbox.drain
+            yield self
 
     async def say(self, role: str, text: str) -> str:
         """A signed text in the member's single chat; what came back to them or to that chat."""
