@@ -83,6 +83,8 @@ class Adapter:
 
     name: ClassVar[str]
     accounts: ClassVar[dict[str, str]]
+    # Whether ``press`` works: inline buttons, template cards, numbered or typed choices all count (every channel so
+    # far offers one); a channel with none sets False and the cases that press are skipped there.
     buttons: ClassVar[bool] = True
     fake_platform: ClassVar[type[Any] | None] = None  # started with the accounts as its members
 

@@ -5,6 +5,8 @@ runs over the console, Telegram, WeCom and DingTalk end to end over their real t
 A new platform is one adapter class in ADAPTERS. The database holds the bundled 2023 沅江 sample table; 王卫健's
 account is bound on the channel, 李康民 has an invite code, and the clock is Friday 2023-10-27 09:00 (Shanghai)
 unless a case sets another: #11 (王卫健, 医政医管股) is due 2023-10-31, one working day overdue on 2023-11-01.
+A step with ``when`` runs only where the channel's recorded capabilities match (wording that differs by design); a
+case's ``known_gaps`` mark a divergence found and not yet fixed as a strict xfail on those channels.
 """
 
 from __future__ import annotations
