@@ -9,6 +9,7 @@ milestone facts of at most a page of tasks, coloured with ``bot.services.status`
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -434,8 +435,11 @@ async def search(session: AsyncSession, day: Day, viewer: Viewer, term: str) -> 
 
 
 def parse_ref(ref: str) -> tuple[int | None, str] | None:
-    """``11``/``#11`` → (None, "11"); ``2/11`` → (2, "11") for table 2; anything else → None."""
-    text = ref.strip().lstrip("#＃").strip()
+    """``11``/``#11`` → (None, "11"); ``2/11`` → (2, "11") for table 2; anything else → None.
+
+    Full-width digits and signs (``＃１１``, ``２／１１``) from a Chinese keyboard read as their ASCII twins.
+    """
+    text = unicodedata.normalize("NFKC", ref).strip().lstrip("#").strip()
     table: int | None = None
     if "/" in text:
         head, _, text = text.partition("/")

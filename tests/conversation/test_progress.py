@@ -245,3 +245,9 @@ async def test_snooze_holds_reminders_until_the_next_working_day(talk: Talk, tas
     assert [e.kind for e in await _events(talk, "11")] == ["snooze", "snooze"]
     await talk(ADMIN, "/subscribe 医政医管股", group=GROUP)
     assert "#11 不是你负责的任务" in await talk.text(LI, "snooze 11", group=GROUP)
+
+
+async def test_full_width_digits_from_a_chinese_keyboard_name_the_task(talk: Talk) -> None:
+    reply = await talk.text(ZHANG, "进度１１ 70％ 设备已安装")
+    assert "已记录 #11 的进度：70%，设备已安装" in reply
+    assert "已签收 #11" in await talk.text(ZHANG, "签收 １１")

@@ -77,7 +77,7 @@ async def test_detail_shows_content_roles_milestone_phrase_and_action_buttons(ta
 
 
 async def test_detail_phrases(talk: Talk) -> None:
-    for phrase in ("#11", "/task 11", "任务 11", "task #11", "＃11", "#1/11"):
+    for phrase in ("#11", "/task 11", "任务 11", "task #11", "＃11", "#1/11", "＃１１", "#１／１１", "任务１１"):
         assert "胸痛中心" in await talk.text(ZHANG, phrase), phrase
 
 
