@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.db import Database
 from bot.db.clock import UTC
 from bot.db.migrate import at_head
+from bot.channels.registry import record_capabilities
 from bot.core import Core
 from bot.redact import Redactor, install_redactor
 from config import Settings
@@ -39,6 +40,7 @@ async def open_core(settings: Settings, *, migrate: bool | None = None) -> Core:
 
         await upgrade(db.engine)
     core = Core(settings=settings, db=db)
+    record_capabilities(core)
     await core.reload_calendar()
     return core
 

@@ -33,6 +33,11 @@ class Core:
     # One slot per channel for what its parts share in this process (WeCom's Delivery: one token, one limiter).
     channel_state: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def silent_channels(self) -> frozenset[str]:
+        """Channels that cannot reach anyone who is not typing at that moment (no notice is routed there)."""
+        return frozenset(name for name, caps in self.capabilities.items() if not caps.reach_idle)
+
     def caps(self, channel: str) -> Capabilities:
         """What ``channel`` can do; a rich chat's abilities when no builder said (keeps the full wording)."""
         return self.capabilities.get(channel, RICH)

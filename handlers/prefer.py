@@ -16,10 +16,11 @@ async def prefer(ctx: Ctx, args: str) -> list[Reply]:
     if person_id is None:  # the router lets only bound people in; kept for type checkers
         return []
     wanted = args.strip().lower()
-    current, bound = await notices.channel_choice(ctx.session, person_id)
+    silent = ctx.core.silent_channels
+    current, bound = await notices.channel_choice(ctx.session, person_id, silent=silent)
     if not wanted:
         return [Reply(ctx.t("prefer.usage", current=esc(current or ctx.t("prefer.auto"))))]
     channel = None if wanted in _AUTO else wanted
-    if not await notices.set_preferred_channel(ctx.session, person_id, channel):
+    if not await notices.set_preferred_channel(ctx.session, person_id, channel, silent=silent):
         return [Reply(ctx.t("prefer.not_bound", channel=esc(channel or ""), channels=esc("、".join(bound) or "—")))]
     return [Reply(ctx.t("prefer.set", channel=esc(channel or ctx.t("prefer.auto"))))]

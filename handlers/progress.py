@@ -80,7 +80,9 @@ async def _notify(
     """Queue a notice, in each recipient's language, to the people, the admins and extra accounts (not the sender)."""
     settings = ctx.core.settings
     listed = list(accounts) + (list(settings.admins) if admins else [])
-    targets = await notices.recipients(ctx.session, people=people, accounts=listed, default_lang=settings.language)
+    silent = ctx.core.silent_channels
+    targets = await notices.recipients(ctx.session, people=people, accounts=listed, default_lang=settings.language,
+                                       silent=silent)
     targets.pop(ctx.request.sender.key, None)
     for account_key, lang in targets.items():
         await notices.enqueue(
@@ -91,6 +93,7 @@ async def _notify(
             text=text(lang),
             buttons=buttons(lang),
             now=ctx.request.now,
+            silent=silent,
         )
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.services.assign import number_list
-from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.occurrences import label as period_label
 from bot.services.status import COLOUR_MARKS, tracks_periods
 from bot.timenodes.recurrence import period_spans
@@ -71,7 +70,7 @@ def _envelope(bucket: str, r: Recipient, snap: Snapshot, default_lang: str) -> E
     if r.kind == "person":
         account = snap.accounts.get(r.person_id or 0)
         name = snap.people.get(r.person_id or 0, f"#{r.person_id}")
-        if account is None or account.channel in UNREACHABLE_CHANNELS:
+        if account is None or account.channel in snap.silent:
             return Envelope(bucket, r, None, default_lang, name)
         return Envelope(bucket, r, Target(account.channel, account.external_id, "private"), account.lang or default_lang,
                         f"{name} ({account.key})")
@@ -82,7 +81,7 @@ def _envelope(bucket: str, r: Recipient, snap: Snapshot, default_lang: str) -> E
     account = snap.accounts_by_key.get(f"{r.channel}:{r.address}")
     lang = (account.lang if account else None) or default_lang
     label = f"admin ({r.channel}:{r.address})"
-    if r.channel in UNREACHABLE_CHANNELS:  # a console is only there while someone types in it
+    if r.channel in snap.silent:  # e.g. a console: only there while someone types in it
         return Envelope(bucket, r, None, lang, label)
     return Envelope(bucket, r, Target(r.channel, r.address, "private"), lang, label)
 

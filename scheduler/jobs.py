@@ -142,7 +142,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     day = local.date()
     rules = PlanRules.from_settings(core.settings.reminders)
     async with core.db.session() as session:
-        snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins)
+        snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins, silent=core.silent_channels)
     notices = plan(snap, local.replace(tzinfo=None), core.calendar, rules)
     envs = envelopes(notices, snap, core.settings.language)
     renderer = Renderer(snap, day, core.caps)

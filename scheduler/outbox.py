@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import Core
 from bot.db.clock import UTC
 from bot.db.models import Account, ChatSubscription, OutboxMessage, Person, SectionMember, SentNotice
-from bot.services.notices import UNREACHABLE_CHANNELS, decode_buttons, encode_buttons
+from bot.services.notices import decode_buttons, encode_buttons
 from bot.texts import t
 from scheduler.compose import Envelope, Renderer
 from bot.contracts import Button, Notifier, Rejected, RetryLater, Target, Unreachable
@@ -366,7 +366,7 @@ class _Run:
                 admin_key = "notices.unreachable_group_admin"
             for admin in settings.admins:
                 channel, _, address = admin.partition(":")
-                if admin == account_key or channel in UNREACHABLE_CHANNELS:
+                if admin == account_key or channel in self.core.silent_channels:
                     continue
                 lang = (await s.execute(select(Account.lang).where(Account.channel == channel, Account.external_id == address))).scalar_one_or_none() or default_lang
                 rows.append(_row(f"unreachable:{row.id}:admin:{admin}", "unreachable", Target(channel, address, "private"),

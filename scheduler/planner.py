@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from operator import attrgetter
 
-from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.status import (
     MilestoneFacts,
     Slot,
@@ -382,7 +381,7 @@ class _Planner:
         for account_key in self.snap.admins:
             channel, _, address = account_key.partition(":")
             account = self.snap.accounts_by_key.get(account_key)
-            if channel in UNREACHABLE_CHANNELS or (account is not None and account.unreachable):
+            if channel in self.snap.silent or (account is not None and account.unreachable):
                 continue
             recipient = Recipient("account", channel=channel, address=address)
             key = f"{prefix}:{recipient.key}"

@@ -27,7 +27,6 @@ from bot.db.models import (
     TaskSection,
     TaskTable,
 )
-from bot.services.notices import UNREACHABLE_CHANNELS
 from bot.services.occurrences import load_states
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
@@ -103,6 +102,8 @@ class Snapshot:
     # Every account by key (admins are listed by key in the settings).
     accounts_by_key: dict[str, AccountRow] = field(default_factory=dict)
     admins: tuple[str, ...] = ()
+    # Channels that reach nobody who is not typing at that moment (by their capabilities): no notice goes there.
+    silent: frozenset[str] = frozenset()
     acks: dict[tuple[int, int], date] = field(default_factory=dict)
     snoozes: dict[tuple[int, int], date] = field(default_factory=dict)
     groups: list[GroupRow] = field(default_factory=list)
@@ -112,15 +113,16 @@ class Snapshot:
 
 
 async def load_snapshot(
-    session: AsyncSession, today: date, *, tz: str = "Asia/Shanghai", admins: Sequence[str] = ()
+    session: AsyncSession, today: date, *, tz: str = "Asia/Shanghai", admins: Sequence[str] = (),
+    silent: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """Load the planner's snapshot for ``today`` (local date) in a fixed number of queries."""
     with paused_gc():
-        return await _load(session, today, tz, admins)
+        return await _load(session, today, tz, admins, silent)
 
 
-async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[str]) -> Snapshot:
-    snap = Snapshot(today=today, admins=tuple(admins))
+async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[str], silent: frozenset[str]) -> Snapshot:
+    snap = Snapshot(today=today, admins=tuple(admins), silent=silent)
     # Core rows, not the ORM: the ORM's per-row bookkeeping doubles the cost of 100,000 tasks.
     conn = await session.connection()
     active = select(TaskTable.id).where(TaskTable.active.is_(True)).scalar_subquery()
@@ -233,7 +235,7 @@ async def _load_accounts(conn: AsyncConnection, snap: Snapshot) -> None:
     for channel, external_id, person_id, lang, unreachable, bound_at, aid in rows:
         account = AccountRow(channel, external_id, person_id, lang, bool(unreachable))
         snap.accounts_by_key[account.key] = account
-        if person_id is None or account.unreachable or channel in UNREACHABLE_CHANNELS:
+        if person_id is None or account.unreachable or channel in snap.silent:
             continue
         # One account per person: on the channel they chose with /prefer, else the most recently bound one.
         rank = (channel == preferred.get(person_id), (bound_at.replace(tzinfo=None) if bound_at else floor), aid)

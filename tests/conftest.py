@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.registry import record_capabilities
 from bot.core import Core
 from bot.db import Database
 from config import Settings
@@ -100,5 +101,6 @@ async def core(db: Database, settings: Settings) -> Core:
     """The core dependencies over the test database."""
     settings.database.url = db.url
     c = Core(settings=settings, db=db)
+    record_capabilities(c)  # as bot.app.open_core does: the console reaches nobody who is not typing
     await c.reload_calendar()
     return c

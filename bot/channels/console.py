@@ -28,7 +28,8 @@ Handle = Callable[[Core, Request], Awaitable[list[Reply]]]
 CHANNEL = "console"
 # Plain text in a terminal: buttons become numbered choices; no files in, no deep links, no groups; it reaches
 # nobody who is not typing at that moment.
-CAPABILITIES = Capabilities(buttons=False, numbered_choices=True, files_out=True, markup="plain", text_limit=100_000)
+CAPABILITIES = Capabilities(buttons=False, numbered_choices=True, files_out=True, markup="plain", text_limit=100_000,
+                            reach_idle=False)
 ADMIN = "admin"
 _AT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from importlib import import_module
 from typing import Any, Protocol
 
-from bot.contracts import Capabilities, Notifier, Reply, Request
+from bot.contracts import RICH, Capabilities, Notifier, Reply, Request
 from bot.core import Core
 from config import Settings
 
@@ -76,6 +76,15 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("wecom", _wecom, "bot.channels.wecom:build"),
     Platform("dingtalk", _dingtalk, "bot.channels.registry:build_dingtalk"),
 )
+
+
+def record_capabilities(core: Core) -> None:
+    """Record every platform's abilities on ``core`` before anything is built (the scheduler routes by them:
+    no notice goes to a channel that cannot reach someone who is not typing)."""
+    from bot.channels.console import CAPABILITIES as CONSOLE
+    from bot.channels.wecom.capabilities import capabilities as wecom
+
+    core.capabilities.update({"console": CONSOLE, "telegram": RICH, "wecom": wecom(core.settings), "dingtalk": DINGTALK})
 
 
 def configured(settings: Settings) -> list[Platform]:

@@ -22,6 +22,8 @@ class Capabilities:
     text_limit: int = 2048
     # Whether a notice reaches someone who has not written to the bot first (Telegram needs /start first).
     reach_first: bool = False
+    # Whether a notice reaches anyone who is not typing at that moment (a terminal console does not).
+    reach_idle: bool = True
     # The link that opens a private chat and binds with an invite code ({bot}: the bot's username, {code}).
     link_template: str | None = None
     # How buttons are drawn where there are none: a typed command or a number per button (the console).

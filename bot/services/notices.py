@@ -15,8 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.contracts import Button
 from bot.db.models import Account, OutboxMessage, Person
 
-# Channels with no way to reach someone who is not typing at that moment.
-UNREACHABLE_CHANNELS = frozenset({"console"})
 
 
 # An outbox button is ``"<callback data>|<label>"`` (callback data never contains ``|``), one entry per button;
@@ -49,15 +47,16 @@ def decode_buttons(entries: Iterable[str]) -> list[list[Button]]:
     return [r for r in rows if r]
 
 
-def pick_account(candidates: Iterable[tuple[str, datetime | None, int]], preferred: str | None) -> int | None:
+def pick_account(candidates: Iterable[tuple[str, datetime | None, int]], preferred: str | None, *,
+                 silent: frozenset[str]) -> int | None:
     """The one account (by id) a person's notices go to: on the preferred channel, else the latest bound.
 
     ``candidates`` are (channel, bound_at, account id) of the person's reachable accounts; an account on a
-    channel that cannot reach anyone unasked (the console) is never chosen.
+    ``silent`` channel (one that cannot reach anyone who is not typing, by its capabilities) is never chosen.
     """
     best: tuple[tuple[bool, datetime, int], int] | None = None
     for channel, bound_at, account_id in candidates:
-        if channel in UNREACHABLE_CHANNELS:
+        if channel in silent:
             continue
         rank = (channel == preferred, bound_at.replace(tzinfo=None) if bound_at else datetime.min, account_id)
         if best is None or rank > best[0]:
@@ -65,18 +64,19 @@ def pick_account(candidates: Iterable[tuple[str, datetime | None, int]], preferr
     return best[1] if best is not None else None
 
 
-async def channel_choice(session: AsyncSession, person_id: int) -> tuple[str | None, list[str]]:
+async def channel_choice(session: AsyncSession, person_id: int, *, silent: frozenset[str]) -> tuple[str | None, list[str]]:
     """The person's preferred channel (None: automatic) and the channels they are bound on that can be chosen."""
     bound = sorted(set((await session.scalars(
-        select(Account.channel).where(Account.person_id == person_id, Account.channel.not_in(UNREACHABLE_CHANNELS))
+        select(Account.channel).where(Account.person_id == person_id, Account.channel.not_in(silent))
     )).all()))
     person = await session.get_one(Person, person_id)
     return person.preferred_channel, bound
 
 
-async def set_preferred_channel(session: AsyncSession, person_id: int, channel: str | None) -> bool:
+async def set_preferred_channel(session: AsyncSession, person_id: int, channel: str | None, *,
+                                silent: frozenset[str]) -> bool:
     """Prefer ``channel`` for the person's notices (None: automatic); False when they are not bound there."""
-    _, bound = await channel_choice(session, person_id)
+    _, bound = await channel_choice(session, person_id, silent=silent)
     if channel is not None and channel not in bound:
         return False
     person = await session.get_one(Person, person_id)
@@ -86,7 +86,8 @@ async def set_preferred_channel(session: AsyncSession, person_id: int, channel: 
 
 
 async def recipients(
-    session: AsyncSession, *, people: Iterable[int] = (), accounts: Iterable[str] = (), default_lang: str
+    session: AsyncSession, *, people: Iterable[int] = (), accounts: Iterable[str] = (), default_lang: str,
+    silent: frozenset[str],
 ) -> dict[str, str]:
     """Account key → language: one reachable account per person (``pick_account``) and the listed accounts."""
     found: dict[str, str] = {}
@@ -104,7 +105,7 @@ async def recipients(
         for person_id, channel, _, _, bound_at, account_id, pref in rows:
             by_person.setdefault(person_id, []).append((channel, bound_at, account_id))
             preferred[person_id] = pref
-        chosen = {pick_account(cands, preferred[pid]) for pid, cands in by_person.items()}
+        chosen = {pick_account(cands, preferred[pid], silent=silent) for pid, cands in by_person.items()}
         for _, channel, external, lang, _, account_id, _ in rows:
             if account_id in chosen:
                 found[f"{channel}:{external}"] = lang or default_lang
@@ -134,10 +135,12 @@ async def enqueue(
     now: datetime,
     buttons: Iterable[tuple[str, str]] = (),
     target_kind: str = "private",
+    silent: frozenset[str],
 ) -> bool:
-    """Queue one notice for ``account`` (``telegram:123``) unless its key was queued before; True when queued."""
+    """Queue one notice for ``account`` (``telegram:123``) unless its key was queued before or its channel is
+    ``silent``; True when queued."""
     channel, _, target = account.partition(":")
-    if channel in UNREACHABLE_CHANNELS or not target:
+    if channel in silent or not target:
         return False
     if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return False
