@@ -13,7 +13,7 @@ from datetime import datetime
 from importlib import import_module
 from typing import Any, Protocol
 
-from bot.contracts import RICH, Capabilities, Notifier, Reply, Request
+from bot.contracts import Capabilities, Notifier, Reply, Request
 from bot.core import Core
 from config import Settings
 
@@ -46,6 +46,9 @@ class Platform:
     name: str
     configured: Callable[[Settings], bool]
     builder: str  # "module:function", imported only when configured
+    # "module:name" of its Capabilities, or of a function of the settings that gives them (a light module: every
+    # platform's abilities are recorded at start, configured or not, so nothing is routed where none can read it).
+    abilities: str
     # Whether the scheduler's Telegram-style rate limiter wraps its Notifier (others keep their platform's caps).
     rate_limited: bool = False
 
@@ -56,6 +59,12 @@ class Platform:
         built: Built = getattr(import_module(module), function)(core, handle, clock, notifier=notifier, http=http, app=app)
         core.capabilities[self.name] = built.capabilities
         return built
+
+    def capabilities(self, settings: Settings) -> Capabilities:
+        """This platform's abilities under ``settings``, without building (or importing) its adapter."""
+        module, _, name = self.abilities.partition(":")
+        found = getattr(import_module(module), name)
+        return found if isinstance(found, Capabilities) else found(settings)
 
 
 def _wecom(settings: Settings) -> bool:
@@ -70,21 +79,19 @@ def _dingtalk(settings: Settings) -> bool:
 
 
 PLATFORMS: tuple[Platform, ...] = (
-    Platform("console", lambda settings: True, "bot.channels.console:build"),
+    Platform("console", lambda settings: True, "bot.channels.console:build", "bot.channels.console:CAPABILITIES"),
+    # Telegram's CAPABILITIES (bot.channels.telegram) is the rich record; naming it there would load PTB.
     Platform("telegram", lambda settings: settings.telegram.token is not None, "bot.channels.telegram:build",
-             rate_limited=True),
-    Platform("wecom", _wecom, "bot.channels.wecom:build"),
-    Platform("dingtalk", _dingtalk, "bot.channels.registry:build_dingtalk"),
+             "bot.contracts.capabilities:RICH", rate_limited=True),
+    Platform("wecom", _wecom, "bot.channels.wecom:build", "bot.channels.wecom.capabilities:capabilities"),
+    Platform("dingtalk", _dingtalk, "bot.channels.registry:build_dingtalk", "bot.channels.registry:DINGTALK"),
 )
 
 
 def record_capabilities(core: Core) -> None:
     """Record every platform's abilities on ``core`` before anything is built (the scheduler routes by them:
     no notice goes to a channel that cannot reach someone who is not typing)."""
-    from bot.channels.console import CAPABILITIES as CONSOLE
-    from bot.channels.wecom.capabilities import capabilities as wecom
-
-    core.capabilities.update({"console": CONSOLE, "telegram": RICH, "wecom": wecom(core.settings), "dingtalk": DINGTALK})
+    core.capabilities.update({platform.name: platform.capabilities(core.settings) for platform in PLATFORMS})
 
 
 def configured(settings: Settings) -> list[Platform]:

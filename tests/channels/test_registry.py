@@ -20,6 +20,11 @@ def test_each_platform_has_one_entry_and_settings_choose_the_built_ones() -> Non
     every = Settings(_env_file=None, telegram={"token": "1:x"}, wecom={"robot_key": "k"},  # type: ignore[call-arg]
                      dingtalk={"app_key": "a", "app_secret": "s"})
     assert [p.name for p in configured(every)] == ["console", "telegram", "wecom", "dingtalk"]
+    from bot.channels.telegram import CAPABILITIES as TELEGRAM
+
+    recorded = {p.name: p.capabilities(every) for p in PLATFORMS}
+    assert recorded["telegram"] == TELEGRAM and recorded["console"] == CONSOLE and recorded["dingtalk"] == DINGTALK
+    assert {name for name, caps in recorded.items() if not caps.reach_idle} == {"console"}
 
 
 async def test_the_root_builds_the_configured_channels_and_records_their_abilities(core: Core) -> None:
