@@ -8,7 +8,7 @@ A platform's package is imported only when its settings configure it, so a conso
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 from typing import Any, Protocol
@@ -84,7 +84,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("telegram", lambda settings: settings.telegram.token is not None, "bot.channels.telegram:build",
              "bot.contracts.capabilities:RICH", rate_limited=True),
     Platform("wecom", _wecom, "bot.channels.wecom:build", "bot.channels.wecom.capabilities:capabilities"),
-    Platform("dingtalk", _dingtalk, "bot.channels.registry:build_dingtalk", "bot.channels.registry:DINGTALK"),
+    Platform("dingtalk", _dingtalk, "bot.channels.dingtalk:build", "bot.channels.dingtalk.capabilities:CAPABILITIES"),
 )
 
 
@@ -97,24 +97,3 @@ def record_capabilities(core: Core) -> None:
 def configured(settings: Settings) -> list[Platform]:
     """The platforms ``settings`` configure, in registry order."""
     return [platform for platform in PLATFORMS if platform.configured(settings)]
-
-
-# DingTalk robot chats: no buttons that call back (numbered "回复 1" choices), files in without a caption,
-# markdown, 4000-byte parts, no deep links, groups by @-mention and custom robots; it reaches staff who never wrote.
-DINGTALK = Capabilities(buttons=False, files_in=True, file_caption=False, files_out=False, deep_links=False,
-                        group_chats=True, markup="markdown", text_limit=4000, reach_first=True, numbered_choices=True)
-
-
-def build_dingtalk(core: Core, handle: Handle, clock: Clock, *, notifier: bool, http: bool, app: Any = None) -> Built:
-    """DingTalk's builder over its package's public functions (app robot callback and Notifier)."""
-    from bot.channels.dingtalk import build_dingtalk_app, build_dingtalk_notifier, dingtalk_configured
-
-    if not dingtalk_configured(core.settings):
-        return Built(DINGTALK)
-
-    async def worded(core: Core, request: Request) -> list[Reply]:
-        # The package builds its requests with the default (rich) abilities; say DingTalk's before handling.
-        return await handle(core, replace(request, caps=DINGTALK))
-
-    return Built(DINGTALK, notifier=build_dingtalk_notifier(core, clock=clock) if notifier else None,
-                 http=build_dingtalk_app(core, worded, clock=clock) if http else None)

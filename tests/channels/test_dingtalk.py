@@ -229,6 +229,18 @@ async def test_a_stale_or_future_timestamp_is_refused(fake: FakeDingTalk, serve)
     assert [r.text for r in recorder.requests] == ["我的任务"]
 
 
+async def test_a_request_carries_dingtalks_capabilities(fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
+    from bot.channels.dingtalk.capabilities import CAPABILITIES
+
+    recorder = Recorder()
+    server = await serve(recorder)
+    player = fake.player(server.url)
+    assert await player.post(player.message("zhangsan", "帮助"), player.headers()) == 200
+    await server.inbox.drain()
+    [request] = recorder.requests
+    assert request.caps == CAPABILITIES and not request.caps.buttons and not request.caps.deep_links  # typed wording
+
+
 async def test_an_answer_is_immediate_and_goes_back_by_the_session_webhook(fake: FakeDingTalk, serve) -> None:  # type: ignore[no-untyped-def]
     recorder = Recorder()
     server = await serve(recorder)

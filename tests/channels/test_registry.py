@@ -7,7 +7,8 @@ from pydantic import SecretStr
 
 from bot.app import _http_channels, _notifiers
 from bot.channels.console import CAPABILITIES as CONSOLE
-from bot.channels.registry import DINGTALK, PLATFORMS, configured
+from bot.channels.dingtalk.capabilities import CAPABILITIES as DINGTALK
+from bot.channels.registry import PLATFORMS, configured
 from bot.channels.wecom import build_wecom_delivery
 from bot.core import Core
 from config import Settings

@@ -16,15 +16,18 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.channels.dingtalk.api import DingTalkApi
+from bot.channels.dingtalk.capabilities import CAPABILITIES
 from bot.channels.dingtalk.callback import CALLBACK_PATH, Callback, Handle, Inbox, callback_app, callback_routes
 from bot.channels.dingtalk.delivery import CHANNEL, Delivery
 from bot.channels.dingtalk.notifier import DingTalkNotifier
 from bot.channels.dingtalk.robot import DingTalkRobots
+from bot.channels.registry import Built
 from bot.core import Core
 from config import Settings
 
 __all__ = [
     "CALLBACK_PATH",
+    "CAPABILITIES",
     "CHANNEL",
     "Delivery",
     "DingTalkNotifier",
@@ -83,3 +86,12 @@ def build_dingtalk_notifier(core: Core, *, clock: Callable[[], datetime] | None 
     """The scheduler's Notifier for the ``dingtalk`` channel (not to be wrapped in the Telegram rate limiter)."""
     delivery = delivery or build_dingtalk_delivery(core)
     return DingTalkNotifier(delivery) if clock is None else DingTalkNotifier(delivery, clock=clock)
+
+
+def build(core: Core, handle: Handle, clock: Callable[[], datetime], *, notifier: bool, http: bool,
+          app: object = None) -> Built:
+    """DingTalk's registry entry: the Notifier and the callback (POST /dingtalk/callback) when configured."""
+    if not dingtalk_configured(core.settings):
+        return Built(CAPABILITIES)
+    return Built(CAPABILITIES, notifier=build_dingtalk_notifier(core, clock=clock) if notifier else None,
+                 http=build_dingtalk_app(core, handle, clock=clock) if http else None)

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.channels import bounded_body
+from bot.channels.dingtalk.capabilities import CAPABILITIES
 from bot.channels.dingtalk.contract import Attachment, Chat, Reply, Request, Sender
 from bot.channels.dingtalk.crypto import SignatureError, check_callback
 from bot.channels.dingtalk.delivery import CHANNEL, Conversation, Delivery
@@ -136,7 +137,7 @@ class Inbox:
             return await api.download(code, max_bytes=limit)
 
         request = Request(sender=sender, chat=Chat(CHANNEL, message.user_id, "private"), now=now, text="/import",
-                          attachment=Attachment(name=name, size=None, mime=None, fetch=fetch))
+                          attachment=Attachment(name=name, size=None, mime=None, fetch=fetch), caps=CAPABILITIES)
         await self.delivery.replies_to(where, await self.handle(self.core, request), now=now)
 
     async def _request(self, message: Inbound, where: Conversation, now: datetime) -> Request | None:
@@ -152,8 +153,8 @@ class Inbox:
                 lang = await self.delivery.lang(message.user_id)
                 await self.delivery.text_to(where, t("dingtalk.no_choice", lang, n=text))
                 return None
-            return Request(sender=sender, chat=chat, now=now, callback=data)
-        return Request(sender=sender, chat=chat, now=now, text=text)
+            return Request(sender=sender, chat=chat, now=now, callback=data, caps=CAPABILITIES)
+        return Request(sender=sender, chat=chat, now=now, text=text, caps=CAPABILITIES)
 
 
 class Callback:
