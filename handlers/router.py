@@ -80,6 +80,9 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:完成|办结|done)\s*" + _REF + r"(?:\s+(?P<rest>.+))?$", "done"),
         (r"^(?:进度|progress)\s*" + _REF + r"\s+(?P<rest>.+)$", "progress"),
         (r"^(?:延期|extend)\s*" + _REF + r"\s+(?P<rest>.+)$", "extend"),
+        # The number alone asks how: what the 更新进度 / 申请延期 buttons do, typed on a channel without buttons.
+        (r"^(?:进度|progress)\s*" + _REF + r"$", "progress_ask"),
+        (r"^(?:延期|extend)\s*" + _REF + r"$", "extend_ask"),
         (r"^(?:免报|waive)\s*" + _REF + r"\s+(?P<rest>.+)$", "waive"),
         (r"^(?:搜索|查找|search)\s+(?P<rest>.+)$", "search"),
         (r"^(?:指派|assign)\s*" + _REF + r"\s+(?P<rest>.+)$", "assign"),

@@ -250,13 +250,13 @@ def test_buttons_become_commands_the_router_understands() -> None:
             [Button("◀", "pg:my:0"), Button("2/3", "pg:my:1"), Button("▶", "pg:my:2")]]
     items = choices(rows, {42: "11", 43: "3/5"}, "zh")
     commands = {c.label: c.command for c in items}
-    assert commands == {"签收": "签收 11", "更新进度": "进度 11 50% 进展情况", "办结": "办结 11", "申请延期": "延期 11 新日期 理由",
+    assert commands == {"签收": "签收 11", "更新进度": "进度 11", "办结": "办结 11", "申请延期": "延期 11",
                         "批准延期 #7": "/approve 7", "查看任务": "#3/5", "明天再提醒": "明天再提醒 11", "上一页": None,
                         "下一页": None}
     assert [(c.label, c.number, c.data) for c in items if c.number] == [("上一页", 1, "pg:my:0"), ("下一页", 2, "pg:my:2")]
     routed = {c.label: route_text(c.command) for c in items if c.command}
     assert {label: (r.name, r.args.split()[0]) for label, r in routed.items() if r} == {
-        "签收": ("ack", "11"), "更新进度": ("progress", "11"), "办结": ("done", "11"), "申请延期": ("extend", "11"),
+        "签收": ("ack", "11"), "更新进度": ("progress_ask", "11"), "办结": ("done", "11"), "申请延期": ("extend_ask", "11"),
         "批准延期 #7": ("approve", "7"), "查看任务": ("task", "3/5"), "明天再提醒": ("snooze", "11"),
     }
 

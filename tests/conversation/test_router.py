@@ -43,6 +43,8 @@ from handlers.router import Route, button_data, chinese_number, commands, page_d
         ("进度 11 50% 已完成", Route("progress", "11 50% 已完成")),
         ("progress 11 draft ready", Route("progress", "11 draft ready")),
         ("延期 11 2023-12-15 等待批复", Route("extend", "11 2023-12-15 等待批复")),
+        ("进度 11", Route("progress_ask", "11")),
+        ("延期 #11", Route("extend_ask", "11")),
         ("extend 11 2023-12-15 waiting", Route("extend", "11 2023-12-15 waiting")),
         ("搜索 胸痛中心", Route("search", "胸痛中心")),
         ("帮助", Route("help")),
@@ -56,7 +58,7 @@ def test_text_routes(text: str, route: Route) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "今天开会", "进度", "延期 11", "我的任务吗", "/help@OtherBot", "签收 11 12", "#"]
+    "text", ["", "   ", "今天开会", "进度", "延期", "我的任务吗", "/help@OtherBot", "签收 11 12", "#"]
 )
 def test_text_that_is_not_for_duban(text: str) -> None:
     assert route_text(text, "DubanBot") is None
