@@ -111,17 +111,31 @@ async def recipients(
                 found[f"{channel}:{external}"] = lang or default_lang
     extra = [key for key in dict.fromkeys(accounts) if key not in found]
     if extra:
-        langs: dict[str, str | None] = {}
-        keys = [key.partition(":")[::2] for key in extra]
+        # An admin listed by account may be bound to a person who is reached already, or listed on two
+        # channels: each person still gets one copy, on the account pick_account chooses.
+        known: dict[str, tuple[str | None, int | None, tuple[str, datetime | None, int] | None, str | None]] = {}
         rows = await session.execute(
-            select(Account.channel, Account.external_id, Account.lang).where(
-                Account.external_id.in_([external for _, external in keys])
-            )
+            select(Account.channel, Account.external_id, Account.lang, Account.person_id, Account.bound_at, Account.id,
+                   Person.preferred_channel)
+            .outerjoin(Person, Person.id == Account.person_id)
+            .where(Account.external_id.in_([key.partition(":")[2] for key in extra]))
         )
-        for channel, external, lang in rows:
-            langs[f"{channel}:{external}"] = lang
+        for channel, external, lang, person_id, bound_at, account_id, pref in rows:
+            known[f"{channel}:{external}"] = (lang, person_id, (channel, bound_at, account_id), pref)
+        reached = set(person_ids)
+        by_person: dict[int, list[str]] = {}
         for key in extra:
-            found[key] = langs.get(key) or default_lang
+            person_id = known.get(key, (None, None, None, None))[1]
+            if person_id is None:
+                found[key] = known.get(key, (None,))[0] or default_lang
+            elif person_id not in reached:
+                by_person.setdefault(person_id, []).append(key)
+        for keys in by_person.values():
+            candidates = [known[key][2] for key in keys if known[key][2] is not None]
+            best = pick_account(candidates, known[keys[0]][3], silent=silent)  # type: ignore[arg-type]
+            for key in keys:
+                if known[key][2] is not None and known[key][2][2] == best:  # type: ignore[index]
+                    found[key] = known[key][0] or default_lang
     return found
 
 

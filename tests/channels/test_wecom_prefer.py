@@ -113,3 +113,21 @@ async def test_notices_between_people_reach_one_account_per_person(core: Core) -
         assert await notices.recipients(s, people=[zhang], default_lang="zh", silent=silent) == {"telegram:101": "zh"}
         assert not await notices.set_preferred_channel(s, zhang, "console", silent=silent)  # cannot reach anyone unasked
         assert await notices.channel_choice(s, zhang, silent=silent) == ("telegram", ["dingtalk", "telegram", "wecom"])
+
+
+async def test_an_admin_listed_by_account_and_bound_as_a_person_gets_one_copy(core: Core) -> None:
+    zhang = await zhang_everywhere(core)
+    async with core.db.session() as s:
+        silent = core.silent_channels
+        await notices.set_preferred_channel(s, zhang, "telegram", silent=silent)
+        # 张三 is one of the people told and an admin by two of their accounts: one copy, on the preferred channel.
+        both = await notices.recipients(s, people=[zhang], accounts=[f"wecom:{WECOM_ID}", "dingtalk:dtzhang"],
+                                        default_lang="zh", silent=silent)
+        assert both == {"telegram:101": "zh"}
+        # Told only as an admin, by both accounts: still one copy, on the account the person would get.
+        admins = await notices.recipients(s, accounts=[f"wecom:{WECOM_ID}", "telegram:101"], default_lang="zh",
+                                          silent=silent)
+        assert admins == {"telegram:101": "zh"}
+        # An admin account bound to no one is kept as listed.
+        assert await notices.recipients(s, accounts=["telegram:999"], default_lang="zh", silent=silent) == {
+            "telegram:999": "zh"}
