@@ -32,8 +32,9 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, lang: str) ->
             expires = to_local(made.expires_at, core.tz).strftime("%Y-%m-%d %H:%M")
             print(t("invite.cli_made", lang, name=person.name, code=made.code, expires=expires))
             username = settings.telegram.username
-            if settings.telegram.token is not None and username:
-                print(t("invite.cli_link", lang, link=f"https://t.me/{username.lstrip('@')}?start={made.code}"))
+            link = core.caps("telegram").deep_link(made.code, username.lstrip("@")) if username else None
+            if settings.telegram.token is not None and link:
+                print(t("invite.cli_link", lang, link=link))
             await session.commit()
         return 0
     finally:
