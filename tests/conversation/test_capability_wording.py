@@ -46,10 +46,10 @@ async def test_import_instructions_follow_whether_a_file_carries_a_caption(talk:
     telegram = await _say(core, ADMIN, "帮助", TELEGRAM)
     assert "/import（以文件说明发送，或回复文件）" in telegram
     wecom = await _say(core, ADMIN, "帮助", _wecom(core, cards=True))
-    assert "/import（先发送文件，再发送 /import）" in wecom and "文件说明" not in wecom
+    assert "/import（直接发送文件，收到即给出预览）" in wecom and "文件说明" not in wecom
     assert "在文件说明里写" in await _say(core, ADMIN, "/import", TELEGRAM)
     usage = await _say(core, ADMIN, "/import", _wecom(core, cards=True))
-    assert "先发送任务表文件" in usage and "文件说明" not in usage
+    assert "直接发送任务表文件" in usage and "文件说明" not in usage
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
