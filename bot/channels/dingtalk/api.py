@@ -20,7 +20,6 @@ scheduler's neutral delivery errors: 429 and throttling codes → ``RetryLater``
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -30,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels import TokenCache
 from bot.redact import Redactor
 from bot.channels.dingtalk.contract import Rejected, RetryLater, Transient, Unreachable
 
@@ -142,12 +142,7 @@ class DingTalkApi:
         self.robot_code = robot_code
         self._own_client = client is None
         self._client = client or httpx.AsyncClient(timeout=timeout)
-        self._margin = refresh_margin
-        self._monotonic = monotonic
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self._lock = asyncio.Lock()
-        self.token_fetches = 0
+        self._tokens = TokenCache(self._fetch_token, margin=refresh_margin, monotonic=monotonic)
 
     def __repr__(self) -> str:
         return f"DingTalkApi(app_key={self.app_key!r}, robot_code={self.robot_code!r})"
@@ -159,22 +154,17 @@ class DingTalkApi:
 
     async def access_token(self, *, force: bool = False) -> str:
         """The cached access token, fetched anew when missing, about to expire, or ``force``d."""
-        async with self._lock:
-            if not force and self._token is not None and self._monotonic() < self._expires_at:
-                return self._token
-            status, body = await post_json(self._client, f"{self.api_base}/v1.0/oauth2/accessToken", "accessToken",
-                                           {"appKey": self.app_key, "appSecret": self._secret})
-            if status != 200:
-                _raise_for_api(status, body, "accessToken")
-            token, expires_in = body.get("accessToken"), body.get("expireIn")
-            if not isinstance(token, str) or not token:
-                raise Transient("DingTalk accessToken answered without a token")
-            lifetime = float(expires_in) if isinstance(expires_in, int | float) and expires_in > 0 else 7200.0
-            self._token = token
-            # Refresh a little early, so a token never expires between our check and DingTalk's.
-            self._expires_at = self._monotonic() + lifetime - min(self._margin, lifetime / 2)
-            self.token_fetches += 1
-            return token
+        return await self._tokens.get(force=force)
+
+    async def _fetch_token(self) -> tuple[str, float]:
+        status, body = await post_json(self._client, f"{self.api_base}/v1.0/oauth2/accessToken", "accessToken",
+                                       {"appKey": self.app_key, "appSecret": self._secret})
+        if status != 200:
+            _raise_for_api(status, body, "accessToken")
+        token, expires_in = body.get("accessToken"), body.get("expireIn")
+        if not isinstance(token, str) or not token:
+            raise Transient("DingTalk accessToken answered without a token")
+        return token, float(expires_in) if isinstance(expires_in, int | float) and expires_in > 0 else 7200.0
 
     async def _call(self, path: str, what: str, payload: dict[str, Any]) -> dict[str, Any]:
         """An authenticated POST, retried once with a fresh token when DingTalk refuses the token."""

@@ -10,7 +10,6 @@ recipient invalid) and 93000 (robot key invalid) → ``Unreachable``, a message 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -21,6 +20,7 @@ from urllib.parse import unquote
 
 import httpx
 
+from bot.channels import TokenCache
 from bot.channels.wecom import redact
 from bot.channels.wecom.render import truncate_utf8
 from bot.contracts import Rejected, RetryLater, Transient, Unreachable
@@ -138,12 +138,7 @@ class WeComApi:
         self.agent_id = agent_id
         self._own_client = client is None
         self._client = client or httpx.AsyncClient(timeout=timeout)
-        self._margin = refresh_margin
-        self._monotonic = monotonic
-        self._token: str | None = None
-        self._expires_at = 0.0
-        self._lock = asyncio.Lock()
-        self.token_fetches = 0
+        self._tokens = TokenCache(self._fetch_token, margin=refresh_margin, monotonic=monotonic)
 
     def __repr__(self) -> str:
         return f"WeComApi(corp_id={self.corp_id!r}, agent_id={self.agent_id})"
@@ -157,28 +152,19 @@ class WeComApi:
 
     async def access_token(self, *, force: bool = False) -> str:
         """The cached access token, fetched anew when missing, about to expire, or ``force``d."""
-        async with self._lock:
-            if not force and self._token is not None and self._monotonic() < self._expires_at:
-                return self._token
-            body = await self._get_json("/cgi-bin/gettoken", {"corpid": self.corp_id, "corpsecret": self._secret},
-                                        "gettoken")
-            try:
-                check(body, "gettoken")
-            except _TokenRefused as error:
-                raise WeComApiError(int(error.args[0]), "token refused at gettoken", "gettoken") from None
-            token = body.get("access_token")
-            if not isinstance(token, str) or not token:
-                raise Transient("WeCom gettoken answered without a token")
-            expires_in = float(body.get("expires_in") or 7200)
-            self._token = token
-            # Refresh a little early, so a token never expires between our check and WeCom's.
-            self._expires_at = self._monotonic() + expires_in - min(self._margin, expires_in / 2)
-            self.token_fetches += 1
-            return token
+        return await self._tokens.get(force=force)
 
-    def _forget(self, token: str) -> None:
-        if self._token == token:
-            self._token = None
+    async def _fetch_token(self) -> tuple[str, float]:
+        body = await self._get_json("/cgi-bin/gettoken", {"corpid": self.corp_id, "corpsecret": self._secret},
+                                    "gettoken")
+        try:
+            check(body, "gettoken")
+        except _TokenRefused as error:
+            raise WeComApiError(int(error.args[0]), "token refused at gettoken", "gettoken") from None
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise Transient("WeCom gettoken answered without a token")
+        return token, float(body.get("expires_in") or 7200)
 
     # ---- transport ---------------------------------------------------------------------------------------
 
@@ -211,7 +197,7 @@ class WeComApi:
             try:
                 check(body, what)
             except _TokenRefused:
-                self._forget(token)
+                self._tokens.forget(token)
                 if attempt == 2:
                     raise Transient(f"WeCom {what}: token refused twice") from None
                 log.info("WeCom refused the access token for %s; fetching a new one", what)
