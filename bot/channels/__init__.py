@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only the type: a console run need not load the HTTP stack
@@ -54,3 +56,43 @@ class TokenCache:
         """Drop ``token`` if it is the cached one (the platform refused it), so the next ``get`` fetches anew."""
         if self._token == token:
             self._token = None
+
+
+class CallbackWork:
+    """What a callback shares across platforms: remembering recent message keys, so a platform's retry is accepted
+    once, and the background tasks that handle accepted messages (drained in tests, given time at shutdown)."""
+
+    def __init__(self, seen_max: int) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_max = seen_max
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def first_time(self, key: str) -> bool:
+        """Whether ``key`` is new among the recent keys (it is remembered either way)."""
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return False
+        self._seen[key] = None
+        while len(self._seen) > self._seen_max:
+            self._seen.popitem(last=False)
+        return True
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` in the background, kept until it finishes."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every started task has finished (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Give running work ``timeout`` seconds to finish, then cancel the rest."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(list(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)

@@ -16,7 +16,6 @@ import asyncio
 import logging
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -26,7 +25,7 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.channels import bounded_body
+from bot.channels import CallbackWork, bounded_body
 from bot.channels.dingtalk.capabilities import CAPABILITIES
 from bot.channels.dingtalk.contract import Attachment, Chat, Reply, Request, Sender
 from bot.channels.dingtalk.crypto import SignatureError, check_callback
@@ -52,9 +51,7 @@ class Inbox:
         self.handle = handle
         self.delivery = delivery
         self.clock = clock
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._seen_max = seen_max
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._work = CallbackWork(seen_max)
         # One lock per member, kept: members are the org's staff, a bounded number.
         self._queues: dict[str, asyncio.Lock] = {}
         self.handled = 0
@@ -62,30 +59,20 @@ class Inbox:
 
     def accept(self, message: Inbound) -> bool:
         """Start handling ``message`` unless it was delivered before; True when it is new."""
-        if message.dedup_key in self._seen:
+        if not self._work.first_time(message.dedup_key):
             self.duplicates += 1
             self.core.metrics.update(CHANNEL, "duplicate")
             return False
-        self._seen[message.dedup_key] = None
-        if len(self._seen) > self._seen_max:
-            self._seen.popitem(last=False)
-        task = asyncio.get_running_loop().create_task(self._run(message))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._work.start(self._run(message))
         return True
 
     async def drain(self) -> None:
         """Wait until every accepted message has been handled (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._work.drain()
 
     async def close(self, timeout: float = 10.0) -> None:
         """Give running work ``timeout`` seconds to finish, then cancel the rest."""
-        if self._tasks:
-            _, pending = await asyncio.wait(list(self._tasks), timeout=timeout)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._work.close(timeout)
 
     async def _run(self, message: Inbound) -> None:
         lock = self._queues.setdefault(message.user_id, asyncio.Lock())

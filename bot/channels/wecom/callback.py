@@ -18,7 +18,6 @@ import asyncio
 import logging
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -28,7 +27,7 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.channels import bounded_body
+from bot.channels import CallbackWork, bounded_body
 from bot.channels.wecom.cards import button_data
 from bot.channels.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.channels.wecom.capabilities import capabilities
@@ -63,42 +62,27 @@ class Inbox:
         self.caps = core.capabilities.setdefault(CHANNEL, capabilities(core.settings))
         self.clock = clock
         self.files = files or FileMemory()
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._seen_max = seen_max
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._work = CallbackWork(seen_max)
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # a member's lock and its users
         self.handled = 0
         self.duplicates = 0
 
     def accept(self, message: Inbound) -> bool:
         """Start handling ``message`` unless it was delivered before; True when it is new."""
-        key = message.dedup_key
-        if key in self._seen:
-            self._seen.move_to_end(key)
+        if not self._work.first_time(message.dedup_key):
             self.duplicates += 1
             self.core.metrics.update(CHANNEL, "duplicate")
             return False
-        self._seen[key] = None
-        while len(self._seen) > self._seen_max:
-            self._seen.popitem(last=False)
-        task = asyncio.get_running_loop().create_task(self._run(message))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._work.start(self._run(message))
         return True
 
     async def drain(self) -> None:
         """Wait until every accepted message has been handled (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._work.drain()
 
     async def close(self, timeout: float = 10.0) -> None:
         """Give running work ``timeout`` seconds to finish, then cancel the rest."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(list(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await self._work.close(timeout)
 
     async def adopt_robot_setting(self) -> None:
         """Register DUBAN_WECOM__ROBOT_KEY as a robot for every section, once, so its group gets the digests."""
