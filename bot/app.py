@@ -123,7 +123,7 @@ def build_http(core: Core, handle: object, tg_app: object | None, scheduler: obj
         watch_scheduler(scheduler, heartbeat=heartbeat, metrics=core.metrics,  # type: ignore[arg-type]
                         pass_jobs=(JOB_PASS, JOB_CATCH_UP))
     return build_http_app(_http_channels(core, handle, tg_app), readiness=Readiness(core.db, heartbeat),
-                          metrics=core.metrics)
+                          metrics=core.metrics, clock=system_now)
 
 
 async def run_all(settings: Settings) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,11 +19,7 @@ log = logging.getLogger("duban.http")
 OUTBOX_TIMEOUT = 3.0
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def metrics_routes(metrics: Metrics, db: Database, *, clock: Callable[[], datetime] = _utcnow) -> list[BaseRoute]:
+def metrics_routes(metrics: Metrics, db: Database, *, clock: Callable[[], datetime]) -> list[BaseRoute]:
     """``GET /metrics``; while the database is away the outbox gauges keep their last values."""
 
     async def scrape(request: Request) -> Response:

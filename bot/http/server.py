@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 import uvicorn
 from starlette.applications import Starlette
@@ -23,7 +24,8 @@ log = logging.getLogger("duban.http")
 Contribution = Starlette | Sequence[BaseRoute]
 
 
-def build_http_app(contributions: Iterable[Contribution], *, readiness: Readiness, metrics: Metrics) -> Starlette:
+def build_http_app(contributions: Iterable[Contribution], *, readiness: Readiness, metrics: Metrics,
+                   clock: Callable[[], datetime]) -> Starlette:
     """The process's Starlette app: every channel's routes, ``/healthz``, ``/readyz`` and ``/metrics``.
 
     A channel contributes a list of routes, or a Starlette app of its own: then its routes are served here
@@ -38,7 +40,7 @@ def build_http_app(contributions: Iterable[Contribution], *, readiness: Readines
             routes += part.routes
         else:
             routes += list(part)
-    routes += health_routes(readiness) + metrics_routes(metrics, readiness.db)
+    routes += health_routes(readiness) + metrics_routes(metrics, readiness.db, clock=clock)
     _refuse_clashes(routes)
 
     @asynccontextmanager

@@ -81,6 +81,10 @@ async def _until(served: Served, path: str, status: int, timeout: float = 10.0) 
         await asyncio.sleep(0.05)
 
 
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def _samples(body: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample of a Prometheus text exposition, keyed by (name, sorted labels)."""
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
@@ -120,7 +124,7 @@ async def test_a_silent_scheduler_makes_the_replica_unready(core: Core) -> None:
     now = [1_000_000.0]
     heartbeat = Heartbeat(wall=lambda: now[0])
     heartbeat.beat()
-    app = build_http_app([], readiness=Readiness(core.db, heartbeat, stale_after=30), metrics=core.metrics)
+    app = build_http_app([], readiness=Readiness(core.db, heartbeat, stale_after=30), metrics=core.metrics, clock=_now)
     async for served in _served(app):
         now[0] += 29
         assert (await served.get("/readyz")).status_code == 200
@@ -134,7 +138,7 @@ async def test_sqlite_file_gone_unready_alive_then_ready_again_without_restart(c
         pytest.skip("the PostgreSQL drill is the next test")
     await _stamp(core.db)
     path = Path(core.db.engine.url.database or "")
-    app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics)
+    app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics, clock=_now)
     async for served in _served(app):
         assert (await served.get("/readyz")).status_code == 200
         await core.db.engine.dispose()  # the pooled connections would still hold the old file open
@@ -200,7 +204,7 @@ async def test_postgres_going_away_makes_readyz_503_and_its_return_200_without_r
     await relay.start()
     via = await second_database(core.db, url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False))
     try:
-        app = build_http_app([], readiness=Readiness(via, db_timeout=2), metrics=core.metrics)
+        app = build_http_app([], readiness=Readiness(via, db_timeout=2), metrics=core.metrics, clock=_now)
         async for served in _served(app):
             assert (await served.get("/readyz")).status_code == 200
             await relay.pause()
@@ -254,7 +258,7 @@ async def test_outbox_depth_and_oldest_age_are_read_at_scrape_time(core: Core) -
             session.add(OutboxMessage(key=f"k{i}", kind="due", channel="telegram", target=str(USER), text="x",
                                       buttons=[], status=status, next_attempt_at=created,
                                       created_at=created + timedelta(seconds=30 * i)))
-    app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics)
+    app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics, clock=_now)
     async for served in _served(app):
         samples = _samples((await served.get("/metrics")).text)
     assert samples[("duban_outbox_depth", ())] == 2
@@ -404,6 +408,6 @@ async def test_a_taken_port_is_an_error_not_an_exit(core: Core) -> None:
     with bound_socket() as taken:
         taken.listen()
         port = taken.getsockname()[1]
-        app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics)
+        app = build_http_app([], readiness=Readiness(core.db), metrics=core.metrics, clock=_now)
         with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
             await asyncio.wait_for(serve(app, host="127.0.0.1", port=port, stop=asyncio.Event()), 10)
