@@ -173,6 +173,16 @@ async def newest_table_id(session: AsyncSession) -> int | None:
     return rows[0][0] if rows else None
 
 
+async def typed_refs(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    """How users type each task after a word (签收 11): ``11`` in the newest active table, ``3/11`` in table 3."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    newest = await newest_table_id(session)
+    rows = await session.execute(select(Task.id, Task.table_id, Task.no).where(Task.id.in_(wanted)))
+    return {task_id: no if table_id == newest else f"{table_id}/{no}" for task_id, table_id, no in rows}
+
+
 def _active() -> ColumnElement[bool]:
     return Task.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True)))
 

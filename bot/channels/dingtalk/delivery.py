@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 
 from bot.channels.dingtalk.api import MAX_USERS, RETRY_AFTER, BatchResult, DingTalkApi, SessionExpired
 from bot.channels.dingtalk.contract import Button, OutFile, Reply, RetryLater, Transient, Unreachable
@@ -24,10 +23,8 @@ from bot.channels.dingtalk.memory import ChoiceMemory
 from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8, task_ids
 from bot.channels.dingtalk.robot import DingTalkRobots
 from bot.core import Core
-from bot.db.models import Task
 from bot.services.accounts import get_account
-from bot.services.queries import newest_table_id
-from handlers.render import ref
+from bot.services.queries import typed_refs
 
 log = logging.getLogger("duban.dingtalk")
 
@@ -80,15 +77,9 @@ class Delivery:
         return (account.lang if account is not None else None) or self.core.settings.language
 
     async def refs(self, ids: Iterable[int]) -> dict[int, str]:
-        """How users write each task: ``11`` in the newest table, ``3/11`` in an older one."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
+        """How users write each task: ``11`` in the newest table, ``3/11`` in table 3."""
         async with self.core.db.session() as session:
-            newest = await newest_table_id(session)
-            found = await session.execute(select(Task.id, Task.table_id, Task.no).where(Task.id.in_(wanted)))
-            # Typed after a word (签收 11), so without the "#" the conversation writes in front.
-            return {row.id: ref(row.table_id, row.no, newest).lstrip("#") for row in found}
+            return await typed_refs(session, ids)
 
     def app_api(self) -> DingTalkApi:
         """The app robot's API client; Transient when the app is not configured (custom robots work without it).

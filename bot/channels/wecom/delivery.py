@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 
 from bot.channels.wecom.api import TEXT_LIMIT, WeComApi
 from bot.channels.wecom.cards import button_card, new_task_id
@@ -21,9 +20,8 @@ from bot.channels.wecom.memory import ChoiceMemory
 from bot.channels.wecom.render import choices, message_text, split_utf8, task_ids
 from bot.channels.wecom.robot import MARKDOWN_LIMIT, WeComRobot
 from bot.core import Core
-from bot.db.models import Task
 from bot.services.accounts import get_account
-from bot.services.queries import newest_table_id
+from bot.services.queries import typed_refs
 from bot.services.robots import find_robot, robot_id_of
 from bot.texts import t
 from bot.contracts import Button, OutFile, Reply
@@ -79,13 +77,8 @@ class Delivery:
 
     async def refs(self, ids: Iterable[int]) -> dict[int, str]:
         """How users write each task: ``11`` in the newest table, ``3/11`` in table 3."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
         async with self.core.db.session() as session:
-            newest = await newest_table_id(session)
-            rows = (await session.execute(select(Task.id, Task.table_id, Task.no).where(Task.id.in_(wanted)))).all()
-        return {task_id: no if table_id == newest else f"{table_id}/{no}" for task_id, table_id, no in rows}
+            return await typed_refs(session, ids)
 
     # ---- members ---------------------------------------------------------------------------------------------
 
