@@ -6,8 +6,11 @@ a decision's the request id, an import's the preview token; a page button is ``p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from bot.contracts.messages import Button
 
 ArgKind = Literal["task", "id", "token", "none"]
 MAX_DATA = 64
@@ -95,3 +98,23 @@ def decode(data: str) -> Decoded | None:
     if action.arg in ("task", "id") and not rest.isdigit():
         return None
     return Decoded(action.name, rest, action.arg)
+
+
+def task_ids(rows: Sequence[Sequence[Button]]) -> set[int]:
+    """The ids of the tasks the buttons act on (to look up how users write those tasks)."""
+    found: set[int] = set()
+    for button in (b for row in rows for b in row):
+        action = decode(button.data)
+        if action is not None and action.kind == "task":
+            found.add(int(action.arg))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button as text, where a channel has none: a command to type, or a number that stands for its data."""
+
+    label: str
+    data: str
+    command: str | None = None
+    number: int | None = None

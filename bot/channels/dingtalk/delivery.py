@@ -20,7 +20,8 @@ from datetime import datetime
 from bot.channels.dingtalk.api import MAX_USERS, RETRY_AFTER, BatchResult, DingTalkApi, SessionExpired
 from bot.channels.dingtalk.contract import Button, OutFile, Reply, RetryLater, Transient, Unreachable
 from bot.channels.dingtalk.memory import ChoiceMemory
-from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8, task_ids
+from bot.channels.dingtalk.render import choices, markdown_text, markdown_title, message_text, split_utf8
+from bot.contracts.actions import task_ids
 from bot.channels.dingtalk.robot import DingTalkRobots
 from bot.core import Core
 from bot.services.accounts import get_account

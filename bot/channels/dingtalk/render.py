@@ -16,11 +16,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 from bot.channels.dingtalk.contract import Button
+from bot.contracts.actions import Choice
 from bot.texts import t
 from handlers.router import PAGED, route_callback
 
@@ -131,26 +131,6 @@ def markdown_title(text: str, limit: int = 30) -> str:
 
 
 # ---- buttons -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A button as text: a command to type, or a number that stands for the button's data."""
-
-    label: str
-    data: str
-    command: str | None = None
-    number: int | None = None
-
-
-def task_ids(rows: Sequence[Sequence[Button]]) -> set[int]:
-    """The task ids the buttons refer to (to look up how users write those tasks)."""
-    found = set()
-    for button in (b for row in rows for b in row):
-        route = route_callback(button.data)
-        if route is not None and route.args.startswith("@") and route.args[1:].isdigit():
-            found.add(int(route.args[1:]))
-    return found
 
 
 def _command(data: str, refs: Mapping[int, str], lang: str) -> str | None:

@@ -17,7 +17,8 @@ from bot.channels.wecom.api import TEXT_LIMIT, WeComApi
 from bot.channels.wecom.cards import button_card, new_task_id
 from bot.channels.wecom.limits import KeyedLimiter
 from bot.channels.wecom.memory import ChoiceMemory
-from bot.channels.wecom.render import choices, message_text, split_utf8, task_ids
+from bot.channels.wecom.render import choices, message_text, split_utf8
+from bot.contracts.actions import task_ids
 from bot.channels.wecom.robot import MARKDOWN_LIMIT, WeComRobot
 from bot.core import Core
 from bot.services.accounts import get_account

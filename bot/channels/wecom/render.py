@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 from bot.texts import t
 from bot.contracts import Button
-from bot.contracts.actions import Decoded, decode
+from bot.contracts.actions import Choice, Decoded, decode
 
 ELLIPSIS = "…"
 
@@ -152,27 +151,6 @@ _DROPPED = frozenset({"dismiss"})
 # Page buttons: ◀ and ▶ get words; the "2/5" button (the page on screen) is left out, the text says it.
 _PAGE_LABELS = {"◀": "wecom.prev_page", "▶": "wecom.next_page"}
 _PAGE_NOW = re.compile(r"^\d+/\d+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A button as text: a command to type, or a number that stands for the button's data."""
-
-    label: str
-    data: str
-    command: str | None = None
-    number: int | None = None
-
-
-def task_ids(rows: Sequence[Sequence[Button]]) -> set[int]:
-    """The task ids the buttons refer to (to look up how users write those tasks)."""
-    found: set[int] = set()
-    for row in rows:
-        for button in row:
-            action = decode(button.data)
-            if action is not None and action.name in _COMMANDS and action.kind == "task":
-                found.add(int(action.arg))
-    return found
 
 
 def choices(rows: Sequence[Sequence[Button]], refs: Mapping[int, str], lang: str, *,
