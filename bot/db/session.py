@@ -25,9 +25,9 @@ def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 30_000) -> None:  
     # WAL lets the scheduler read while a chat import writes; NORMAL is durable enough with WAL.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Read pages straight from the OS page cache (shared by every connection) instead of copying them into
-    # each connection's small private cache: listings touch a few hundred scattered pages.
-    cursor.execute("PRAGMA mmap_size=268435456")
+    # No memory-mapped reads: every mapped page a query touches stays in the process's RSS (40 MB at 100,000
+    # tasks, against a 100 MB budget), while reads through SQLite's page cache are as fast for a listing.
+    cursor.execute("PRAGMA mmap_size=0")
     cursor.close()
 
 

@@ -137,7 +137,7 @@ class LoopReader:
                 connection.close()  # a reader could then block writers, and wait for them on the loop
                 return None
             connection.execute("PRAGMA query_only=ON")
-            connection.execute("PRAGMA mmap_size=268435456")
+            connection.execute("PRAGMA mmap_size=0")
             connection.execute("PRAGMA busy_timeout=100")
         except sqlite3.Error:
             connection.close()

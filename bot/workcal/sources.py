@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
-import holidays
 
+from bot.workcal.estimate import estimate_years, estimated_status
 from bot.workcal.model import DayInfo
 
 # chinese_calendar names holidays in English; officials read Chinese.
@@ -31,27 +31,22 @@ def has_official_year(year: int) -> bool:
 
 
 def estimate_supported(year: int) -> bool:
-    """True if the holidays package can compute China's holidays for ``year``."""
-    return holidays.China.start_year <= year <= holidays.China.end_year
-
-
-@lru_cache(maxsize=16)
-def _china(year: int) -> holidays.HolidayBase:
-    # Neighbouring years too: a make-up day (调休) can be listed under the previous or next year's notice.
-    years = [y for y in (year - 1, year, year + 1) if estimate_supported(y)]
-    return holidays.China(years=years, language="zh_CN")
+    """True if the holidays package's estimate (shipped with Duban) covers China's holidays for ``year``."""
+    first, last = estimate_years()
+    return first <= year <= last
 
 
 def estimate_day(d: date) -> DayInfo | None:
     """An estimated status of ``d`` from the holidays package (its make-up workdays included), or None."""
-    if not estimate_supported(d.year):
+    status = estimated_status(d)
+    if status is None:
         return None
-    cn = _china(d.year)
-    return DayInfo(working=cn.is_working_day(d), source="estimate", name=cn.get(d))
+    working, name = status
+    return DayInfo(working=working, source="estimate", name=name)
 
 
 # From this year on neither source knows anything: every day is a weekend_day guess.
-WEEKENDS_ONLY_FROM = holidays.China.end_year + 1
+WEEKENDS_ONLY_FROM = estimate_years()[1] + 1
 
 
 def weekdays_before(ordinal: int) -> int:
