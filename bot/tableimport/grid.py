@@ -12,6 +12,8 @@ class GridRow(NamedTuple):
 
     line: int
     cells: list[str]
+    # Columns whose text was carried down from a merged cell above (a number over an item's sub-rows).
+    spanned: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -34,8 +36,11 @@ class Grid:
         return self.before, self.after
 
 
-def fill_down(rows: list[list[str]], ranges: list[tuple[int, int, int, int]], budget: int) -> int:
+def fill_down(rows: list[list[str]], ranges: list[tuple[int, int, int, int]], budget: int,
+              spanned: list[set[int]] | None = None) -> int:
     """Copy each merged range's value down its first column; return the budget left.
+
+    ``spanned`` (one set per row), when given, receives the columns each row got from a range above.
 
     Horizontal spans stay in their first column so a title or a wide cell is never duplicated into
     columns that mean something else.
@@ -56,4 +61,6 @@ def fill_down(rows: list[list[str]], ranges: list[tuple[int, int, int, int]], bu
             target = rows[r]
             if c0 < len(target) and not target[c0]:
                 target[c0] = value
+                if spanned is not None:
+                    spanned[r].add(c0)
     return budget

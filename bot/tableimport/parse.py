@@ -155,7 +155,7 @@ def _merge_continuations(doc: WordDocument, index: int, header: Header) -> Grid:
             part = other.rows
         else:
             break
-        rows += [GridRow(offset + r.line, r.cells) for r in part]
+        rows += [GridRow(offset + r.line, r.cells, r.spanned) for r in part]
         offset += other.rows[-1].line if other.rows else 0
         after = other.after
     return Grid(rows=rows, before=grid.before, after=after, name=grid.name, unit=grid.unit, letters=grid.letters)

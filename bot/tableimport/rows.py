@@ -65,6 +65,7 @@ class _Reading:
     warnings: list[RowWarning] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unnumbered: list[int] = field(default_factory=list)  # positions in rows whose 序号 is to be assigned
+    carried_no: set[int] = field(default_factory=set)  # positions in rows whose 序号 came from a merged cell above
     notes: list[str] = field(default_factory=list)  # heading or note rows since the last task
     levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
@@ -103,7 +104,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
         if not _is_repeated_header(row.cells, header):
             _read_row(row, reading)
     cols = reading.cols
-    rows = _number_rows(reading, bool(cols["no"]), header)
+    rows = _split_shared_numbers(_number_rows(reading, bool(cols["no"]), header), reading)
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:
         reading.problems.append(Problem("import.too_many_rows", {"file": filename, "rows": len(rows),
@@ -200,6 +201,8 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     )
     if not no:
         reading.unnumbered.append(len(reading.rows))
+    elif any(c in row.spanned for c in cols["no"]):
+        reading.carried_no.add(len(reading.rows))
     if cols["leaders"] and not parsed.leaders:
         reading.warnings.append(RowWarning(row.line, "missing_leader", {"no": no or "?"}))
     if cols["sections"] and not parsed.sections:
@@ -290,6 +293,27 @@ def _numbers_in_text(rows: list[ParsedRow]) -> list[ParsedRow] | None:
 def _renumber(row: ParsedRow, no: str, content: str | None = None) -> ParsedRow:
     return ParsedRow(row.line, no, row.category, row.title, content or row.content, row.leaders, row.sections,
                      row.units, row.deadline, row.remarks)
+
+
+def _split_shared_numbers(rows: list[ParsedRow], reading: _Reading) -> list[ParsedRow]:
+    """Rows under one 序号 cell merged over the sub-tasks of one item become N-1, N-2, …; a number typed
+    again on another row stays a duplicate (the admin must fix it)."""
+    out = list(rows)
+    taken = {row.no for row in rows}
+    start = 0
+    while start < len(out):
+        end = start + 1
+        while end < len(out) and end in reading.carried_no and out[end].no == out[start].no:
+            end += 1
+        count = end - start
+        subs = [f"{out[start].no}-{k}" for k in range(1, count + 1)]
+        if count > 1 and not taken.intersection(subs):
+            reading.warnings.append(RowWarning(out[start].line, "number_shared", {"no": out[start].no,
+                                                                                  "count": count}))
+            for k in range(start, end):
+                out[k] = _renumber(out[k], subs[k - start])
+        start = end
+    return out
 
 
 def _check_duplicates(rows: list[ParsedRow], where: _Where, problems: list[Problem]) -> None:

@@ -1189,6 +1189,178 @@ def minsheng_progress():
     )
 
 
+# ---------------------------------------------------------------- html with rowspans (pages saved as published)
+
+
+def _span_html(head: list[str], body: list[list], *, title: str | None = None, before: str = "") -> str:
+    """An html page with one bordered table; a body cell is text, (text, rowspan), or None when a span above
+    covers it. Line breaks inside a cell are written as <br>, as such pages do."""
+    def td(cell) -> str:  # type: ignore[no-untyped-def]
+        text, span = cell if isinstance(cell, tuple) else (cell, 1)
+        attr = f' rowspan="{span}"' if span > 1 else ""
+        return f"<td{attr}>{text.replace(chr(10), '<br>')}</td>"
+    trs = "\n".join("<tr>" + "".join(td(c) for c in row if c is not None) + "</tr>" for row in body)
+    head_tr = "<tr>" + "".join(f"<td>{h.replace(chr(10), '<br>')}</td>" for h in head) + "</tr>"
+    head_html = f"<title>{title}</title>\n" if title else ""
+    return (f"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n{head_html}</head>\n<body>\n"
+            f"{before}<table border=\"1\">\n{head_tr}\n{trs}\n</table>\n</body>\n</html>\n")
+
+
+def _span_rows(body: list[list], columns: dict[str, int]) -> list[dict]:
+    """Each body row's value per named column, a rowspan's value carried down the rows it covers."""
+    carried: dict[int, tuple[int, str]] = {}
+    out = []
+    for row in body:
+        values, it = {}, iter(row)
+        width = max(columns.values()) + 1
+        for col in range(width):
+            if col in carried and carried[col][0] > 0:
+                left, text = carried[col]
+                carried[col] = (left - 1, text)
+                values[col] = text
+                cell = next(it)  # the None placeholder
+                assert cell is None, (row, col)
+                continue
+            cell = next(it)
+            text, span = cell if isinstance(cell, tuple) else (cell, 1)
+            values[col] = text
+            if span > 1:
+                carried[col] = (span - 1, text)
+        out.append({name: values[col] for name, col in columns.items()})
+    return out
+
+
+# ---------------------------------------------------------------- 略阳县文化和旅游 目标任务分解 (html, rowspans)
+
+LUEYANG_HEAD = ["序号", "指标", "工作任务", "完成时限", "责任领导", "责任股室\n(单位)", "备注"]
+_LY1 = "文化宣传股\n文化馆\n图书馆"
+LUEYANG_BODY = [
+    ["1", ("公共文化服务", 4), "“两馆一站”免费开放服务人次较上年增长15%。", ("12月底前", 9), ("夏俊贵", 9), _LY1, ""],
+    ["2", None, "全年组织开展文化下乡等惠民演出不少于100场。", None, None, ("文化宣传股文化馆", 4), ""],
+    ["3", None, "开展好“三下乡”活动。", None, None, None, ""],
+    ["4", None, "推进县文化馆、图书馆总分馆制建设。", None, None, None, ""],
+    ["5", "文化产业", "培育规模以上文化服务企业1家。", None, None, None, ""],
+    ["6", "非遗保护", "完成非遗展厅布展任务,办好《郙阁颂》学术交流活动。", None, None, "羌研会\n灵岩寺博物馆", ""],
+    ["7", ("文化市场管理", 2), "开展专项整治行动4次以上,查办案件不少于5件。", None, None, ("执法大队", 2), ""],
+    ["8", None, "净化文化市场和网络文化环境抽查合格率达到92%以上。", None, None, None, ""],
+    ["9", "广电", "完成县级应急广播系统(二期)建设。", None, None, "广电事业股", ""],
+    ["10", ("三建设一整治", 4),
+     "完善西淮坝油菜观花线路观景平台及配套服务设施建设,精心策划2019年汉中油菜花海略阳观花活动。",
+     ("5月底", 10), ("周 斐", 10), ("旅游股", 4), ""],
+    ["11", None, "新建、改建旅游厕所6 座。", None, None, None, ""],
+    ["12", None, "指导完成八渡河旅游带美丽风景线建设。", None, None, None, ""],
+    ["13", None, "抓好旅游环境综合整治工作。", None, None, None, ""],
+    ["14", ("旅游项目", 2),
+     "实施灵岩寺景区综合开发(梅花洞栈道)、天龙溶泉矿泉水、朱儿坝郙阁田园综合体(二期)、欧漫生态有机农业观光示范园等4个"
+     "重点项目建设,完成年度建设任务。", None, None, ("文物股\n郙阁公司", 6), ""],
+    ["15", None, "指导完成八渡河旅游带恢复重建。", None, None, None, ""],
+    ["16", "旅游宣传和旅游收入", "全年举办大型文旅活动3场次,全年接待游客140万人次,旅游综合收入6.8亿元。", None, None, None, ""],
+    ["17", "文物保护", "完成灵岩寺摩崖石刻修缮项目方案设计。", None, None, None, ""],
+    ["18", ("项目建设", 2), "完成灵岩寺陈列布展和绿化工程。", None, None, None, ""],
+    ["19", None, "完成白水江镇江神庙的维修和布展工作。", None, None, None, ""],
+    ["20", "脱贫攻坚", "完成包扶村脱贫攻坚年度任务。", "10月底前", "黄文阁", "各股室、委属部门单位", ""],
+]
+
+
+@doc
+def lueyang():
+    cols = {"no": 0, "cat": 1, "text": 2, "when": 3, "leader": 4, "units": 5}
+    due = {"12月底前": "YYYY-12-31", "5月底": "YYYY-05-31", "10月底前": "YYYY-10-31"}
+    sections = {_LY1: ["文化宣传股", "文化馆", "图书馆"], "文化宣传股文化馆": ["文化宣传股", "文化馆"],
+                "羌研会\n灵岩寺博物馆": ["羌研会", "灵岩寺博物馆"], "文物股\n郙阁公司": ["文物股", "郙阁公司"],
+                "各股室、委属部门单位": ["各股室", "委属部门单位"]}
+    rows = [R(v["no"], v["text"], category=v["cat"], leaders=[v["leader"].replace(" ", "")],
+              sections=sections.get(v["units"], [v["units"]]), dates=[due[v["when"]]])
+            for v in _span_rows(LUEYANG_BODY, cols)]
+    return dict(
+        slug="lueyang-wlj-2019-mubiao-fenjie", file="fenjie.html", fmt="html",
+        html=_span_html(LUEYANG_HEAD, LUEYANG_BODY),
+        title=None, year=None, rows=rows,
+        notes=("A county 文化和旅游 bureau's target table: 序号 | 指标 (a category merged down its group) | 工作任务 | "
+               "完成时限 | 责任领导 | 责任股室(单位) (a two-line header) | 备注 (empty). The stored copy is the page "
+               "text, where a merged cell shows once: 完成时限 and 责任领导 appear only on rows 1 (12月底前, 夏俊贵), "
+               "10 (5月底, 周 斐) and 20 (10月底前, 黄文阁), so each is rebuilt as one cell spanning its block; the "
+               "unit cells likewise span down to the next written one. Rows 2-5 show '文化宣传股文化馆' with no "
+               "break between the two names (row 1 has them on separate lines): an official reads 文化宣传股 and "
+               "文化馆. '周 斐' is one two-character name padded with a space. No title or year in the copy: "
+               "'2019年汉中油菜花海' in row 10 names an event, so bare dates are read in the year the admin "
+               "confirms ('YYYY')."),
+        source=dict(
+            title="(not shown in the stored copy; 略阳县 文化和旅游 bureau's yearly target task table)",
+            issuer="略阳县文化和旅游局 (site lueyang.qinfeng.gov.cn; leaders and 股室 of the county 文旅 bureau)",
+            url="https://lueyang.qinfeng.gov.cn/info/1013/2824.htm",
+            date="not shown in the stored copy (row 10 plans the 2019 花海 event)",
+            published_as="web page with an html table",
+            rebuilt_as="html table with rowspans for the cells the page text shows once",
+            layout="序号 | 指标 (merged category) | 工作任务 | 完成时限 (merged over blocks) | 责任领导 (merged) | "
+                   "责任股室(单位) (two-line header, several units one per line)",
+            subset="rows 1-20, the whole table as the stored copy shows it",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 大竹县 2016 民生实事 (html, a 序号 over two rows)
+
+DAZHU_BODY = [
+    ["1", "启动建设东柳河城区段综合治理工程和东湖湿地公园。", "县水务局\n县住建局\n县护城河指挥部", "12月底前"],
+    ["2", "新建2座人行天桥。", "县住建局", "9月投入使用"],
+    ["3", "启动县图书馆新馆建设。", "县文体广新局\n县代建中心", "12月底前"],
+    ["4", "建成县残疾人综合服务中心。", "县残联", "5月底前动工"],
+    [("5", 2), "开工建设县老年养护楼。", ("县民政局", 2), "5月底前动工"],
+    [None, "开工建设老年大学。", None, "12月底前"],
+    ["6", "迁建县政务服务中心。", "县政务服务中心\n县代建中心", "12月底前"],
+    ["7", "加快推进土地滩水库建设。", "县水务局", "12月底前"],
+    ["8", "启动大竹县第十二小学建设,新建中心幼儿园2所。", "县教科局\n县代建中心", "12月底前"],
+    ["9", "完成棚户区改造2836户。", "县住建局", "12月底前"],
+    ["10", "城区再新建1个农贸市场。", "县商务局", "12月底前"],
+]
+
+DAZHU_BEFORE = """<h1>大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知</h1>
+<p>竹府办〔2016〕20号</p>
+<p>各乡镇人民政府、街道办事处,县级各部门:</p>
+<p>为让人民群众生活得更有保障、更加幸福,根据《2016年政府工作报告》安排部署,现将2016年“民生实事”目标任务分解下达。请各责任领导、责任单位认真研究、强化责任、细化措施,确保全年目标任务顺利完成。县政府督查室将常年跟踪,适时开展督查。请各责任单位于每季度末月20日前将“民生实事”完成情况书面报县政府督查室420室(联系电话:6239325)。</p>
+<p>附件:2016年民生实事目标任务分解表</p>
+<p>大竹县人民政府办公室</p>
+<p>2016年2月26日</p>
+<p>附件</p>
+<p>2016年民生实事目标任务分解表</p>
+"""
+
+
+@doc
+def dazhu():
+    due = {"12月底前": "2016-12-31", "9月投入使用": "2016-09-30", "5月底前动工": "2016-05-31"}
+    cols = {"no": 0, "text": 1, "units": 2, "when": 3}
+    values = _span_rows(DAZHU_BODY, cols)
+    nos = ["1", "2", "3", "4", "5-1", "5-2", "6", "7", "8", "9", "10"]
+    rows = [R(no, v["text"], sections=v["units"].split("\n"), dates=[due[v["when"]]]) for no, v in zip(nos, values)]
+    return dict(
+        slug="dazhu-2016-minsheng-shishi-fenjie", file="fenjie.html", fmt="html",
+        html=_span_html(["序号", "民生实事", "责任单位", "完成时限"], DAZHU_BODY,
+                        title="大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知", before=DAZHU_BEFORE),
+        title="2016年民生实事目标任务分解表", year=2016, rows=rows,
+        notes=("A county government's 民生实事 table published in the notice's page: 序号 | 民生实事 | 责任单位 | "
+               "完成时限. 责任单位 lists several units one per line, all responsible (no lead is marked), so all "
+               "are read as responsible sections. 序号 5 spans two rows, each its own task with its own deadline "
+               "(the 养老 building to start by May, the 老年大学 by year end), under one 县民政局 cell: the two "
+               "rows are tasks 5-1 and 5-2. Deadlines are phrases with a month: '12月底前', '9月投入使用' (in use "
+               "by September: month end), '5月底前动工' (work started by the end of May). The notice's own dates "
+               "('每季度末月20日前' reports, 2016年2月26日) are not task deadlines."),
+        source=dict(
+            title="大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知 (竹府办〔2016〕20号), 附件 "
+                  "2016年民生实事目标任务分解表",
+            issuer="大竹县人民政府办公室 (四川省达州市)",
+            url="http://www.dazhu.gov.cn/xxgk-show-947.html",
+            date="2016年2月26日 (published 2016-03-01)",
+            published_as="web page: the notice, then the attached table as an html table",
+            rebuilt_as="html: the notice's heading and paragraphs, then the table with rowspans",
+            layout="序号 | 民生实事 | 责任单位 (several, one per line) | 完成时限 (month phrases); one 序号 over two "
+                   "rows with their own deadlines",
+            subset="the whole table (10 numbered items, 11 rows)",
+        ),
+    )
+
+
 # ---------------------------------------------------------------- build
 
 

@@ -47,6 +47,10 @@ HEADER_VARIANTS = [
     (["序 号", "工作\n内容", "牵头股室（站）", "备  注"], ["no", "content", "sections", "remarks"]),
     (["序號", "工作任務", "具體內容", "牽頭領導", "責任單位"], ["no", "category", "content", "leaders", "sections"]),
     (["序号", "任务名称", "工作内容", "责任单位", "牵头单位"], ["no", "title", "content", "sections", "units"]),
+    # 民生实事 and 督办 tables name the task column after what they list.
+    (["序号", "民生实事", "责任单位", "完成时限"], ["no", "content", "sections", "deadline"]),
+    (["序号", "2024年为民办实事项目", "牵头单位", "配合单位"], ["no", "content", "sections", "units"]),
+    (["序号", "督办事项", "责任领导", "承办科室", "办结时限"], ["no", "content", "leaders", "sections", "deadline"]),
 ]
 
 

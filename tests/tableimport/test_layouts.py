@@ -253,3 +253,42 @@ def test_tasks_written_as_label_and_value_paragraphs() -> None:
         ("2", "年内建成县域医共体。", ("医政股",), ("县人民医院",)),
     ]
     assert table.year == 2024
+
+
+_SHARED = [["序号", "民生实事", "责任单位", "完成时限"], ["4", "建成残疾人综合服务中心。", "县残联", "5月底前"],
+           ["5", "开工建设老年养护楼。", "县民政局", "5月底前动工"], ["", "开工建设老年大学。", "", "12月底前"],
+           ["6", "迁建政务服务中心。", "县代建中心", "12月底前"]]
+
+
+def _shared_html() -> bytes:
+    cells = ["<tr><td>序号</td><td>民生实事</td><td>责任单位</td><td>完成时限</td></tr>",
+             "<tr><td>4</td><td>建成残疾人综合服务中心。</td><td>县残联</td><td>5月底前</td></tr>",
+             '<tr><td rowspan="2">5</td><td>开工建设老年养护楼。</td><td rowspan="2">县民政局</td><td>5月底前动工</td></tr>',
+             "<tr><td>开工建设老年大学。</td><td>12月底前</td></tr>",
+             "<tr><td>6</td><td>迁建政务服务中心。</td><td>县代建中心</td><td>12月底前</td></tr>"]
+    return ("<html><body><table>" + "".join(cells) + "</table></body></html>").encode()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "html"])
+def test_one_number_merged_over_an_items_sub_rows_numbers_them_n_1_n_2(fmt: str) -> None:
+    if fmt == "xlsx":
+        data, name = xlsx_bytes(_SHARED, merges=("A3:A4", "C3:C4")), "t.xlsx"
+    elif fmt == "docx":
+        data, name = docx_bytes([_SHARED], vmerge={0: [(0, 2, 3), (2, 2, 3)]}), "t.docx"
+    else:
+        data, name = _shared_html(), "t.html"
+    table = read_table(data, name)
+    assert [(r.no, r.sections, r.deadline) for r in table.rows] == [
+        ("4", ("县残联",), "5月底前"), ("5-1", ("县民政局",), "5月底前动工"), ("5-2", ("县民政局",), "12月底前"),
+        ("6", ("县代建中心",), "12月底前"),
+    ]
+    shared = [w for w in table.warnings if w.code == "number_shared"]
+    assert [(w.line, w.params) for w in shared] == [(3, {"no": "5", "count": 2})]
+
+
+def test_a_number_typed_again_on_the_next_row_is_still_a_duplicate() -> None:
+    rows = [row[:] for row in _SHARED]
+    rows[3][0] = "5"
+    with pytest.raises(ImportFailure) as info:
+        read_table(xlsx_bytes(rows), "t.xlsx")
+    assert [p.code for p in info.value.problems] == ["import.duplicate_no"]

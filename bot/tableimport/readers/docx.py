@@ -106,9 +106,11 @@ def _cells(tr):  # type: ignore[no-untyped-def]
 
 def _table(tbl, index: int) -> Grid:  # type: ignore[no-untyped-def]
     rows: list[list[str]] = []
+    spans: list[frozenset[int]] = []
     for tr in tbl.iterchildren(_TR):
         before = _int_val(tr.find(_TR_PR), _GRID_BEFORE, 0)
         cells: list[str] = [""] * max(0, min(before, MAX_COLUMNS))
+        spanned: set[int] = set()
         for tc in _cells(tr):
             col = len(cells)
             if col >= MAX_COLUMNS:
@@ -119,9 +121,12 @@ def _table(tbl, index: int) -> Grid:  # type: ignore[no-untyped-def]
             if merge is not None and merge.get(_VAL, "continue") == "continue":
                 above = rows[-1] if rows else []
                 text = above[col] if col < len(above) else ""
+                spanned.add(col)
             else:
                 text = _cell_text(tc)
             cells.append(text)
             cells.extend([""] * (span - 1))
         rows.append(cells)
-    return Grid(rows=[GridRow(i + 1, cells) for i, cells in enumerate(rows)], name=str(index), letters=False)
+        spans.append(frozenset(spanned))
+    return Grid(rows=[GridRow(i + 1, cells, spans[i]) for i, cells in enumerate(rows)], name=str(index),
+                letters=False)

@@ -65,12 +65,14 @@ def _table(  # type: ignore[no-untyped-def]
     used = 0
     for n, tr in enumerate(trs, start=1):
         cells: list[str] = []
+        spanned: set[int] = set()
         col = 0
 
         def _fill_carried() -> None:
             nonlocal col
             while col in carried:
                 left, value = carried[col]
+                spanned.add(len(cells))
                 cells.append(value)
                 if left <= 1:
                     del carried[col]
@@ -95,6 +97,7 @@ def _table(  # type: ignore[no-untyped-def]
         for c in sorted(k for k in carried if k >= col):
             left, value = carried[c]
             cells.extend([""] * (c - len(cells)))
+            spanned.add(len(cells))
             cells.append(value)
             carried[c] = (left - 1, value)
             if left <= 1:
@@ -102,7 +105,7 @@ def _table(  # type: ignore[no-untyped-def]
         used += len(cells)
         if used > budget:
             raise refuse("import.too_many_cells", file, cells=limits.max_cells + 1, limit=limits.max_cells)
-        rows.append(GridRow(n, cells))
+        rows.append(GridRow(n, cells, frozenset(spanned)))
     return Grid(rows=rows, name=str(index), letters=False), used
 
 

@@ -61,9 +61,10 @@ def _sheet(book: python_calamine.CalamineWorkbook, name: str, file: str, limits:
         raise refuse(damaged, file, detail=type(exc).__name__) from None
     rows = [[_text(v) for v in row] for row in values]
     ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged]
-    if fill_down(rows, ranges, limits.max_cells) < 0:
+    spanned: list[set[int]] = [set() for _ in rows]
+    if fill_down(rows, ranges, limits.max_cells, spanned) < 0:
         raise refuse("import.too_many_cells", file, cells=limits.max_cells + 1, limit=limits.max_cells)
-    return Grid(rows=[GridRow(i + 1, cells) for i, cells in enumerate(rows)], name=name)
+    return Grid(rows=[GridRow(i + 1, cells, frozenset(spanned[i])) for i, cells in enumerate(rows)], name=name)
 
 
 def _text(value: object) -> str:
