@@ -1361,6 +1361,154 @@ def dazhu():
     )
 
 
+# ---------------------------------------------------------------- a 钟楼区 2021 重大民生实事 (docx, sub-rows with own leaders)
+
+ZL_HEAD = ["序号", "项目名称", "主要内容", "区政府分管领导", "牵头单位", "配合单位"]
+ZL_ROWS = [
+    ["1", "增加教育资源供给",
+     "实施新建、改扩建学校重点建设项目12个,计划竣工3个,其中幼儿园7个、小学4个、初中1个;增加学位5000个,其中幼儿园"
+     "420个,中小学4580个。", "何海平", "教育局", "经开区\n高新园(邹区镇)\n各街道\n市国有公司"],
+    ["2", "促进就业稳定增长",
+     "落实就业优先战略。全区城镇新增就业15000人,失业人员再就业5800人,新增参保大学生5400人,城乡“零就业家庭”动态清零,"
+     "城镇登记失业率控制在3%以内;支持成功自主创业2000人,支持大学生创业240人;开展职业技能补贴培训10000人次。",
+     "何海平", "人社局", "高新园(邹区镇)\n各街道"],
+    ["3", "老城厢复兴发展", "完成瞿秋白纪念馆整体提升工程对外开放,完成常州盛宣怀故居(本体)修缮展陈。", "何海平", "文体旅局",
+     "晋陵公司\n轨道公司"],
+    [None, None, "推进大庙弄核心区改造、瞿秋白纪念馆周边立面整治及三堡街、西横街、民元里、邮电路、北大街等老城厢道路整治。",
+     "芮春祥", "住建局", "五星街道\n南大街街道\n荷花池街道"],
+    ["4", "优化养老服务", "为全区23000名老年人提供居家上门服务。", "张菁", "民政局", "高新园(邹区镇)\n各街道"],
+    [None, None, "提升改造8家城乡社区居家养老服务中心(站)。", None, None, None],
+    [None, None, "对300户困难老人家庭进行居家适老化改造。", None, None, None],
+    [None, None, "提升康复辅具社区租赁服务点建设水平,为IO(X)人提供康复辅具社区租赁服务。", None, None, None],
+]
+# (r0, c0, r1, c1) in the grid with the header as row 0
+ZL_MERGES = [(3, 0, 4, 0), (3, 1, 4, 1), (5, 0, 8, 0), (5, 1, 8, 1), (5, 3, 8, 3), (5, 4, 8, 4), (5, 5, 8, 5)]
+ZL_TITLE = "2021年重大民生实事项目目标任务责任分解表"
+
+
+def _zhonglou_docx(path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = Document()
+    d.add_paragraph(ZL_TITLE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _docx_table(d, [ZL_HEAD, *ZL_ROWS], ZL_MERGES)
+    d.save(path)
+
+
+@doc
+def zhonglou():
+    nos = ["1", "2", "3-1", "3-2", "4-1", "4-2", "4-3", "4-4"]
+    rows, last = [], None
+    for no, row in zip(nos, ZL_ROWS):
+        last = row if row[3] is not None else last
+        rows.append(R(no, row[2], title=(row[1] or rows[-1]["title"]), leaders=[last[3]], sections=[last[4]],
+                      units=last[5].split("\n")))
+    return dict(
+        slug="zhonglou-2021-minsheng-shishi-zerenfenjie", file="fenjie.docx", fmt="docx", builder=_zhonglou_docx,
+        title=ZL_TITLE, year=2021, rows=rows,
+        notes=("A district's 重大民生实事 table: 序号 | 项目名称 | 主要内容 | 区政府分管领导 | 牵头单位 | 配合单位. One "
+               "project (序号 and 项目名称 merged down) holds several content rows: under 3 the second row has its own "
+               "leader (芮春祥) and units; under 4 the leader and unit cells are merged over all four rows. Each content "
+               "row is a task, numbered 3-1, 3-2, 4-1 … under its project's number; the project name is the title. "
+               "配合单位 lists units one per line (the stored copy runs them together: '经开区高新园(邹区镇)各街道"
+               "市国有公司'; split at the unit names). 'IO(X)人' is the stored copy's garbling of a number (1000), "
+               "kept as given. No deadlines: '计划竣工3个' is a count."),
+        source=dict(
+            title=ZL_TITLE,
+            issuer="a 常州 district government (钟楼区, inferred from 邹区镇, 五星街道, 南大街街道, 荷花池街道)",
+            url="https://1wenmi.com/doc/507125.html (a document-sharing copy of the .docx)",
+            date="2021 (from the title)",
+            published_as="Word document (.docx, 4 pages; the header row repeats on each page)",
+            rebuilt_as="docx: title paragraph above a Word table with vertically merged cells",
+            layout="序号 | 项目名称 | 主要内容 | 区政府分管领导 | 牵头单位 | 配合单位; a project over several rows, each "
+                   "with its own or a merged leader",
+            subset="projects 1-4 (8 rows); project 5 is cut off in the stored copy and left out",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 霍山 开发区 2025 责任清单 (html, 全年)
+
+HUOSHAN_ROWS = [
+    ("1", "坚持服务跟着项目走,优化“重点项目直通车”“无忧办”工作机 制,落实重点项目“领导+专班””“项目管家”等制度,全力服务重 "
+          "大项目落地见效。", "叶林", "招商工作部、安商工作部", "全年"),
+    ("2", "全力推进开发区“空间再造”,推动工业用地“腾笼换鸟”,力争 全年盘活僵尸企业10家,盘活存量土地400亩。", "马振明",
+     "改革办", "全年"),
+    ("3", "持续提升园区承载能力,加快推进开发区污水处理厂及污水管 网提升项目,全面做好纬六路以北、中沟以北地块水电气路网 "
+          "等基础设施配套。", "张云峰", "规划建设局", "全年"),
+]
+
+
+@doc
+def huoshan():
+    name = "2025年开发区重点工作及责任清单"
+    body = [list(r) for r in HUOSHAN_ROWS]
+    before = f"<h1>{name}</h1>\n<p>{name}</p>\n"
+    return dict(
+        slug="huoshan-kfq-2025-zhongdian-zerenqingdan", file="qingdan.html", fmt="html",
+        html=_span_html(["序号", "重点工作", "责任领导", "责任单位", "完成时限"], body, title=name, before=before),
+        title=name, year=2025,
+        rows=[R(no, text, leaders=[lead], sections=units.split("、"), dates=["2025-12-31"])
+              for no, text, lead, units, _ in HUOSHAN_ROWS],
+        notes=("A county development zone's list: 序号 | 重点工作 | 责任领导 | 责任单位 | 完成时限. The 完成时限 cell says "
+               "'全年' (within the year): the year end of 2025. The task texts carry spaces where the published table "
+               "wrapped its lines ('工作机 制'); they are kept as the copy gives them. '力争 全年盘活…10家' is a yearly "
+               "amount, not a second deadline."),
+        source=dict(
+            title=name,
+            issuer="霍山县 开发区 (site ahhuoshan.gov.cn; 招商工作部, 安商工作部, 改革办, 规划建设局 of the zone)",
+            url="https://www.ahhuoshan.gov.cn/public/6598161/37968314.html",
+            date="2025 (from the title)",
+            published_as="web page with an html table",
+            rebuilt_as="html: title heading and the table",
+            layout="序号 | 重点工作 | 责任领导 | 责任单位 (several, 、-separated) | 完成时限 ('全年')",
+            subset="rows 1-3; the stored copy stops after row 3",
+        ),
+    )
+
+
+# ---------------------------------------------------------------- 高新区 2022 Q2 公开承诺事项进展 (html, dates in text)
+
+GX_ROW = ["7",
+          "完善园区骨架路网,开工建设凤凰路、三亚路,继续推进大连路西延工程,提高城市道路的通行能力。加快污水处理厂二期工程建设,"
+          "优化基础设施配套,提高城市综合承载能力。",
+          "三亚路和凤凰路一期工程11月底前具备通车条件;大连路西延工程12月底前取得阶段性成效并长期坚持;污水处理厂二期工程12月底前"
+          "建设完成。",
+          "王广部 王鹏伟", "国土住建局",
+          "1、凤凰路一期已建成通车。 2、三亚路雨污水管道排水已建设完成60%,水稳铺设330米。 3、大连路西延路基土石方施工开挖24万方,"
+          "回填9万方,隧道左洞开挖237米,右洞开挖171米,西谷山水库桥桩基、立柱均已浇筑完成,盖梁完成14个,人和路立交桥完成桩基6根。"
+          " 4、污水处理厂二期工程已完成5个单体主体施工,其它单体基础施工完毕,正在进行主体结构施工。"]
+
+
+@doc
+def gaoxin():
+    name = "高新区2022年第二季度重点任务公开承诺事项进展情况"
+    before = f"<h1>{name}</h1>\n<p>时间:2022-07-12</p>\n"
+    return dict(
+        slug="gaoxinqu-2022-q2-chengnuo-jinzhan", file="jinzhan.html", fmt="html",
+        html=_span_html(["序号", "重点任务", "完成时间", "责任人", "责任部门", "进展情况"], [GX_ROW], title=name,
+                        before=before),
+        title=name, year=2022,
+        rows=[R("7", GX_ROW[1], leaders=["王广部", "王鹏伟"], sections=["国土住建局"],
+                dates=["2022-11-30", "2022-12-31"])],
+        notes=("A high-tech zone's quarterly progress on its public pledges: 序号 (7, the pledge's number) | 重点任务 | "
+               "完成时间 | 责任人 (two three-character names separated by a space) | 责任部门 | 进展情况. The 完成时间 "
+               "cell is sentences with a date each: 11月底前 (one road open), 12月底前 (twice) and '长期坚持' (ongoing, "
+               "no date). 进展情况 is a report: '60%', '24万方' are no deadlines."),
+        source=dict(
+            title=name,
+            issuer="a 高新区 (high-tech zone) administration (the copy does not name the city)",
+            url="https://cla29.com/zz2sz202208/t20220826_1494203.html (a mirror of the zone's page)",
+            date="2022-07-12",
+            published_as="web page with an html table",
+            rebuilt_as="html: title heading, date line and the table",
+            layout="序号 | 重点任务 | 完成时间 (several dated clauses) | 责任人 (two leaders) | 责任部门 | 进展情况",
+            subset="row 7, the only row the stored copy shows",
+        ),
+    )
+
+
 # ---------------------------------------------------------------- build
 
 
