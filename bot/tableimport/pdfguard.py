@@ -29,12 +29,12 @@ import pdfminer.pdftypes
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.layout import LTChar
 from pdfminer.lzw import LZWDecoder
-from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.runlength import rldecode
 from pdfminer.converter import PDFPageAggregator
 from pdfplumber.page import Page
 
 from bot.tableimport.limits import refuse
+from bot.tableimport.pdffast import FastInterpreter
 
 MAX_PAGES = 200
 STREAM_BYTES = 32 << 20  # one decompressed stream
@@ -223,7 +223,7 @@ class GuardedPage(Page):
         if size > PAGE_CONTENT_BYTES:
             raise refuse("import.pdf_bomb", spent.file)
         device = _CountingDevice(self.pdf.rsrcmgr, pageno=self.page_number, laparams=self.pdf.laparams)
-        PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
+        FastInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
         self._layout = device.get_result()
         return self._layout
 

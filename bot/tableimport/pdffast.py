@@ -1,0 +1,287 @@
+"""A faster reader of page content streams for pdfminer, giving exactly what pdfminer's own reader gives.
+
+Reading the 17 pages of the sample table spent two thirds of its time in pdfminer's ``PDFContentParser``: a
+tokenizer that walks a content stream through a state machine, one Python call per token and per buffer, and
+then looks every operator's method up by building its name. Here a page's streams are tokenized by one
+regular expression (strings with nesting or escapes by a small loop), arrays and dictionaries are built as
+pdfminer's ``PSStackParser`` builds them (unclosed ones swallowing what follows, stray closers ignored, an
+odd dictionary refused), and each operator's method is looked up once a page. The operators run are
+pdfminer's own, so what a page draws is unchanged.
+
+Pages with inline images (``BI … ID <binary> EI``) go through pdfminer's reader: their data is not tokens.
+One quirk of pdfminer's buffered reading is not copied: an escaped ``\\r\\n`` inside a string that falls
+across its 4,096-byte buffer boundary.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from pdfminer import settings
+from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
+from pdfminer.psparser import (
+    KEYWORD_ARRAY_BEGIN,
+    KEYWORD_ARRAY_END,
+    KEYWORD_DICT_BEGIN,
+    KEYWORD_DICT_END,
+    KEYWORD_PROC_BEGIN,
+    KEYWORD_PROC_END,
+    KWD,
+    ESC_STRING,
+    LIT,
+    PSKeyword,
+    PSSyntaxError,
+    keyword_name,
+    literal_name,
+)
+from pdfminer.pdftypes import stream_value
+
+# One token a match, after whitespace and comments (NUL is skipped as pdfminer skips it). Groups: 1 a name
+# (with #xx escapes), 2 a number, 3 an operator word, 4 a hex string, 5 the start of a string, 6 ``<<``,
+# ``>>``, a lone ``>`` (ignored) or any other byte (a one-byte keyword), 7 the end of the data.
+_TOKEN = re.compile(
+    rb"(?>(?:[\s\x00]+|%[^\r\n]*)*)"
+    rb"(?:/((?:[^#/%\[\]()<>{}\s]+|#[0-9a-fA-F]{0,2})*)"
+    rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
+    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"
+    rb"|<(?!<)([0-9a-fA-F\s]*)"
+    rb"|(\()"
+    rb"|(<<|>>?|[^\s\x00%])"
+    rb"|(\Z))",
+)
+_NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{1,2})?")
+_OPEN_ESCAPE = re.compile(rb"#[0-9a-fA-F]{0,2}\Z")
+_STRING_STOP = re.compile(rb"[()\\]")
+_OCTAL = re.compile(rb"[0-7]{1,3}")
+_SPACE = re.compile(rb"\s")
+_HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.DOTALL)
+_ESCAPES = {k[0]: bytes((v,)) for k, v in ESC_STRING.items()}
+# Where pdfminer could read a BI operator (a superset: a false alarm only costs speed).
+_INLINE_IMAGE = re.compile(rb"BI(?![^#/%\[\]()<>{}\s])")
+_CLOSERS = {KEYWORD_ARRAY_END: "a", KEYWORD_DICT_END: "d", KEYWORD_PROC_END: "p"}
+_OPENERS = {KEYWORD_ARRAY_BEGIN: "a", KEYWORD_DICT_BEGIN: "d", KEYWORD_PROC_BEGIN: "p"}
+_TRUE, _FALSE, _ID = b"true", b"false", KWD(b"ID")
+_UNSEEN = object()
+
+
+class CutOff(Exception):
+    """A stream ended inside a string or hex string (pdfminer would read on into the next stream)."""
+
+
+def _name(raw: bytes) -> object:
+    """A name token as pdfminer's ``LIT`` holds it: #xx escapes decoded (a bare # dropped), str when UTF-8."""
+    if b"#" in raw:
+        raw = _NAME_ESCAPE.sub(lambda m: bytes((int(m.group(1), 16),)) if m.group(1) else b"", raw)
+    try:
+        return LIT(str(raw, "utf-8"))
+    except UnicodeDecodeError:
+        return LIT(raw)
+
+
+def _number(raw: bytes) -> int | float | None:
+    """An int or float as pdfminer reads it; a lone sign or dot is no token at all."""
+    try:
+        return float(raw) if b"." in raw else int(raw)
+    except ValueError:
+        return None
+
+
+def _hex(raw: bytes) -> bytes:
+    """A hex string's bytes; as in pdfminer, a last odd digit stands for its own value (``<A>`` is 10)."""
+    raw = _SPACE.sub(b"", raw)
+    if len(raw) % 2 == 0:
+        return bytes.fromhex(raw.decode("ascii"))
+    return _HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), raw)
+
+
+def _string(data: bytes, start: int) -> tuple[bytes | None, int]:
+    """The literal string opened just before ``start`` and where reading goes on; None when it never closes."""
+    parts: list[bytes] = []
+    depth = 1
+    i = start
+    end = len(data)
+    while True:
+        found = _STRING_STOP.search(data, i)
+        if found is None:
+            return None, end
+        j = found.start()
+        parts.append(data[i:j])
+        c = data[j]
+        i = j + 1
+        if c == 0x5C:  # a backslash: octal, a known escape, an escaped line break, else the byte is dropped
+            octal = _OCTAL.match(data, i)
+            if octal is not None:
+                code = int(octal.group(), 8)
+                if code > 255:  # pdfminer refuses the stream (an assertion) rather than wrap the value
+                    raise PSSyntaxError(f"Invalid octal {octal.group()!r} ({code})")
+                parts.append(bytes((code,)))
+                i = octal.end()
+            elif i < end:
+                escaped = _ESCAPES.get(data[i])
+                if escaped is not None:
+                    parts.append(escaped)
+                elif data[i] == 0x0D and data[i + 1:i + 2] == b"\n":
+                    i += 1
+                i += 1
+        elif c == 0x28:
+            depth += 1
+            parts.append(b"(")
+        else:
+            depth -= 1
+            if not depth:
+                return b"".join(parts), i
+            parts.append(b")")
+
+
+def tokens(data: bytes, last: bool = True) -> Iterator[object]:
+    """pdfminer's tokens of ``data``: numbers, bools, names, strings and keywords (``[``, ``<<`` … included).
+
+    A string or hex string left open at the end is dropped, as pdfminer drops it at the end of a page's
+    last stream; in an earlier stream (``last`` false) it raises ``CutOff``.
+    """
+    pos = 0
+    end = len(data)
+    while True:
+        for match in _TOKEN.finditer(data, pos):
+            kind = match.lastindex
+            if kind == 2:
+                value = _number(match.group(2))
+                if value is not None:
+                    yield value
+            elif kind == 3:
+                word = match.group(3)
+                yield True if word == _TRUE else False if word == _FALSE else KWD(word)
+            elif kind == 1:
+                raw = match.group(1)
+                if match.end() == end and _OPEN_ESCAPE.search(raw):
+                    return  # pdfminer ends the data still reading the escape, and drops the name
+                yield _name(raw)
+            elif kind == 4:
+                if match.end() == end:  # nothing closes it
+                    break
+                yield _hex(match.group(4))
+            elif kind == 6:
+                raw = match.group(6)
+                if raw != b">":
+                    yield KWD(raw)
+            elif kind == 5:
+                text, pos = _string(data, match.end())
+                if text is not None:
+                    yield text
+                break  # the string was read past the match: scan again from where it ended
+            else:
+                return  # the end of the data
+        else:
+            return
+        if kind == 4 or text is None:
+            if not last:
+                raise CutOff
+            return
+
+
+def objects(token_stream: Iterable[object]) -> Iterator[object]:
+    """What pdfminer's ``PDFContentParser.nextobject`` yields: operands and operators at the top level."""
+    context: list[tuple[str | None, list]] = []
+    kind: str | None = None
+    stack: list = []
+    for token in token_stream:
+        if type(token) is not PSKeyword:
+            if context:
+                stack.append(token)
+            else:
+                yield token
+            continue
+        opens = _OPENERS.get(token)
+        if opens is not None:
+            context.append((kind, stack))
+            kind, stack = opens, []
+            continue
+        if token is _ID:
+            continue  # pdfminer swallows an ID outside an inline image
+        closes = _CLOSERS.get(token)
+        built: object = token
+        if closes is not None:
+            if closes != kind:
+                continue  # a closer that does not match: pdfminer ignores it
+            built = stack
+            if closes == "d":
+                if len(stack) % 2:
+                    raise PSSyntaxError(f"Invalid dictionary construct: {stack!r}")
+                built = {literal_name(k): v for k, v in zip(stack[::2], stack[1::2]) if v is not None}
+            kind, stack = context.pop()
+        if context:
+            stack.append(built)
+        else:
+            yield built
+
+
+def page_tokens(streams: list[bytes]) -> Iterable[object] | None:
+    """The tokens of a page's content streams read as one, or None where only pdfminer's reader reads the same.
+
+    That is a page with an inline image, or one whose stream ends inside a token: pdfminer ends a number,
+    name or word there, but reads a string or hex string on into the next stream, and joins an opening
+    byte such as "/" or "<" to the next stream's. Earlier streams are read ahead to know; the last one is
+    read as it runs.
+    """
+    if any(_INLINE_IMAGE.search(data) for data in streams):
+        return None
+    read: list[object] = []
+    for data in streams[:-1]:
+        if data and not data[-1:].isspace():
+            return None
+        try:
+            read.extend(tokens(data, last=False))
+        except CutOff:
+            return None
+    return itertools.chain(read, tokens(streams[-1])) if streams else read
+
+
+class FastInterpreter(PDFPageInterpreter):
+    """pdfminer's page interpreter reading its content streams with ``objects`` (some pages excepted)."""
+
+    def execute(self, streams: Sequence[object]) -> None:
+        """Run the operators of ``streams`` on the device, as pdfminer's ``execute`` does."""
+        token_stream = self._tokens(streams)
+        if token_stream is None:
+            super().execute(streams)
+            return
+        operators: dict[PSKeyword, tuple | None] = {}
+        for obj in objects(token_stream):
+            if type(obj) is not PSKeyword:
+                self.argstack.append(obj)
+                continue
+            operator = operators.get(obj, _UNSEEN)
+            if operator is _UNSEEN:
+                operator = operators[obj] = self._operator(obj)
+            if operator is None:
+                if settings.STRICT:
+                    raise PDFInterpreterError(f"Unknown operator: {keyword_name(obj)!r}")
+                continue
+            func, nargs = operator
+            if nargs:
+                args = self.pop(nargs)
+                if len(args) == nargs:
+                    func(*args)
+            else:
+                func()
+
+    def _tokens(self, streams: Sequence[object]) -> Iterable[object] | None:
+        """The tokens of the streams pdfminer would run (``page_tokens``), or None for pdfminer's reader."""
+        valid = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            # pdfminer skips streams it cannot track and streams already running above (circular forms).
+            if stream.objid is None or stream.objid in self.parent_stream_ids:
+                continue
+            valid.append(stream.get_data())
+            self.stream_ids.add(stream.objid)
+        return page_tokens(valid)
+
+    def _operator(self, keyword: PSKeyword) -> tuple | None:
+        """The bound method for ``keyword`` and how many operands it takes, named as pdfminer names it."""
+        name = keyword_name(keyword).replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        func = getattr(self, f"do_{name}", None)
+        return None if func is None else (func, func.__code__.co_argcount - 1)

@@ -1,0 +1,152 @@
+"""The fast content-stream reader gives exactly what pdfminer's own reader gives (pdfminer is the oracle)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTContainer
+from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdftypes import PDFStream
+from pdfminer.psparser import PSEOF, PSKeyword, PSLiteral
+
+from bot.tableimport.pdffast import FastInterpreter, objects, page_tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+PDFS = sorted([*(ROOT / "tests" / "fixtures").glob("*.pdf"), *(ROOT / "tests" / "corpus").glob("*/*.pdf")])
+
+# Pieces of content streams, the awkward ones included: escapes and octal codes in strings, nested and
+# unclosed parentheses, names with #xx codes, odd hex strings, stray closers, comments, NUL, signs and dots.
+_PIECES = [
+    b"(", b")", b"\\", b"\\0", b"\\12", b"\\377", b"\\400", b"\\n", b"\\q", b"\\\r\n", b"\\\r", b"<", b">", b"<<",
+    b">>", b"[", b"]", b"{", b"}", b"/", b"#", b"#4", b"#41", b"#4G", b"1", b"-", b"+", b".", b"5", b"12.5", b"a",
+    b"Tj", b"true", b"false", b"ID", b"EI", b" ", b"\n", b"\r", b"\r\n", b"%", b"% c", b"\x00", b"'", b'"', b"\xff",
+    b"AB", b"T*", b"f0", b"<AB>", b"<a b c>", b"(x)", b"[1 2]", b"<</A 1>>", b"/F1",
+]
+
+
+def _plain(value: object) -> object:
+    """A value comparable by type too (True is not 1, a name is not a keyword)."""
+    if isinstance(value, list):
+        return ["L", [_plain(v) for v in value]]
+    if isinstance(value, dict):
+        return ["D", sorted((k, _plain(v)) for k, v in value.items())]
+    if isinstance(value, (PSLiteral, PSKeyword)):
+        return [type(value).__name__, value.name]
+    return [type(value).__name__, value]
+
+
+def _pdfminer(streams: list[bytes]) -> tuple[list, bool]:
+    """What pdfminer's reader yields for ``streams``, and whether it raised."""
+    parts = []
+    for objid, data in enumerate(streams, start=1):
+        parts.append(PDFStream({}, data))
+        parts[-1].objid = objid
+    got: list = []
+    try:
+        parser = PDFContentParser(parts)
+        while True:
+            got.append(_plain(parser.nextobject()[1]))
+    except PSEOF:
+        return got, False
+    except Exception:  # noqa: BLE001 - any refusal: the page fails either way
+        return got, True
+
+
+def _fast(streams: list[bytes]) -> tuple[list, bool] | None:
+    got: list = []
+    try:
+        read = page_tokens(streams)
+        if read is None:
+            return None
+        for obj in objects(read):
+            got.append(_plain(obj))
+    except Exception:  # noqa: BLE001
+        return got, True
+    return got, False
+
+
+def _same(streams: list[bytes]) -> bool | None:
+    """None when the fast reader hands the page to pdfminer's; else whether both read the same."""
+    fast = _fast(streams)
+    if fast is None:
+        return None
+    reference = _pdfminer(streams)
+    if fast[1] and reference[1]:
+        return True  # both refuse the page (pdfminer after running what came before)
+    return fast == reference
+
+
+@pytest.mark.parametrize("data", [
+    b"BT /F1 12 Tf 72 712 Td (Hello \\(world\\) \\101\\12 \\q x\\\r\ny) Tj [(a) -250 <0041 42>] TJ ET",
+    b"q 1 0 0 1 0 0 cm /Name#20with#2Fcodes gs .5 -.5 +3 1. 0.25 w [3 1] 0 d Q",
+    b"<< /A 1 /B [1 2 (x)] /C << /D /E >> >> BDC EMC /Tag <</MCID 3>> BDC EMC",
+    b"(unclosed (nested) still",  # pdfminer drops the open string at the end
+    b"] >> } 1 2 m",  # stray closers are ignored
+    b"[ 1 2 ( ] 3 ) re",  # an array left open swallows the rest
+    b"% a comment (not a string\n1 0 0 RG\x00 0 0 m 5 5 l S % last",
+    b"<4142 43> Tj <414> Tj < > Tj <41",
+    b"/F1 Tf /#41 /A#",
+    b"<< /A >>",  # an odd dictionary: both refuse
+    b"(\\400)",  # an octal code above 255: both refuse
+    b"true false null 'x' \" 1 2 (a) '",
+])
+def test_tokens_read_as_pdfminer_reads_them(data: bytes) -> None:
+    assert _same([data]) is True
+
+
+def test_a_page_split_into_streams_reads_as_one() -> None:
+    # A token ended by a stream's end is ended there; a string running on or an opening byte at the end of
+    # a stream sends the page to pdfminer's reader.
+    assert _same([b"BT /F1 12 Tf 72 712 Td\n", b"(x) Tj ET\n", b"0 0 m 1 1 l S"]) is True
+    assert _same([b"1 2\n", b"(a) Tj"]) is True
+    assert page_tokens([b"(runs on \n", b"to here) Tj"]) is None
+    assert page_tokens([b"1 0 0 RG /", b"Name gs"]) is None
+    assert page_tokens([b"q BI /W 1 /H 1 ID \x00 EI Q"]) is None
+
+
+def test_random_streams_read_as_pdfminer_reads_them() -> None:
+    rng = random.Random(20261206)
+    compared = 0
+    for _ in range(4000):
+        pieces = [rng.choice(_PIECES) if rng.random() < 0.9 else bytes([rng.randrange(256)])
+                  for _ in range(rng.randint(0, 25))]
+        data = b"".join(pieces)
+        streams = [data]
+        if rng.random() < 0.4:
+            cut = rng.randint(0, len(data))
+            streams = [data[:cut], data[cut:]]
+        same = _same(streams)
+        assert same is not False, streams
+        compared += same is True
+    assert compared > 2000  # most cases are read by the fast reader, not handed back
+
+
+def _layout(path: Path, interpreter: type[PDFPageInterpreter]) -> list:
+    """Every object pdfminer lays out on every page of ``path``, as plain values."""
+    with path.open("rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        manager = PDFResourceManager()
+        pages = []
+        for page in PDFPage.create_pages(document):
+            device = PDFPageAggregator(manager)
+            interpreter(manager, device).process_page(page)
+            pages.append(_flat(device.get_result()))
+        return pages
+
+
+def _flat(item: object) -> list:
+    found = [type(item).__name__, sorted((k, repr(v)) for k, v in vars(item).items() if k != "_objs")]
+    if isinstance(item, LTContainer):
+        found.append([_flat(child) for child in item])
+    return found
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_pages_lay_out_exactly_as_with_pdfminers_reader(path: Path) -> None:
+    assert _layout(path, FastInterpreter) == _layout(path, PDFPageInterpreter)
