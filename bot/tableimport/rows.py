@@ -66,6 +66,7 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     unnumbered: list[int] = field(default_factory=list)  # positions in rows whose 序号 is to be assigned
     carried_no: set[int] = field(default_factory=set)  # positions in rows whose 序号 came from a merged cell above
+    carried_text: list[int] = field(default_factory=list)  # lines of pasted-text rows given the cells of the row above
     notes: list[str] = field(default_factory=list)  # heading or note rows since the last task
     levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
@@ -105,6 +106,9 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
             _read_row(row, reading)
     cols = reading.cols
     rows = _split_shared_numbers(_number_rows(reading, bool(cols["no"]), header), reading)
+    if reading.carried_text:
+        reading.warnings.append(RowWarning(reading.carried_text[0], "cells_carried",
+                                           {"count": len(reading.carried_text)}))
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:
         reading.problems.append(Problem("import.too_many_rows", {"file": filename, "rows": len(rows),
@@ -203,6 +207,10 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         reading.unnumbered.append(len(reading.rows))
     elif any(c in row.spanned for c in cols["no"]):
         reading.carried_no.add(len(reading.rows))
+    # A merged cell is explicit in a spreadsheet or page; in pasted text the reader only guessed it.
+    roles = {c for name in ("leaders", "sections", "units", "deadline") for c in cols[name]}
+    if reading.where.grid.unit == "line" and roles & row.spanned:
+        reading.carried_text.append(row.line)
     if cols["leaders"] and not parsed.leaders:
         reading.warnings.append(RowWarning(row.line, "missing_leader", {"no": no or "?"}))
     if cols["sections"] and not parsed.sections:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -1299,6 +1300,41 @@ def lueyang():
     )
 
 
+# ---------------------------------------------------------------- 略阳县文化和旅游, the page's text as pasted (txt)
+
+
+def _lueyang_text() -> str:
+    # What the stored copy holds: every cell that shows on its own line (a merged cell shows once, an empty one
+    # not at all), the header cell 责任股室(单位) broken over two lines, no blank lines.
+    return "\n".join([line for h in LUEYANG_HEAD for line in h.split("\n")] + _cell_lines(LUEYANG_BODY)) + "\n"
+
+
+def _cell_lines(body: list[list]) -> list[str]:
+    """The lines a page's text shows for a rowspan body: each shown, non-empty cell's lines in order."""
+    lines: list[str] = []
+    for row in body:
+        for cell in row:
+            text = cell[0] if isinstance(cell, tuple) else cell
+            if text:
+                lines += text.split("\n")
+    return lines
+
+
+@doc
+def lueyang_paste():
+    d = lueyang()
+    d = dict(d, slug="lueyang-wlj-2019-mubiao-paste", file="page.txt", fmt="txt", text=_lueyang_text())
+    d["notes"] = ("The same 略阳县 table as lueyang-wlj-2019-mubiao-fenjie, as the page's text (the stored copy itself): "
+                  "one cell per line, the header '责任股室' / '(单位)' on two lines, several units of a cell on "
+                  "several lines, and every merged cell (指标, 完成时限, 责任领导, 责任股室) only on the first row it "
+                  "covers, so most rows have two or three lines for six columns. An official reads it as the html. "
+                  + d["notes"])
+    d["source"] = dict(d["source"], published_as="web page; this is its text as the stored copy gives it",
+                       rebuilt_as="txt: the table's cells one per line, as the stored copy shows them",
+                       layout="pasted web table: one cell per line; merged cells show once, so rows are short")
+    return d
+
+
 # ---------------------------------------------------------------- 大竹县 2016 民生实事 (html, a 序号 over two rows)
 
 DAZHU_BODY = [
@@ -1359,6 +1395,34 @@ def dazhu():
             subset="the whole table (10 numbered items, 11 rows)",
         ),
     )
+
+
+# ---------------------------------------------------------------- 大竹县 2016 民生实事, the page's text as pasted (txt)
+
+
+def _dazhu_text() -> str:
+    # The page as a browser copies it: the notice's paragraphs, then every table cell on its own line (a cell
+    # with several units gives several lines; the merged 序号 5 and 县民政局 show once), blank lines between.
+    head = ["大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知", "来源:信息公开办", "发布日期:2016-03-01",
+            "竹府办〔2016〕20号", "各乡镇人民政府、街道办事处,县级各部门:",
+            re.sub(r"<[^>]+>", "", DAZHU_BEFORE.split("\n")[3]), "附件:2016年民生实事目标任务分解表",
+            "大竹县人民政府办公室", "2016年2月26日", "附件", "2016年民生实事目标任务分解表", "序号", "民生实事", "责任单位",
+            "完成时限"]
+    return "\n\n".join([*head, *_cell_lines(DAZHU_BODY), "分享到:"]) + "\n"
+
+
+@doc
+def dazhu_paste():
+    d = dazhu()
+    d = dict(d, slug="dazhu-2016-minsheng-shishi-paste", file="page.txt", fmt="txt", text=_dazhu_text())
+    d["notes"] = ("The same 大竹县 table as dazhu-2016-minsheng-shishi-fenjie, as its page's text is copied and pasted "
+                  "(this is what the stored copy holds): one cell per line, so a cell listing three units gives three "
+                  "lines, and the 序号 5 and 县民政局 cells merged over two rows show once, before the two sub-rows' "
+                  "texts and deadlines. Read as in the html: rows 5-1 and 5-2 under 县民政局. " + d["notes"])
+    d["source"] = dict(d["source"], published_as="web page; this is its text as a browser copies it",
+                       rebuilt_as="txt: the page's paragraphs and table cells one per line, blank lines between",
+                       layout="pasted web table: one cell per line, multi-line unit cells, a 序号 over two rows")
+    return d
 
 
 # ---------------------------------------------------------------- a 钟楼区 2021 重大民生实事 (docx, sub-rows with own leaders)

@@ -19,6 +19,8 @@ KNOWN_GAPS: dict[str, tuple[str, dict[str, float]]] = {
         "cut names such as 县科技局); row 16's yearly totals ('全年接待游客140万人次') add a year end beside the "
         "5月底 deadline column, because the import plan adds every dated phrase of the text to the column's", {
             "sections": 0.8, "dates": 0.95}),
+    "lueyang-wlj-2019-mubiao-paste": ("as lueyang-wlj-2019-mubiao-fenjie (the same table as pasted text)", {
+        "sections": 0.8, "dates": 0.95}),
     "qingyang-wjw-2025-03-gongzuo-anpai": ("the year is only in running text; 3月 in a report item is read as a date", {
         "dates": 0.94}),
     "tongxin-2023-gzbg-renwu": ("the year is in the web page's title, which the pasted text leaves out", {}),

@@ -292,3 +292,54 @@ def test_a_number_typed_again_on_the_next_row_is_still_a_duplicate() -> None:
     with pytest.raises(ImportFailure) as info:
         read_table(xlsx_bytes(rows), "t.xlsx")
     assert [p.code for p in info.value.problems] == ["import.duplicate_no"]
+
+
+def test_a_table_pasted_one_cell_per_line_puts_multi_line_cells_in_their_columns() -> None:
+    # Copied from a web page: a unit cell with one unit per line, two leaders on two lines, a text in two
+    # paragraphs, and a 序号 merged over two sub-rows (its unit cell merged too, so it shows once).
+    text = "\n".join([
+        "2024年民生实事任务分解表", "序号", "实事项目", "责任领导", "责任单位", "完成时限",
+        "1", "新建城区公园2个。", "张三", "县住建局", "县城管局", "县自然资源局", "10月底前",
+        "2", "改造老旧小区12个。", "同步完成雨污分流。", "李四", "王五", "县住建局", "12月底前",
+        "3", "开工建设养老服务中心。", "赵六", "县民政局", "6月底前动工", "建成老年大学。", "12月底前",
+        "4", "新增托位200个。", "赵六", "县卫健委", "年底前",
+    ])
+    table = read_table(text.encode(), "paste.txt")
+    assert [(r.no, r.content, r.leaders, r.sections, r.deadline) for r in table.rows] == [
+        ("1", "新建城区公园2个。", ("张三",), ("县住建局", "县城管局", "县自然资源局"), "10月底前"),
+        ("2", "改造老旧小区12个。同步完成雨污分流。", ("李四", "王五"), ("县住建局",), "12月底前"),
+        ("3-1", "开工建设养老服务中心。", ("赵六",), ("县民政局",), "6月底前动工"),
+        ("3-2", "建成老年大学。", ("赵六",), ("县民政局",), "12月底前"),
+        ("4", "新增托位200个。", ("赵六",), ("县卫健委",), "年底前"),
+    ]
+    assert table.year == 2024
+
+
+def test_pasted_rows_that_lost_their_merged_cells_take_them_from_the_row_above() -> None:
+    # The page's text shows a merged leader, deadline and unit cell only on the first row it covers; 指标 is a
+    # category merged the same way, and the header cell 责任股室(单位) is broken over two lines.
+    text = "\n".join([
+        "序号", "指标", "工作任务", "完成时限", "责任领导", "责任股室", "(单位)",
+        "1", "公共文化", "开展文化下乡演出100场。", "12月底前", "夏俊贵", "文化股",
+        "2", "推进总分馆制建设。",
+        "3", "文化产业", "培育文化企业1家。", "产业股",
+        "4", "旅游", "新建旅游厕所6座。", "5月底", "周 斐", "旅游股",
+    ])
+    table = read_table(text.encode(), "paste.txt")
+    assert [(r.no, r.category, r.content, r.leaders, r.sections, r.deadline) for r in table.rows] == [
+        ("1", "公共文化", "开展文化下乡演出100场。", ("夏俊贵",), ("文化股",), "12月底前"),
+        ("2", "公共文化", "推进总分馆制建设。", ("夏俊贵",), ("文化股",), "12月底前"),
+        ("3", "文化产业", "培育文化企业1家。", ("夏俊贵",), ("产业股",), "12月底前"),
+        ("4", "旅游", "新建旅游厕所6座。", ("周斐",), ("旅游股",), "5月底"),
+    ]
+    carried = [w for w in table.warnings if w.code == "cells_carried"]
+    assert [(w.line, w.params) for w in carried] == [(14, {"count": 2})]
+
+
+def test_an_explicitly_empty_cell_in_double_spaced_text_is_not_filled_from_above() -> None:
+    text = "\n\n".join(["序号", "工作任务", "牵头领导", "牵头股室", "1", "任务甲。", "张三", "医政股",
+                        "2", "任务乙。", " ", "办公室"]) + "\n"
+    table = read_table(text.encode(), "paste.txt")
+    assert [(r.no, r.leaders, r.sections) for r in table.rows] == [("1", ("张三",), ("医政股",)),
+                                                                 ("2", (), ("办公室",))]
+    assert not [w for w in table.warnings if w.code == "cells_carried"]

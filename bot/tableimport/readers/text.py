@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.tableimport.cells import looks_like_no
 from bot.tableimport.grid import Grid, GridRow
 from bot.tableimport.headers import HEADER_CHARS, TEXT_FIELDS, match_header
+from bot.tableimport.readers.textcells import align_row
 
 _JUNK = re.compile(
     r"^[【\[]?\s*(扫一扫|打印|关闭|關閉|分享|回到顶部|返回顶部|TOP\b|上一篇|下一篇|相关链接|相關鏈接|网站地图|版权所有|"
@@ -254,9 +255,11 @@ def _rows_by_number(paras: list[Para], start: int, labels: list[str], fields: li
         starts_row = number is not None and (
             previous is None or number > previous or (current is not None and len(current[1]) >= len(rest) - 1)
         )
-        if starts_row and (current is None or len(current[1]) >= need):
+        # A row whose merged cells the copy shows only once is short: the very next number still starts a row.
+        follows = number is not None and previous is not None and number == previous + 1
+        if starts_row and (current is None or len(current[1]) >= need or (follows and current[1])):
             if current is not None:
-                rows.append(GridRow(current[0].line, [current[0].text, *_align(current[1], rest)]))
+                rows += _numbered_rows(current[0], current[1], rest, rows[-1] if rows else None)
             current = (para, [])
             previous = number
         elif current is None:
@@ -267,8 +270,32 @@ def _rows_by_number(paras: list[Para], start: int, labels: list[str], fields: li
             current[1].append(para.text)
         i += 1
     if current is not None:
-        rows.append(GridRow(current[0].line, [current[0].text, *_align(current[1], rest)]))
+        rows += _numbered_rows(current[0], current[1], rest, rows[-1] if rows else None)
     return rows, i
+
+
+# Columns a merged cell commonly spans in a responsibility table: one leader, unit or deadline over a block.
+_CARRIED_FIELDS = ("leaders", "sections", "units", "deadline")
+
+
+def _numbered_rows(number: Para, lines: list[str], rest: list[str], above: GridRow | None) -> list[GridRow]:
+    # Sub-rows after the first share the number, and carry the cells merged over them, as a merged cell does.
+    # A row shorter than the header, in a copy that marks no empty cell, lost its merged cells the same way when
+    # two or more of its leader, unit and deadline cells are missing (a block's leader and deadline are merged
+    # together; one missing trailing cell is more likely empty): those are the row above's, and rows.py warns.
+    out: list[GridRow] = []
+    short = len(lines) < len(rest) and "" not in lines
+    for k, sub in enumerate(align_row(lines, rest, _align)):
+        cells, carried = list(sub.cells), {c + 1 for c in sub.carried}
+        if k == 0 and short and above is not None:
+            lost = [col for col, fld in enumerate(rest) if fld in _CARRIED_FIELDS and not cells[col]
+                    and col + 1 < len(above.cells) and above.cells[col + 1]]
+            for col in lost if len(lost) >= 2 else ():
+                cells[col] = above.cells[col + 1]
+                carried.add(col + 1)
+        spanned = frozenset({0, *carried}) if k else frozenset(carried)
+        out.append(GridRow(number.line, [number.text, *cells], spanned))
+    return out
 
 
 def _rows_by_width(paras: list[Para], start: int, width: int) -> tuple[list[GridRow], int]:

@@ -1,0 +1,185 @@
+"""One numbered row of a table copied from a web page, one cell per line, put back into its columns.
+
+A cell holding several lines (units one per line, a text in two paragraphs) gives more lines than columns, and a
+number merged over an item's sub-rows shows once before both rows' cells. Each line goes to the column whose kind
+of text it reads as (a unit name, a time phrase, a person's name, a sentence), in column order; a task text after
+the row's later columns starts a sub-row under the same number, whose missing cells were merged from above.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNIT_END = re.compile(
+    r"(局|委|办|中心|股|科|室|处|队|所|院|站|会|街道|镇|乡|公司|部|馆|厅|组|团|社|单位|部门|政府|集团|银行|医院|学校|分局|"
+    r"指挥部|管委会|有限公司|小组)$"
+)
+_SENTENCE = re.compile(r"[。；;！!？?]")
+_CLAUSE = re.compile(r"[，,：:]")
+_TIME = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月|(?:19|20)\d\d\s*年|年底|年末|年内|年终|季度|上半年|下半年|"
+    r"[0-9]{4}[-/.][0-9]{1,2}"
+)
+# Words of a deadline cell that are also common in task texts ("全年接待游客…"): a deadline only when short.
+_TIME_WORD = re.compile(r"^(?:全年|长期|持续|常态|每[年月季周天日])")
+_HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
+_SKIP, _RESTART = 0.5, 1.5
+_MARGIN = 3.0  # how much better a placement must read than the simple rule's for a short row
+# Placing lines costs lines × columns²: past this many lines in one row, the reader's simple rule is used.
+MAX_PLACED_LINES = 60
+_TEXT = ("content", "title")
+# A column that a second line may continue (a list of units, a long text, two leaders); a deadline rarely.
+_CONTINUES = {"content": 0.0, "title": 0.0, "category": -1.0, "sections": 0.0, "units": 0.0, "leaders": 0.0,
+              "deadline": -1.0, "remarks": 0.0}
+
+
+def _units(text: str) -> bool:
+    parts = [p.removesuffix("等") for p in re.split(r"[、,，;；\s]+", text.rstrip("。")) if p]
+    return bool(parts) and len(text) <= 80 and "。" not in text.rstrip("。") and all(
+        _UNIT_END.search(p) or p.startswith(("各", "有关", "相关")) for p in parts)
+
+
+def _names(text: str) -> bool:
+    # "张三", "王广部 王鹏伟", "周 斐" (a two-character name padded with a space): people, not units.
+    names: list[str] = []
+    run = ""
+    for token in [t for t in re.split(r"[、,，\s]+", text) if t] + [""]:
+        if len(token) == 1:
+            run += token
+            continue
+        if run:
+            names.append(run)
+            run = ""
+        if token:
+            names.append(token)
+    return bool(names) and all(2 <= len(n) <= 4 and _HAN.match(n) for n in names) and not _units(text)
+
+
+def _fit(fld: str, text: str) -> float:
+    """How well a line reads as a cell of the field ``fld`` (higher is better)."""
+    short = len(text) <= 12
+    timed = (bool(_TIME.search(text)) and len(text) <= 40) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
+    if fld in _TEXT:
+        if _SENTENCE.search(text) or len(text) >= 15:
+            return 3.0
+        return -1.0 if (timed or _units(text) or _names(text)) and short else 1.0
+    if fld == "category":
+        return 1.0 if len(text) <= 25 and not _SENTENCE.search(text) else -1.0
+    if fld == "leaders":
+        return 3.0 if _names(text) else -3.0
+    if fld in ("sections", "units"):
+        if _units(text):
+            return 3.0
+        return 0.0 if len(text) <= 20 and not _SENTENCE.search(text) and not timed else -3.0
+    if fld == "deadline":
+        if timed:
+            return 3.0
+        return 0.0 if short and not _CLAUSE.search(text) and not _units(text) and not _names(text) else -2.0
+    if fld == "no":
+        return -5.0
+    return 0.0
+
+
+def _kinds(fields: list[str]) -> list[str] | None:
+    # Before the text columns are settled, a task column may still be called a category: the last category
+    # column then holds the text. None when no column can hold it.
+    if any(f in _TEXT for f in fields):
+        return fields
+    if "category" not in fields:
+        return None
+    last = len(fields) - 1 - fields[::-1].index("category")
+    return [*fields[:last], "content", *fields[last + 1:]]
+
+
+@dataclass(frozen=True)
+class SubRow:
+    """One row's cells (after the 序号) and the columns whose text was carried from the sub-row above."""
+
+    cells: list[str]
+    carried: frozenset[int]
+
+
+def _skipped(fields: list[str], start: int, stop: int) -> float:
+    # Columns left empty between two lines; a category written only on its group's first row costs nothing.
+    return sum(_SKIP for f in fields[start:stop] if f != "category")
+
+
+def _best_path(lines: list[str], fields: list[str]) -> tuple[float, list[tuple[int, bool]]]:
+    """For each line its column and whether it starts a sub-row: the highest-scoring monotonic assignment
+    (sub-rows only when there are more lines than columns), with its score."""
+    n, m = len(lines), len(fields)
+    restarts = n > m
+    fit = [[_fit(f, text) for f in fields] for text in lines]
+    score = [[float("-inf")] * m for _ in range(n)]
+    back: list[list[tuple[int, bool]]] = [[(-1, False)] * m for _ in range(n)]
+    for j in range(m):
+        score[0][j] = fit[0][j] - _skipped(fields, 0, j)
+    for i in range(1, n):
+        for j in range(m):
+            for k in range(m):
+                if score[i - 1][k] == float("-inf"):
+                    continue
+                if k == j:
+                    value, restart = _CONTINUES.get(fields[j], 0.0), False
+                elif k < j:
+                    value, restart = -_skipped(fields, k + 1, j), False
+                elif restarts and fields[j] in _TEXT:
+                    value, restart = -_RESTART, True
+                else:
+                    continue
+                total = score[i - 1][k] + value + fit[i][j]
+                if total > score[i][j]:
+                    score[i][j], back[i][j] = total, (k, restart)
+    j = max(range(m), key=lambda c: score[n - 1][c] - _skipped(fields, c + 1, m))
+    best = score[n - 1][j] - _skipped(fields, j + 1, m)
+    path: list[tuple[int, bool]] = []
+    for i in range(n - 1, -1, -1):
+        k, restart = back[i][j]
+        path.append((j, restart))
+        j = k
+    return best, path[::-1]
+
+
+def _in_order_score(lines: list[str], fields: list[str], cells: list[str]) -> float:
+    """The score of the simple rule's cells, to compare with the best placement."""
+    total, at = 0.0, 0
+    for col, text in enumerate(cells):
+        if not text:
+            total -= _SKIP if fields[col] != "category" else 0.0
+            continue
+        parts = [line for line in lines[at:] if line and line in text][:1] or [text]
+        total += _fit(fields[col], parts[0])
+        at += 1
+    return total
+
+
+def align_row(lines: list[str], fields: list[str], simple: object) -> list[SubRow]:
+    """The row's cells per column; more or fewer lines than columns are placed by what they read as.
+
+    ``simple`` aligns a row with exactly one line per column (the reader's own, older rule).
+    """
+    kinds = _kinds(fields)
+    if len(lines) == len(fields) or len(lines) > MAX_PLACED_LINES or not lines or kinds is None:
+        return [SubRow(simple(lines, fields), frozenset())]  # type: ignore[operator]
+    best, path = _best_path(lines, kinds)
+    if len(lines) < len(fields):
+        # Fewer lines than columns (empty or merged cells): keep the simple rule unless it reads clearly worse.
+        plain = simple(lines, fields)  # type: ignore[operator]
+        if _in_order_score(lines, kinds, plain) >= best - _MARGIN:
+            return [SubRow(plain, frozenset())]
+    rows: list[list[list[str]]] = []
+    for text, (col, restart) in zip(lines, path):
+        if not rows or restart:
+            rows.append([[] for _ in fields])
+        rows[-1][col].append(text)
+    out: list[SubRow] = []
+    for parts in rows:
+        cells = ["\n".join(p) for p in parts]
+        carried: set[int] = set()
+        if out:
+            for col, text in enumerate(cells):
+                if not text and out[-1].cells[col]:
+                    cells[col], carried = out[-1].cells[col], carried | {col}
+        out.append(SubRow(cells, frozenset(carried)))
+    return out
