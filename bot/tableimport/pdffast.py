@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from pdfminer import settings
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.psparser import (
     KEYWORD_ARRAY_BEGIN,
@@ -37,6 +39,7 @@ from pdfminer.psparser import (
     literal_name,
 )
 from pdfminer.pdftypes import stream_value
+from pdfminer.utils import Matrix, apply_matrix_rect
 
 # One token a match, after whitespace and comments (NUL is skipped as pdfminer skips it). Groups: 1 a name
 # (with #xx escapes), 2 a number, 3 an operator word, 4 a hex string, 5 the start of a string, 6 ``<<``,
@@ -285,3 +288,54 @@ class FastInterpreter(PDFPageInterpreter):
         name = keyword_name(keyword).replace("*", "_a").replace('"', "_w").replace("'", "_q")
         func = getattr(self, f"do_{name}", None)
         return None if func is None else (func, func.__code__.co_argcount - 1)
+
+
+class GlyphAggregator(PDFPageAggregator):
+    """pdfminer's layout device drawing each glyph straight as the dict the table reader uses.
+
+    pdfminer makes an ``LTChar`` of every glyph (colour, colour space and graphic state kept) that pdfplumber
+    then turns into a dict of some thirty keys; here the few keys read later are computed as ``LTChar`` and
+    ``GuardedPage.process_object`` compute them, in one step, and the dict is what the page holds.
+    """
+
+    def __init__(self, rsrcmgr, pageno: int, page_number: int, mediabox, height: float, doctop: float) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.page_number = page_number
+        self.x_shift, self.y_shift = mediabox[0], mediabox[1]
+        self.page_height = height
+        self.doctop = doctop
+
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
+                    ncs: object, graphicstate: object) -> float:
+        """Draw one glyph as a dict; its advance, as pdfminer returns it."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        # The geometry of LTChar.__init__, operation for operation (the same floats come out).
+        adv = font.char_width(cid) * fontsize * scaling
+        vertical = font.is_vertical()
+        if vertical:
+            vx, vy = font.char_disp(cid)  # type: ignore[misc]
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, _, _ = matrix
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        width, height = x1 - x0, y1 - y0
+        top = self.page_height - y1 + self.y_shift
+        self.cur_item._objs.append({
+            "object_type": "char", "page_number": self.page_number, "text": text, "fontname": font.fontname,
+            "size": width if vertical else height, "adv": adv, "upright": a * d * scaling > 0 and b * c <= 0,
+            "matrix": matrix, "width": width, "height": height, "x0": x0 + self.x_shift, "x1": x1 + self.x_shift,
+            "y0": y0, "y1": y1, "top": top, "bottom": self.page_height - y0 + self.y_shift,
+            "doctop": self.doctop + top,
+        })
+        return adv

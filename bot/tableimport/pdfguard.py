@@ -27,14 +27,12 @@ import pdfminer.pdfpage
 import pdfminer.psparser
 import pdfminer.pdftypes
 from pdfminer.pdftypes import PDFStream, resolve1
-from pdfminer.layout import LTChar
 from pdfminer.lzw import LZWDecoder
 from pdfminer.runlength import rldecode
-from pdfminer.converter import PDFPageAggregator
 from pdfplumber.page import Page
 
 from bot.tableimport.limits import refuse
-from bot.tableimport.pdffast import FastInterpreter
+from bot.tableimport.pdffast import FastInterpreter, GlyphAggregator
 
 MAX_PAGES = 200
 STREAM_BYTES = 32 << 20  # one decompressed stream
@@ -178,8 +176,8 @@ pdfminer.pdftypes.lzwdecode = _lzw
 pdfminer.pdftypes.rldecode = _runlength
 
 
-class _CountingDevice(PDFPageAggregator):
-    """pdfminer's layout device (without pdfplumber's marked-content tags: unused here), refusing the file once a page draws more than PAGE_OBJECTS things."""
+class _CountingDevice(GlyphAggregator):
+    """The layout device (glyphs as dicts; no marked-content tags: unused here), refusing the file once a page draws more than PAGE_OBJECTS things."""
 
     drawn = 0
 
@@ -222,23 +220,12 @@ class GuardedPage(Page):
             size += len(stream.get_data()) if isinstance(stream, PDFStream) else 0
         if size > PAGE_CONTENT_BYTES:
             raise refuse("import.pdf_bomb", spent.file)
-        device = _CountingDevice(self.pdf.rsrcmgr, pageno=self.page_number, laparams=self.pdf.laparams)
+        device = _CountingDevice(self.pdf.rsrcmgr, self.page_number, self.page_number, self.mediabox, self.height,
+                                 self.initial_doctop)
         FastInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
         self._layout = device.get_result()
         return self._layout
 
     def process_object(self, obj):  # type: ignore[no-untyped-def]
-        """A glyph as the few keys the table reader uses; anything else as pdfplumber makes it."""
-        if type(obj) is not LTChar:
-            return super().process_object(obj)
-        # pdfplumber resolves every attribute of every glyph (colours, colour spaces, marked content): a
-        # fifth of a PDF read for keys nothing here looks at.
-        x_shift, y_shift = self.mediabox[0], self.mediabox[1]
-        top = self.height - obj.y1 + y_shift
-        return {
-            "object_type": "char", "page_number": self.page_number, "text": obj.get_text(),
-            "fontname": obj.fontname, "size": obj.size, "adv": obj.adv, "upright": obj.upright,
-            "matrix": obj.matrix, "width": obj.width, "height": obj.height,
-            "x0": obj.x0 + x_shift, "x1": obj.x1 + x_shift, "y0": obj.y0, "y1": obj.y1,
-            "top": top, "bottom": self.height - obj.y0 + y_shift, "doctop": self.initial_doctop + top,
-        }
+        """A glyph is already the dict the reader uses (see GlyphAggregator); anything else as pdfplumber makes it."""
+        return obj if type(obj) is dict else super().process_object(obj)

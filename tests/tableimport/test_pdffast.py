@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTContainer
@@ -14,8 +16,11 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import PSEOF, PSKeyword, PSLiteral
+from pdfplumber.page import Page
 
 from bot.tableimport.pdffast import FastInterpreter, objects, page_tokens
+from bot.tableimport.pdfguard import GuardedPage, budget
+from tests.tableimport.pdfcraft import pdf_bytes, stream
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = sorted([*(ROOT / "tests" / "fixtures").glob("*.pdf"), *(ROOT / "tests" / "corpus").glob("*/*.pdf")])
@@ -150,3 +155,54 @@ def _flat(item: object) -> list:
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_pages_lay_out_exactly_as_with_pdfminers_reader(path: Path) -> None:
     assert _layout(path, FastInterpreter) == _layout(path, PDFPageInterpreter)
+
+
+def _odd_pages_pdf() -> bytes:
+    """A page off the origin with rotated, scaled, raised Helvetica text and a vertical CID font (no ToUnicode)."""
+    content = (b"BT /F1 12 Tf 1 0 0 1 72 700 Tm (Plain text) Tj 0.8 0.6 0.6 -0.8 100 600 Tm 150 Tz 3 Ts (Turned) Tj "
+               b"ET BT /F2 10 Tf 1 0 0 1 300 500 Tm <00010002 0003> Tj ET "
+               b"q 1 0 0 1 50 50 cm /X1 Do Q")
+    form = b"BT /F1 9 Tf -1 0 0 -1 200 200 Tm [(In) 120 (a form)] TJ ET"
+    vertical = (b"<< /Type /Font /Subtype /Type0 /BaseFont /Vert /Encoding /Identity-V /DescendantFonts [7 0 R] >>")
+    cid_font = (b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /Vert /CIDSystemInfo << /Registry (Adobe) "
+                b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R /DW 1000 /W2 [2 [-1000 400 880]] >>")
+    descriptor = (b"<< /Type /FontDescriptor /FontName /Vert /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 "
+                  b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>")
+    return pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count 1 /Kids [4 0 R] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [10 20 622 812] /Resources << /Font << /F1 3 0 R /F2 6 0 R >> "
+        b"/XObject << /X1 9 0 R >> >> /Contents 5 0 R >>",
+        stream(content),
+        vertical,
+        cid_font,
+        descriptor,
+        stream(form, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"),
+    ])
+
+
+def _chars(pdf: pdfplumber.PDF, page_class: type[Page]) -> list[list[dict]]:
+    pages, doctop = [], 0.0
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        page = page_class(pdf, page_obj, page_number=number, initial_doctop=doctop)
+        doctop += page.height
+        pages.append(page.chars)
+    return pages
+
+
+@pytest.mark.parametrize("name", [*(p.name for p in PDFS), "odd-pages"])
+def test_glyphs_hold_what_pdfplumber_would_give_them(name: str) -> None:
+    # pdfplumber's own page is the oracle: each glyph dict is the same as its, on the keys the reader keeps.
+    data = _odd_pages_pdf() if name == "odd-pages" else next(p for p in PDFS if p.name == name).read_bytes()
+    with budget(name):
+        ours = _chars(pdfplumber.open(io.BytesIO(data)), GuardedPage)
+    theirs = _chars(pdfplumber.open(io.BytesIO(data)), Page)
+    assert [len(page) for page in ours] == [len(page) for page in theirs]
+    assert sum(len(page) for page in ours) > 0
+    for mine, want in zip((c for page in ours for c in page), (c for page in theirs for c in page)):
+        assert mine == {key: want[key] for key in mine}
+    if name == "odd-pages":
+        texts = "".join(c["text"] for c in ours[0])
+        assert "Plain text" in texts and "Turned" in texts and "(cid:2)" in texts and "a form" in texts
+        assert {c["upright"] for c in ours[0]} == {True, False}
