@@ -4,8 +4,9 @@ aiosqlite runs SQLite in a worker thread, and SQLAlchemy's adapter makes four ro
 (cursor, execute, fetchall, close); each is a thread wake-up, which costs more than a small query. Here a
 statement built once is compiled once and run on the event loop: by the session's loop reader while the
 session has not begun a transaction, else on the session's own connection and transaction (see
-``bot.db.sqlite_conn``). Its columns are converted with SQLAlchemy's own type processors. Other databases
-simply go through ``session.execute``.
+``bot.db.sqlite_conn``). On PostgreSQL the compiled statement goes straight to asyncpg, which prepares it
+once per connection, with no ORM result building. Its columns are converted with SQLAlchemy's own type
+processors. Other databases simply go through ``session.execute``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.sqlite_conn import READER_KEY, read_now
 
@@ -72,6 +73,8 @@ async def fetch_rows(
         if rows is not None:
             return _converted(prepared, rows)
     connection = await session.connection()
+    if connection.dialect.driver == "asyncpg":
+        return await _fetch_asyncpg(connection, stmt, params)
     if connection.dialect.name != "sqlite" or connection.dialect.driver != "aiosqlite":
         return list((await session.execute(stmt, params)).all())
     prepared = _prepare(stmt, connection.dialect)
@@ -84,6 +87,17 @@ async def fetch_rows(
     if rows is None:
         rows = await driver.execute_fetchall(prepared.sql, values)
     return _converted(prepared, rows)
+
+
+async def _fetch_asyncpg(connection: AsyncConnection, stmt: Select, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+    """``stmt`` straight through asyncpg, which prepares it once per connection and caches it."""
+    prepared = _prepare(stmt, connection.dialect)
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection  # the asyncpg.Connection under SQLAlchemy's adapter
+    assert driver is not None
+    # Inside the session's transaction once it has begun one (same connection); before that, a lone read
+    # needs none, which spares the BEGIN and ROLLBACK round trips SQLAlchemy's adapter would add.
+    return _converted(prepared, await driver.fetch(prepared.sql, *_values(prepared, params)))
 
 
 def _values(prepared: _Prepared, params: Mapping[str, Any]) -> list[Any]:

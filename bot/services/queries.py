@@ -10,7 +10,7 @@ milestone facts of at most a page of tasks, coloured with ``bot.services.status`
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -133,16 +133,27 @@ class PeriodNote:
 
 @dataclass(frozen=True, slots=True)
 class TaskList:
-    """A filtered, sorted listing of task entries; ``page`` turns a slice of it into lines."""
+    """A filtered, sorted listing of task entries; ``page`` turns a slice of it into lines.
+
+    A ranked listing (``my_tasks``) holds only its first entries, with ``total`` saying how many there are
+    and ``load`` fetching a longer head when a later page is asked for.
+    """
 
     entries: list[Entry]
+    total: int | None = None
+    load: Callable[[int], Awaitable[TaskList]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def count(self) -> int:
+        """How many tasks the listing holds (loaded or not)."""
+        return len(self.entries) if self.total is None else self.total
 
     def pages(self, size: int) -> int:
         """How many pages of ``size`` lines (at least one)."""
-        return max(1, -(-len(self.entries) // size))
+        return max(1, -(-self.count // size))
 
     def ids(self) -> list[int]:
-        """The listed tasks' ids, in order."""
+        """The loaded entries' ids, in order."""
         return [entry.id for entry in self.entries]
 
 
@@ -233,7 +244,9 @@ def _joined_keys(element: _JoinedKeys, compiler: Any, **kw: Any) -> str:
     return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
 
 
-def _closed_periods() -> ColumnElement:
+def _closed_periods(
+    task_id: ColumnElement = Task.id, milestone_id: ColumnElement = Milestone.id, kind: ColumnElement = Milestone.kind
+) -> ColumnElement:
     """Per recurring milestone row: the task's reported or waived period keys, comma-joined (other rows: NULL).
 
     In the same statement as the listing (CASE evaluates the subquery only for recurring rows), so a listing
@@ -241,10 +254,10 @@ def _closed_periods() -> ColumnElement:
     """
     keys = (
         select(_JoinedKeys(Occurrence.period_key))
-        .where(Occurrence.task_id == Task.id, or_(Occurrence.state == "reported", Occurrence.state == "waived"))
+        .where(Occurrence.task_id == task_id, or_(Occurrence.state == "reported", Occurrence.state == "waived"))
         .scalar_subquery()
     )
-    return case((and_(Milestone.id.is_not(None), Milestone.kind == "recurring"), keys), else_=None)
+    return case((and_(milestone_id.is_not(None), kind == "recurring"), keys), else_=None)
 
 
 def _facts(row: Sequence[Any]) -> MilestoneFacts:
@@ -311,9 +324,12 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
     """Page ``number`` (0-based, clamped) of a listing, coloured, with the newest table (one query)."""
     pages = listing.pages(size)
     number = min(max(number, 0), pages - 1)
-    chosen = listing.entries[number * size : (number + 1) * size]
+    end = (number + 1) * size
+    if listing.load is not None and len(listing.entries) < min(end, listing.count):
+        listing = await listing.load(end)
+    chosen = listing.entries[number * size : end]
     if not chosen:
-        return Page([], number, pages, len(listing.entries), None)
+        return Page([], number, pages, listing.count, None)
     # Unused slots repeat the last id: the statement keeps one shape whatever the page's length.
     params = {f"id{i}": chosen[min(i, len(chosen) - 1)].id for i in range(size)}
     rows = await fetch_rows(session, _page_query(size), params)
@@ -342,7 +358,7 @@ async def page(session: AsyncSession, day: Day, listing: TaskList, number: int, 
         )
         notes = period_notes(facts[entry.id], found, day) if entry.status == "open" else ()
         lines.append(TaskLine(entry.id, entry.table_id, entry.seq, row[1], row[2], entry.status, found, entry.role, notes))
-    return Page(lines, number, pages, len(listing.entries), newest)
+    return Page(lines, number, pages, listing.count, newest)
 
 
 def period_notes(milestones: Sequence[MilestoneFacts], found: Standing, day: Day) -> tuple[PeriodNote, ...]:
@@ -360,35 +376,75 @@ def period_notes(milestones: Sequence[MilestoneFacts], found: Standing, day: Day
 # ---- the listings ----------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _my_tasks_query(group: str) -> Select:
-    """/mytasks is the hot path: its statement is built once per shape, with the person as a parameter.
+HEAD = 20  # entries a ranked listing loads at first: its first page or two; page() loads more on demand
 
-    It starts from the person's task ids, each tagged with the role it comes from (0 leads, 1 section), and
-    joins the tasks by key: no set of ids to build first. A task reached twice (led and of a section, or of
-    two of the person's sections) comes back twice; ``_entries`` keeps one, with its first role.
+
+@lru_cache(maxsize=8)
+def _my_tasks_query(group: str, lateral: bool) -> Select:
+    """/mytasks is the hot path: one statement, built once per shape, with the person and the head's length as parameters.
+
+    It reads the person's open tasks of active tables, each with its role (0 leads, 1 section; the lower if
+    both) and its recurring milestones, and returns only: every row of a task with recurring milestones
+    (their current due date depends on the calendar, worked out in Python), the first ``upto`` other tasks
+    in listing order (their next due date is ``Task.fixed_due``), and on each row how many other tasks there
+    are. ``lateral`` (PostgreSQL) looks each task up by key, which the planner could otherwise trade for a
+    scan of every task.
     """
     person = bindparam("person", type_=Integer)
-    mine = union_all(
+    reach = union_all(
         select(TaskLeader.task_id.label("task_id"), literal_column("0").label("role")).where(
             TaskLeader.person_id == person
         ),
         select(TaskSection.task_id, literal_column("1"))
         .join(SectionMember, SectionMember.section_id == TaskSection.section_id)
         .where(SectionMember.person_id == person),
-    ).subquery("mine")
-    stmt = _light(true(), ("open",), mine.c.role).join_from(Task, mine, mine.c.task_id == Task.id)
+    ).subquery("reach")
+    roles = select(reach.c.task_id, func.min(reach.c.role).label("role")).group_by(reach.c.task_id).subquery("roles")
+    # Literal values, not parameters: a prepared statement's generic plan can then use the partial index on
+    # recurring milestones.
+    own = select(Task.id, Task.table_id, Task.seq, Task.fixed_due).where(Task.status == literal_column("'open'"))
     if group == "some":
-        stmt = stmt.where(
+        own = own.where(
             Task.id.in_(
                 select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
             )
         )
-    return stmt
+    if lateral:
+        # OFFSET 0 keeps the subquery from being merged into a join the planner may run as a hash join.
+        task = own.where(Task.id == roles.c.task_id).offset(0).lateral("t")
+        tasks = select(roles.c.role, task).select_from(roles).join(task, true())
+    else:
+        task = own.subquery("t")
+        tasks = select(roles.c.role, task).select_from(roles).join(task, task.c.id == roles.c.task_id)
+    m = aliased(Milestone)
+    mine = (
+        tasks.add_columns(m.id.label("mid"), m.due, m.kind, m.period, m.window_start)
+        .outerjoin(m, and_(m.task_id == task.c.id, m.kind == literal_column("'recurring'"), m.due.is_not(None)))
+        .where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
+        .subquery("mine")
+    )
+    plain = mine.c.mid.is_(None)
+    order = (mine.c.role, mine.c.fixed_due.is_(None), mine.c.fixed_due, mine.c.table_id, mine.c.seq)
+    ranked = select(
+        mine,
+        func.row_number().over(partition_by=plain, order_by=order).label("rank"),
+        func.count().over(partition_by=plain).label("plain"),
+    ).subquery("ranked")
+    c = ranked.c
+    return select(
+        c.id, c.table_id, c.seq, c.fixed_due, c.role,
+        c.mid, c.due, c.kind, c.period, c.window_start, _closed_periods(c.id, c.mid, c.kind),
+        case((c.mid.is_(None), c.plain), else_=None),
+    ).where(or_(c.mid.is_not(None), c.rank <= bindparam("upto", type_=Integer)))
 
 
-async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None) -> TaskList:
-    """A person's open tasks: those they lead (牵头领导) first, then their sections' (牵头股室); by next due."""
+async def my_tasks(
+    session: AsyncSession, day: Day, person_id: int, *, group: ChatSections | None = None, upto: int = HEAD
+) -> TaskList:
+    """A person's open tasks: those they lead (牵头领导) first, then their sections' (牵头股室); by next due.
+
+    Only the first ``upto`` entries are loaded (with the total); ``page`` loads further ones when asked.
+    """
     params: dict[str, object] = {"person": person_id}
     if group is None or group.everything:
         shape = "all"
@@ -397,7 +453,43 @@ async def my_tasks(session: AsyncSession, day: Day, person_id: int, *, group: Ch
     else:
         shape = "some"
         params["sections"] = sorted(group.section_ids)
-    return TaskList(await _entries(session, day, _my_tasks_query(shape), params, prepared=shape == "all"))
+    query = _my_tasks_query(shape, session.bind.dialect.name == "postgresql")
+
+    async def load(length: int) -> TaskList:
+        values = {**params, "upto": max(length, 1)}
+        if shape == "all":
+            rows = await fetch_rows(session, query, values)
+        else:  # a group's sections are an IN list: not a prepared statement
+            rows = list((await session.execute(query, values)).all())
+        return _ranked(rows, day, length, load)
+
+    return await load(upto)
+
+
+def _ranked(rows: Sequence[Sequence[Any]], day: Day, length: int, load: Callable[[int], Awaitable[TaskList]]) -> TaskList:
+    """The head of a ranked listing from ``_my_tasks_query``'s rows: recurring tasks placed among the plain ones."""
+    plain: list[Entry] = []
+    others = 0
+    dues: dict[int, date | None] = {}
+    first: dict[int, Sequence[Any]] = {}
+    for row in rows:
+        role = ROLE_LEADER if row[4] == 0 else ROLE_SECTION
+        if row[5] is None:  # a task without recurring milestones, already in listing order
+            plain.append(Entry(row[0], row[1], row[2], "open", row[3], role))
+            others = row[11]
+            continue
+        due = dues.get(row[0], row[3])
+        first.setdefault(row[0], row)
+        current = current_due(_facts(row[5:11]), day.today, day.cal)
+        if current is not None and (due is None or current < due):
+            due = current
+        dues[row[0]] = due
+    recurring = [
+        Entry(i, r[1], r[2], "open", dues[i], ROLE_LEADER if r[4] == 0 else ROLE_SECTION) for i, r in first.items()
+    ]
+    # Beyond the head, plain tasks not loaded may come before some recurring ones: cut at the head's length.
+    entries = sorted(plain + recurring, key=Entry.key)[:length] if recurring else plain
+    return TaskList(entries, others + len(recurring), load)
 
 
 async def overdue(session: AsyncSession, day: Day, viewer: Viewer) -> TaskList:

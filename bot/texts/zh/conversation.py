@@ -32,7 +32,7 @@ MESSAGES = {
         "<b>查询</b>\n"
         "我的任务（/mytasks）：我牵头的任务，按角色分组、按时间节点排序\n"
         "逾期（/overdue）；本周到期（/week）；三天内到期、N天内到期（/due N，按工作日）\n"
-        "#11 或 /task 11：任务详情（{task_detail}）\n"
+        "#11 或 /task 11：任务详情（时间节点、进度记录，{task_detail}）\n"
         "/section 疾控股；/leader 李康民；/search 胸痛中心\n"
         "<b>填报</b>\n"
         "签收 11（/ack 11）\n"
