@@ -9,8 +9,14 @@ odd dictionary refused), and each operator's method is looked up once a page. Th
 pdfminer's own, so what a page draws is unchanged.
 
 Pages with inline images (``BI … ID <binary> EI``) go through pdfminer's reader: their data is not tokens.
-One quirk of pdfminer's buffered reading is not copied: an escaped ``\\r\\n`` inside a string that falls
-across its 4,096-byte buffer boundary.
+So do pages whose content is split into streams inside a token (see ``page_tokens``).
+
+Then each glyph drawn is made straight into the dict the table reader uses (``GlyphAggregator``), where
+pdfminer made an ``LTChar`` holding colours and graphic state and pdfplumber turned that into a dict of
+thirty keys: a fifth of the remaining time, for keys nothing here reads.
+
+Fonts are loaded by pdfminer reading their ToUnicode maps and Type 1 font headers with the same slow
+tokenizer; ``pdfminer.pdffont`` is given subclasses of its two parsers that take their tokens from ``tokens``.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
+import pdfminer.pdffont
 from pdfminer import settings
+from pdfminer.cmapdb import CMapBase, CMapParser
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined, Type1FontHeaderParser
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.psparser import (
     KEYWORD_ARRAY_BEGIN,
@@ -33,6 +42,8 @@ from pdfminer.psparser import (
     KWD,
     ESC_STRING,
     LIT,
+    PSEOF,
+    PSBaseParser,
     PSKeyword,
     PSSyntaxError,
     keyword_name,
@@ -125,8 +136,8 @@ def _string(data: bytes, start: int) -> tuple[bytes | None, int]:
                 escaped = _ESCAPES.get(data[i])
                 if escaped is not None:
                     parts.append(escaped)
-                elif data[i] == 0x0D and data[i + 1:i + 2] == b"\n":
-                    i += 1
+                elif data[i] == 0x0D and data[i + 1:i + 2] == b"\n" and (i + 1) % PSBaseParser.BUFSIZ:
+                    i += 1  # (pdfminer keeps the \n when the \r ends one of its buffers)
                 i += 1
         elif c == 0x28:
             depth += 1
@@ -288,6 +299,44 @@ class FastInterpreter(PDFPageInterpreter):
         name = keyword_name(keyword).replace("*", "_a").replace('"', "_w").replace("'", "_q")
         func = getattr(self, f"do_{name}", None)
         return None if func is None else (func, func.__code__.co_argcount - 1)
+
+
+class _BufferTokens:
+    """For a pdfminer parser reading one whole buffer from its start: its tokens from ``tokens``.
+
+    The positions it reports are all 0: these parsers do not use them.
+    """
+
+    def _read_all(self, fp: BinaryIO) -> None:
+        fp.seek(0)
+        self._fast = ((0, token) for token in tokens(fp.read()))
+
+    def nexttoken(self) -> tuple[int, object]:
+        """The next token, as pdfminer's ``PSBaseParser.nexttoken`` gives it."""
+        for found in self._fast:
+            return found
+        raise PSEOF("Unexpected EOF")
+
+
+class FastCMapParser(_BufferTokens, CMapParser):
+    """pdfminer's CMap parser (ToUnicode maps, embedded encodings) on ``tokens``."""
+
+    def __init__(self, cmap: CMapBase, fp: BinaryIO) -> None:
+        super().__init__(cmap, fp)
+        self._read_all(fp)
+
+
+class FastType1FontHeaderParser(_BufferTokens, Type1FontHeaderParser):
+    """pdfminer's reader of the encoding in a Type 1 font's clear-text header, on ``tokens``."""
+
+    def __init__(self, data: BinaryIO) -> None:
+        super().__init__(data)
+        self._read_all(data)
+
+
+# pdfminer.pdffont makes these parsers by name when it loads a font.
+pdfminer.pdffont.CMapParser = FastCMapParser  # type: ignore[misc]
+pdfminer.pdffont.Type1FontHeaderParser = FastType1FontHeaderParser  # type: ignore[misc]
 
 
 class GlyphAggregator(PDFPageAggregator):

@@ -10,19 +10,28 @@ import pdfplumber
 import pytest
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTContainer
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdftypes import PDFStream
-from pdfminer.psparser import PSEOF, PSKeyword, PSLiteral
+from pdfminer.pdftypes import PDFStream, dict_value, resolve1, stream_value
+from pdfminer.psparser import PSEOF, PSBaseParser, PSKeyword, PSLiteral
 from pdfplumber.page import Page
 
-from bot.tableimport.pdffast import FastInterpreter, objects, page_tokens
+from bot.tableimport.pdffast import (
+    FastCMapParser,
+    FastInterpreter,
+    FastType1FontHeaderParser,
+    objects,
+    page_tokens,
+    tokens,
+)
 from bot.tableimport.pdfguard import GuardedPage, budget
 from tests.tableimport.pdfcraft import pdf_bytes, stream
 
 ROOT = Path(__file__).resolve().parents[2]
+PDFMINER_TYPE1 = FastType1FontHeaderParser.__bases__[-1]  # pdfminer's own (pdfminer.pdffont's name is now ours)
 PDFS = sorted([*(ROOT / "tests" / "fixtures").glob("*.pdf"), *(ROOT / "tests" / "corpus").glob("*/*.pdf")])
 
 # Pieces of content streams, the awkward ones included: escapes and octal codes in strings, nested and
@@ -105,6 +114,14 @@ def test_tokens_read_as_pdfminer_reads_them(data: bytes) -> None:
     assert _same([data]) is True
 
 
+def test_an_escaped_line_break_across_pdfminers_buffer_reads_as_there() -> None:
+    # pdfminer reads 4,096 bytes at a time and skips an escaped \r\n only when both are in one buffer.
+    for before in (4092, 4093, 4094):
+        data = b"(" + b"x" * before + b"\\\r\ny) Tj"
+        assert _same([data]) is True
+    assert next(objects(page_tokens([b"(" + b"x" * 4093 + b"\\\r\ny) Tj"]))).endswith(b"x\ny")
+
+
 def test_a_page_split_into_streams_reads_as_one() -> None:
     # A token ended by a stream's end is ended there; a string running on or an opening byte at the end of
     # a stream sends the page to pdfminer's reader.
@@ -113,6 +130,28 @@ def test_a_page_split_into_streams_reads_as_one() -> None:
     assert page_tokens([b"(runs on \n", b"to here) Tj"]) is None
     assert page_tokens([b"1 0 0 RG /", b"Name gs"]) is None
     assert page_tokens([b"q BI /W 1 /H 1 ID \x00 EI Q"]) is None
+
+
+def _pdfminer_tokens(data: bytes) -> tuple[list, bool]:
+    parser = PSBaseParser(io.BytesIO(data))
+    got: list = []
+    try:
+        while True:
+            got.append(_plain(parser.nexttoken()[1]))
+    except PSEOF:
+        return got, False
+    except Exception:  # noqa: BLE001
+        return got, True
+
+
+def _fast_tokens(data: bytes) -> tuple[list, bool]:
+    got: list = []
+    try:
+        for token in tokens(data):
+            got.append(_plain(token))
+    except Exception:  # noqa: BLE001
+        return got, True
+    return got, False
 
 
 def test_random_streams_read_as_pdfminer_reads_them() -> None:
@@ -129,6 +168,9 @@ def test_random_streams_read_as_pdfminer_reads_them() -> None:
         same = _same(streams)
         assert same is not False, streams
         compared += same is True
+        # Token by token too, as pdfminer's fonts and CMaps are read.
+        fast, reference = _fast_tokens(data), _pdfminer_tokens(data)
+        assert fast == reference or (fast[1] and reference[1]), data
     assert compared > 2000  # most cases are read by the fast reader, not handed back
 
 
@@ -206,3 +248,43 @@ def test_glyphs_hold_what_pdfplumber_would_give_them(name: str) -> None:
         texts = "".join(c["text"] for c in ours[0])
         assert "Plain text" in texts and "Turned" in texts and "(cid:2)" in texts and "a form" in texts
         assert {c["upright"] for c in ours[0]} == {True, False}
+
+
+def _font_programs(path: Path) -> tuple[list[bytes], list[bytes]]:
+    """The ToUnicode maps and the clear-text headers of Type 1 fonts that the pages of ``path`` use."""
+    maps, headers = [], []
+    with path.open("rb") as handle:
+        document = PDFDocument(PDFParser(handle))
+        for page in PDFPage.create_pages(document):
+            fonts = dict_value(dict_value(page.resources).get("Font", {}))
+            for spec in map(dict_value, fonts.values()):
+                if "ToUnicode" in spec and isinstance(resolve1(spec["ToUnicode"]), PDFStream):
+                    maps.append(stream_value(spec["ToUnicode"]).get_data())
+                descriptor = dict_value(spec.get("FontDescriptor", {}))
+                if "FontFile" in descriptor:
+                    program = stream_value(descriptor["FontFile"])
+                    headers.append(program.get_data()[:resolve1(program["Length1"])])
+    return maps, headers
+
+
+def test_fonts_load_as_with_pdfminers_parsers() -> None:
+    maps, headers = [], []
+    for path in PDFS:
+        found = _font_programs(path)
+        maps += found[0]
+        headers += found[1]
+    assert maps and headers  # the fixtures hold both kinds
+    for data in maps:
+        ours, theirs = FileUnicodeMap(), FileUnicodeMap()
+        FastCMapParser(ours, io.BytesIO(data)).run()
+        CMapParser(theirs, io.BytesIO(data)).run()
+        assert ours.cid2unichr == theirs.cid2unichr and ours.attrs == theirs.attrs and ours.cid2unichr
+    # The fixtures' Type 1 headers name their glyphs outside Adobe's list (their encodings come out empty):
+    # their tokens are compared too, and a header with known names is added.
+    headers.append(b"/Encoding 256 array 0 1 255 {1 index exch /.notdef put} for dup 65 /A put dup 233 /eacute put "
+                   b"readonly def currentdict end currentfile eexec \x8f\x00")
+    for data in headers:
+        assert _fast_tokens(data) == _pdfminer_tokens(data)
+        reference = PDFMINER_TYPE1(io.BytesIO(data)).get_encoding()
+        assert FastType1FontHeaderParser(io.BytesIO(data)).get_encoding() == reference
+    assert reference == {65: "A", 233: "é"}
