@@ -1573,6 +1573,25 @@ def gaoxin():
     )
 
 
+# ---------------------------------------------------------------- 高新区 2022 Q2, the page's text as pasted (txt)
+
+
+@doc
+def gaoxin_paste():
+    d = gaoxin()
+    name = d["title"]
+    text = "\n".join([name, "来自:", "时间:2022-07-12", "序号", "重点任务", "完成时间", "责任人", "责任部门", "进展情况",
+                      *GX_ROW]) + "\n"
+    d = dict(d, slug="gaoxinqu-2022-q2-chengnuo-paste", file="page.txt", fmt="txt", text=text)
+    d["notes"] = ("The same row as gaoxinqu-2022-q2-chengnuo-jinzhan, as the page's text: one cell per line. The last "
+                  "header, 进展情况, is a column Duban does not read (a progress report): it must still end the header "
+                  "and be listed as unread, not stop the table. " + d["notes"])
+    d["source"] = dict(d["source"], published_as="web page; this is its text, one cell per line",
+                       rebuilt_as="txt: title, date and the table's cells one per line",
+                       layout="pasted web table whose last column (进展情况) Duban does not read")
+    return d
+
+
 # ---------------------------------------------------------------- build
 
 

@@ -343,3 +343,20 @@ def test_an_explicitly_empty_cell_in_double_spaced_text_is_not_filled_from_above
     assert [(r.no, r.leaders, r.sections) for r in table.rows] == [("1", ("张三",), ("医政股",)),
                                                                  ("2", (), ("办公室",))]
     assert not [w for w in table.warnings if w.code == "cells_carried"]
+
+
+def test_a_pasted_header_may_end_in_a_column_nobody_reads_and_its_report_stays_in_it() -> None:
+    # 进展情况 is no field: it still ends the header, and a report in several paragraphs under it is not read as
+    # sub-tasks (a sub-row needs a deadline, leader or unit of its own).
+    text = "\n".join([
+        "序号", "重点任务", "完成时间", "责任人", "责任部门", "进展情况",
+        "7", "开工建设凤凰路、三亚路。", "三亚路11月底前通车;污水处理厂12月底前建成。", "王广部 王鹏伟", "国土住建局",
+        "1、凤凰路一期已建成通车。", "2、三亚路管道已完成60%。",
+        "8", "推进智慧园区建设。", "12月底前", "王鹏伟", "科技局", "已完成方案编制。",
+    ])
+    table = read_table(text.encode(), "paste.txt")
+    assert [(r.no, r.content, r.leaders, r.sections, r.deadline) for r in table.rows] == [
+        ("7", "开工建设凤凰路、三亚路。", ("王广部", "王鹏伟"), ("国土住建局",), "三亚路11月底前通车;污水处理厂12月底前建成。"),
+        ("8", "推进智慧园区建设。", ("王鹏伟",), ("科技局",), "12月底前"),
+    ]
+    assert [(c.header, c.rows) for c in table.unmapped] == [("进展情况", 2)]

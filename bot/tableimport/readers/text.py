@@ -128,11 +128,32 @@ def find_header_run(paras: list[Para]) -> tuple[int, int, list[tuple[str, int]]]
                 break
             cols.append((step[1], j))
             j += step[0]
+        j = _unread_labels(paras, j, cols)
         fields = {match_header(label)[0] for label, _ in cols}
         follows_number = j < len(paras) and looks_like_no(paras[j].text)
         if len(fields) >= 2 and fields & set(TEXT_FIELDS) and (len(cols) >= 3 or follows_number):
             return i, j, cols
     return None
+
+
+# A column the reader does not know (进展情况, 完成情况, 工作成效) may end the header: a short label of Han characters.
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+MAX_UNREAD_LABELS = 2
+
+
+def _unread_labels(paras: list[Para], j: int, cols: list[tuple[str, int]]) -> int:
+    """Past the labels read, up to two unknown labels when a 序号 follows them; the new end of the header."""
+    if not cols:
+        return j
+    for extra in range(1, MAX_UNREAD_LABELS + 1):
+        labels = paras[j:j + extra]
+        after = j + extra
+        if len(labels) < extra or not all(_LABEL.match(p.text) and p.gap <= 1 for p in labels):
+            return j
+        if after < len(paras) and looks_like_no(paras[after].text):
+            cols.extend((p.text, j + k) for k, p in enumerate(labels))
+            return after
+    return j
 
 
 _HEADING = re.compile(r"^(?:[(（][一二三四五六七八九十百]+[)）]|[一二三四五六七八九十百]+[、.．]|第[一二三四五六七八九十百]+[部分章节项类])")

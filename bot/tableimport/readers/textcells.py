@@ -29,6 +29,7 @@ _MARGIN = 3.0  # how much better a placement must read than the simple rule's fo
 # Placing lines costs lines × columns²: past this many lines in one row, the reader's simple rule is used.
 MAX_PLACED_LINES = 60
 _TEXT = ("content", "title")
+_OWN = ("deadline", "leaders", "sections", "units")  # what a sub-row of its own must have one of
 # A column that a second line may continue (a list of units, a long text, two leaders); a deadline rarely.
 _CONTINUES = {"content": 0.0, "title": 0.0, "category": -1.0, "sections": 0.0, "units": 0.0, "leaders": 0.0,
               "deadline": -1.0, "remarks": 0.0}
@@ -53,16 +54,19 @@ def _names(text: str) -> bool:
             run = ""
         if token:
             names.append(token)
-    return bool(names) and all(2 <= len(n) <= 4 and _HAN.match(n) for n in names) and not _units(text)
+    # Four characters read as a phrase (文化产业) far more often than as a name.
+    return bool(names) and all(2 <= len(n) <= 3 and _HAN.match(n) for n in names) and not _units(text)
 
 
 def _fit(fld: str, text: str) -> float:
     """How well a line reads as a cell of the field ``fld`` (higher is better)."""
     short = len(text) <= 12
-    timed = (bool(_TIME.search(text)) and len(text) <= 40) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
+    # "三亚路…11月底前具备通车条件;大连路…12月底前…": a deadline cell may be clauses with a date each.
+    dates = len(_TIME.findall(text))
+    timed = (dates and len(text) <= 40 * dates) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
     if fld in _TEXT:
         if _SENTENCE.search(text) or len(text) >= 15:
-            return 3.0
+            return 2.0 if dates >= 2 else 3.0
         return -1.0 if (timed or _units(text) or _names(text)) and short else 1.0
     if fld == "category":
         return 1.0 if len(text) <= 25 and not _SENTENCE.search(text) else -1.0
@@ -78,7 +82,11 @@ def _fit(fld: str, text: str) -> float:
         return 0.0 if short and not _CLAUSE.search(text) and not _units(text) and not _names(text) else -2.0
     if fld == "no":
         return -5.0
-    return 0.0
+    # A column nobody reads (进展情况 …) holds reports in sentences; 备注 seldom does.
+    sentence = bool(_SENTENCE.search(text)) or len(text) >= 15
+    if fld == "remarks":
+        return 1.0 if sentence else 0.0
+    return 2.0 if sentence else 0.0
 
 
 def _kinds(fields: list[str]) -> list[str] | None:
@@ -107,37 +115,46 @@ def _skipped(fields: list[str], start: int, stop: int) -> float:
 
 def _best_path(lines: list[str], fields: list[str]) -> tuple[float, list[tuple[int, bool]]]:
     """For each line its column and whether it starts a sub-row: the highest-scoring monotonic assignment
-    (sub-rows only when there are more lines than columns), with its score."""
+    (sub-rows only when there are more lines than columns), with its score.
+
+    A sub-row must reach a deadline, leader or unit column after its text: a report in several paragraphs
+    under a column nobody reads is not a run of sub-tasks. The state is (column, sub-row still open).
+    """
     n, m = len(lines), len(fields)
     restarts = n > m
     fit = [[_fit(f, text) for f in fields] for text in lines]
-    score = [[float("-inf")] * m for _ in range(n)]
-    back: list[list[tuple[int, bool]]] = [[(-1, False)] * m for _ in range(n)]
+    low = float("-inf")
+    score = [[[low, low] for _ in range(m)] for _ in range(n)]
+    back: list[list[list[tuple[int, int, bool]]]] = [[[(-1, 0, False)] * 2 for _ in range(m)] for _ in range(n)]
     for j in range(m):
-        score[0][j] = fit[0][j] - _skipped(fields, 0, j)
+        score[0][j][0] = fit[0][j] - _skipped(fields, 0, j)
     for i in range(1, n):
         for j in range(m):
             for k in range(m):
-                if score[i - 1][k] == float("-inf"):
-                    continue
-                if k == j:
-                    value, restart = _CONTINUES.get(fields[j], 0.0), False
-                elif k < j:
-                    value, restart = -_skipped(fields, k + 1, j), False
-                elif restarts and fields[j] in _TEXT:
-                    value, restart = -_RESTART, True
-                else:
-                    continue
-                total = score[i - 1][k] + value + fit[i][j]
-                if total > score[i][j]:
-                    score[i][j], back[i][j] = total, (k, restart)
-    j = max(range(m), key=lambda c: score[n - 1][c] - _skipped(fields, c + 1, m))
-    best = score[n - 1][j] - _skipped(fields, j + 1, m)
+                for was_open in (0, 1):
+                    before = score[i - 1][k][was_open]
+                    if before == low:
+                        continue
+                    if k == j:
+                        value, restart, is_open = _CONTINUES.get(fields[j], 0.0), False, was_open
+                    elif k < j:
+                        closes = fields[j] in _OWN
+                        value, restart, is_open = -_skipped(fields, k + 1, j), False, 0 if closes else was_open
+                    elif restarts and fields[j] in _TEXT:
+                        value, restart, is_open = -_RESTART, True, 1
+                    else:
+                        continue
+                    total = before + value + fit[i][j]
+                    if total > score[i][j][is_open]:
+                        score[i][j][is_open], back[i][j][is_open] = total, (k, was_open, restart)
+    j = max(range(m), key=lambda c: score[n - 1][c][0] - _skipped(fields, c + 1, m))
+    best = score[n - 1][j][0] - _skipped(fields, j + 1, m)
     path: list[tuple[int, bool]] = []
+    state = 0
     for i in range(n - 1, -1, -1):
-        k, restart = back[i][j]
+        k, was_open, restart = back[i][j][state]
         path.append((j, restart))
-        j = k
+        j, state = k, was_open
     return best, path[::-1]
 
 
