@@ -1320,19 +1320,23 @@ def _cell_lines(body: list[list]) -> list[str]:
     return lines
 
 
+def _as_pasted(d: dict, slug: str, text: str, notes: str, **source: str) -> dict:
+    """Document ``d`` again as its page's text (file page.txt): same rows, the notes and source told apart."""
+    return dict(d, slug=slug, file="page.txt", fmt="txt", text=text, notes=notes + " " + d["notes"],
+                source=dict(d["source"], **source))
+
+
 @doc
 def lueyang_paste():
-    d = lueyang()
-    d = dict(d, slug="lueyang-wlj-2019-mubiao-paste", file="page.txt", fmt="txt", text=_lueyang_text())
-    d["notes"] = ("The same 略阳县 table as lueyang-wlj-2019-mubiao-fenjie, as the page's text (the stored copy itself): "
+    return _as_pasted(
+        lueyang(), "lueyang-wlj-2019-mubiao-paste", _lueyang_text(),
+        ("The same 略阳县 table as lueyang-wlj-2019-mubiao-fenjie, as the page's text (the stored copy itself): "
                   "one cell per line, the header '责任股室' / '(单位)' on two lines, several units of a cell on "
                   "several lines, and every merged cell (指标, 完成时限, 责任领导, 责任股室) only on the first row it "
-                  "covers, so most rows have two or three lines for six columns. An official reads it as the html. "
-                  + d["notes"])
-    d["source"] = dict(d["source"], published_as="web page; this is its text as the stored copy gives it",
-                       rebuilt_as="txt: the table's cells one per line, as the stored copy shows them",
-                       layout="pasted web table: one cell per line; merged cells show once, so rows are short")
-    return d
+                  "covers, so most rows have two or three lines for six columns. An official reads it as the html."),
+        published_as="web page; this is its text as the stored copy gives it",
+        rebuilt_as="txt: the table's cells one per line, as the stored copy shows them",
+        layout="pasted web table: one cell per line; merged cells show once, so rows are short")
 
 
 # ---------------------------------------------------------------- 大竹县 2016 民生实事 (html, a 序号 over two rows)
@@ -1413,16 +1417,15 @@ def _dazhu_text() -> str:
 
 @doc
 def dazhu_paste():
-    d = dazhu()
-    d = dict(d, slug="dazhu-2016-minsheng-shishi-paste", file="page.txt", fmt="txt", text=_dazhu_text())
-    d["notes"] = ("The same 大竹县 table as dazhu-2016-minsheng-shishi-fenjie, as its page's text is copied and pasted "
+    return _as_pasted(
+        dazhu(), "dazhu-2016-minsheng-shishi-paste", _dazhu_text(),
+        ("The same 大竹县 table as dazhu-2016-minsheng-shishi-fenjie, as its page's text is copied and pasted "
                   "(this is what the stored copy holds): one cell per line, so a cell listing three units gives three "
                   "lines, and the 序号 5 and 县民政局 cells merged over two rows show once, before the two sub-rows' "
-                  "texts and deadlines. Read as in the html: rows 5-1 and 5-2 under 县民政局. " + d["notes"])
-    d["source"] = dict(d["source"], published_as="web page; this is its text as a browser copies it",
-                       rebuilt_as="txt: the page's paragraphs and table cells one per line, blank lines between",
-                       layout="pasted web table: one cell per line, multi-line unit cells, a 序号 over two rows")
-    return d
+                  "texts and deadlines. Read as in the html: rows 5-1 and 5-2 under 县民政局."),
+        published_as="web page; this is its text as a browser copies it",
+        rebuilt_as="txt: the page's paragraphs and table cells one per line, blank lines between",
+        layout="pasted web table: one cell per line, multi-line unit cells, a 序号 over two rows")
 
 
 # ---------------------------------------------------------------- a 钟楼区 2021 重大民生实事 (docx, sub-rows with own leaders)
@@ -1579,17 +1582,16 @@ def gaoxin():
 @doc
 def gaoxin_paste():
     d = gaoxin()
-    name = d["title"]
-    text = "\n".join([name, "来自:", "时间:2022-07-12", "序号", "重点任务", "完成时间", "责任人", "责任部门", "进展情况",
-                      *GX_ROW]) + "\n"
-    d = dict(d, slug="gaoxinqu-2022-q2-chengnuo-paste", file="page.txt", fmt="txt", text=text)
-    d["notes"] = ("The same row as gaoxinqu-2022-q2-chengnuo-jinzhan, as the page's text: one cell per line. The last "
+    text = "\n".join([d["title"], "来自:", "时间:2022-07-12", "序号", "重点任务", "完成时间", "责任人", "责任部门",
+                      "进展情况", *GX_ROW]) + "\n"
+    return _as_pasted(
+        d, "gaoxinqu-2022-q2-chengnuo-paste", text,
+        ("The same row as gaoxinqu-2022-q2-chengnuo-jinzhan, as the page's text: one cell per line. The last "
                   "header, 进展情况, is a column Duban does not read (a progress report): it must still end the header "
-                  "and be listed as unread, not stop the table. " + d["notes"])
-    d["source"] = dict(d["source"], published_as="web page; this is its text, one cell per line",
-                       rebuilt_as="txt: title, date and the table's cells one per line",
-                       layout="pasted web table whose last column (进展情况) Duban does not read")
-    return d
+                  "and be listed as unread, not stop the table."),
+        published_as="web page; this is its text, one cell per line",
+        rebuilt_as="txt: title, date and the table's cells one per line",
+        layout="pasted web table whose last column (进展情况) Duban does not read")
 
 
 # ---------------------------------------------------------------- build
