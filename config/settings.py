@@ -93,6 +93,9 @@ class ReminderSettings(BaseModel):
     telegram_private_per_second: float = 1.0
     telegram_group_per_minute: float = 20.0
     max_attempts: int = 8
+    # Tasks listed in one recipient's message run of a pass (daily, digest, weekly); the rest are counted in a
+    # closing line that says how to see them all, so a busy group gets a few messages, not hundreds.
+    max_listed: int = Field(default=30, ge=1)
 
 
 class Settings(BaseSettings):

@@ -1,4 +1,13 @@
-"""From planned notices to messages: one per recipient and run, rendered per language, split to fit a chat."""
+"""From planned notices to messages: one per recipient and run, rendered per language, split to fit a chat.
+
+One message run lists at most ``max_listed`` tasks (``reminders.max_listed``), the most urgent first in the
+usual order; a closing line counts the rest by kind or colour and says how to see them all (「逾期」,
+「我的任务」, /export). A section's digest or a busy member's daily message can hold thousands of tasks: listed
+whole it became hundreds of messages, which take a group 20 minutes to receive at Telegram's 20 per minute
+and bury the chat. Only what is listed is rendered, so a run's cost is bounded per recipient. The tasks
+counted in the closing line were told about: their notices are in the ledger like the listed ones (so an
+escalation counted there is not repeated), and what is still due comes again on its next day or step.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +32,7 @@ from scheduler.snapshot import Snapshot, TaskRow
 MAX_CHARS = 3500
 MAX_TASK_ROWS = 8
 TITLE_CHARS = 80
+MAX_LISTED = 30  # the default of reminders.max_listed
 DAILY_ORDER = ("overdue", "reminder", "snoozed", "escalation_head", "escalation_leader", "progress")
 BUTTON_KINDS = frozenset({"overdue", "reminder", "snoozed"})
 ACK_TEXTS = {"ack": "notices.ack_yes", "snoozed": "notices.ack_snoozed", "none": "notices.ack_no"}
@@ -89,8 +99,9 @@ def _envelope(bucket: str, r: Recipient, snap: Snapshot, default_lang: str) -> E
 class Renderer:
     """Renders envelopes against one snapshot (tasks, names) for one day."""
 
-    def __init__(self, snap: Snapshot, day: date, caps: Callable[[str], Capabilities] = lambda _channel: RICH) -> None:
-        self.snap, self.day, self.caps = snap, day, caps
+    def __init__(self, snap: Snapshot, day: date, caps: Callable[[str], Capabilities] = lambda _channel: RICH,
+                 max_listed: int = MAX_LISTED) -> None:
+        self.snap, self.day, self.caps, self.max_listed = snap, day, caps, max_listed
         self.tasks: dict[int, TaskRow] = {task.id: task for task in snap.tasks}
         # A task shows up in many messages of a run (daily, digests, reports): render its pieces once.
         self._titles: dict[tuple[int, str], str] = {}
@@ -114,7 +125,7 @@ class Renderer:
             lines = [x for x in chosen[0].detail if isinstance(x, Line)]
             name = html.escape(self.snap.people.get(env.recipient.person_id or 0, ""))
             header = t("notices.weekly_leader_header", lang, week=self.week(lang), name=name, n=len(lines))
-            blocks, footer = self.colour_blocks(lines, lang, digest=False), ""
+            blocks, footer = self.colour_blocks(lines, lang, digest=False, bucket="weekly_leader"), ""
         elif env.bucket == "unassigned":
             header, blocks, footer = self.unassigned(chosen[0], lang), [], ""
         else:
@@ -189,7 +200,8 @@ class Renderer:
         return t("notices.daily_header", lang, date=self.date(self.day, lang))
 
     def daily_blocks(self, notices: Sequence[Notice], lang: str) -> list[tuple[str, tuple[Button, ...] | None]]:
-        """Items grouped by kind; a task escalated to someone who also works on it is shown once, as the escalation."""
+        """Items grouped by kind, at most ``max_listed`` of them; a task escalated to someone who also works on it is
+        shown once, as the escalation."""
         escalated = {n.task_ids[0] for n in notices if n.kind in ESCALATION_KINDS}
         responsible = {n.task_ids[0] for n in notices if n.kind in BUTTON_KINDS}
         by_kind: dict[str, list[Notice]] = defaultdict(list)
@@ -197,15 +209,32 @@ class Renderer:
             if not (n.kind in BUTTON_KINDS and n.task_ids[0] in escalated):
                 by_kind[n.kind].append(n)
         blocks: list[tuple[str, tuple[Button, ...] | None]] = []
+        budget = self.max_listed
+        unlisted: dict[str, int] = {}
         for kind in DAILY_ORDER:
             items = by_kind.get(kind)
             if not items:
                 continue
+            shown = sorted(items, key=_by_due)[:budget] if budget else []
+            budget -= len(shown)
+            if len(shown) < len(items):
+                unlisted[kind] = len(items) - len(shown)
+            if not shown:
+                continue
             blocks.append((t(f"notices.group_{kind}", lang, n=len(items)), None))
-            for n in sorted(items, key=lambda x: (x.due or date.max, x.task_ids)):
+            for n in shown:
                 task = self.tasks[n.task_ids[0]]
                 blocks.append((self.item(n, task, lang), self.buttons(n, task, lang, task.id in responsible)))
+        if unlisted:
+            blocks.append((self.unlisted(unlisted, "daily", lang), None))
         return blocks
+
+    def unlisted(self, counts: dict[str, int], bucket: str, lang: str) -> str:
+        """The closing line of a capped message: how many tasks were not listed, of which kind or colour, and
+        where to see them all."""
+        sep = t("notices.name_sep", lang)
+        parts = sep.join(t(f"notices.more_{group}", lang, n=n) for group, n in counts.items())
+        return t(f"notices.unlisted_{bucket}", lang, n=sum(counts.values()), counts=parts)
 
     def item(self, n: Notice, task: TaskRow, lang: str) -> str:
         """One task of a daily message; escalations add the sections and who acknowledged."""
@@ -262,19 +291,28 @@ class Renderer:
             scope = html.escape(t("notices.name_sep", lang).join(sorted(self.snap.sections.get(s, "?") for s in group.sections)))
         return t("notices.digest_header", lang, date=self.date(self.day, lang), scope=scope)
 
-    def colour_blocks(self, detail: Iterable[object], lang: str, *, digest: bool) -> list[tuple[str, tuple[Button, ...] | None]]:
-        """Tasks grouped red, yellow, blue, green, done, each group headed by its mark and count."""
+    def colour_blocks(self, detail: Iterable[object], lang: str, *, digest: bool, bucket: str = "digest") -> list[tuple[str, tuple[Button, ...] | None]]:
+        """Tasks grouped red, yellow, blue, green, done, each group headed by its mark and count; at most
+        ``max_listed`` tasks, then a line counting the rest by colour."""
         by_colour: dict[str, list[Line]] = defaultdict(list)
         for x in detail:
             if isinstance(x, Line):
                 by_colour[x.colour].append(x)
         blocks: list[tuple[str, tuple[Button, ...] | None]] = []
+        budget = self.max_listed
+        unlisted: dict[str, int] = {}
         for colour in ("red", "yellow", "blue", "green", "done"):
             chosen = by_colour.get(colour)
             if not chosen:
                 continue
+            shown = chosen[:budget]
+            budget -= len(shown)
+            if len(shown) < len(chosen):
+                unlisted[colour] = len(chosen) - len(shown)
+            if not shown:
+                continue
             blocks.append((t(f"notices.colour_{colour}", lang, n=len(chosen)), None))
-            for ln in chosen:
+            for ln in shown:
                 key = (ln.task_id, lang, digest, colour)
                 text = self._lines.get(key)
                 if text is None:
@@ -290,6 +328,8 @@ class Renderer:
                         text = t("notices.report_line", lang, no=html.escape(task.no), title=self.title(task, lang), when=when)
                     self._lines[key] = text
                 blocks.append((text, None))
+        if unlisted:
+            blocks.append((self.unlisted(unlisted, bucket, lang), None))
         return blocks
 
     def unassigned(self, notice: Notice, lang: str) -> str:
@@ -309,7 +349,7 @@ class Renderer:
             counts[ln.colour] += 1
         header = t("notices.weekly_admin_header", lang, week=self.week(lang), n=len(lines), red=counts["red"],
                    yellow=counts["yellow"], blue=counts["blue"], green=counts["green"])
-        blocks = self.colour_blocks(lines, lang, digest=True)
+        blocks = self.colour_blocks(lines, lang, digest=True, bucket="weekly_admin")
         blocks.append((t("notices.ranking_header", lang), None))
         for i, rank in enumerate((x for x in detail if isinstance(x, Rank)), start=1):
             section = html.escape(self.snap.sections.get(rank.section_id, "?"))
@@ -319,6 +359,10 @@ class Renderer:
                 blocks.append((t("notices.ranking_line", lang, rank=i, section=section, rate=f"{rank.rate:.0%}",
                                  on_time=rank.on_time, assessed=rank.assessed), None))
         return header, blocks, ""
+
+
+def _by_due(n: Notice) -> tuple[date, tuple[int, ...]]:
+    return (n.due or date.max, n.task_ids)
 
 
 def _split(header: str, blocks: list[tuple[str, tuple[Button, ...] | None]], footer: str, lang: str) -> list[Chunk]:

@@ -145,7 +145,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
         snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins, silent=core.silent_channels)
     notices = plan(snap, local.replace(tzinfo=None), core.calendar, rules)
     envs = envelopes(notices, snap, core.settings.language)
-    renderer = Renderer(snap, day, core.caps)
+    renderer = Renderer(snap, day, core.caps, core.settings.reminders.max_listed)
     result = PassResult(now, local, day, core.calendar.is_working_day(day), dry_run, notices)
     result.unroutable = sorted({e.label for e in envs if e.target is None})
     if dry_run:
