@@ -50,7 +50,7 @@ from pdfminer.psparser import (
     literal_name,
 )
 from pdfminer.pdftypes import stream_value
-from pdfminer.utils import Matrix, apply_matrix_rect
+from pdfminer.utils import Matrix
 
 # One token a match, after whitespace and comments (NUL is skipped as pdfminer skips it). Groups: 1 a name
 # (with #xx escapes), 2 a number, 3 an operator word, 4 a hex string, 5 the start of a string, 6 ``<<``,
@@ -92,14 +92,6 @@ def _name(raw: bytes) -> object:
         return LIT(str(raw, "utf-8"))
     except UnicodeDecodeError:
         return LIT(raw)
-
-
-def _number(raw: bytes) -> int | float | None:
-    """An int or float as pdfminer reads it; a lone sign or dot is no token at all."""
-    try:
-        return float(raw) if b"." in raw else int(raw)
-    except ValueError:
-        return None
 
 
 def _hex(raw: bytes) -> bytes:
@@ -161,9 +153,12 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
         for match in _TOKEN.finditer(data, pos):
             kind = match.lastindex
             if kind == 2:
-                value = _number(match.group(2))
-                if value is not None:
-                    yield value
+                raw = match.group(2)
+                try:
+                    value = float(raw) if b"." in raw else int(raw)
+                except ValueError:
+                    continue  # a lone sign or dot: no token at all, as in pdfminer
+                yield value
             elif kind == 3:
                 word = match.group(3)
                 yield True if word == _TRUE else False if word == _FALSE else KWD(word)
@@ -195,17 +190,18 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
             return
 
 
-def objects(token_stream: Iterable[object]) -> Iterator[object]:
-    """What pdfminer's ``PDFContentParser.nextobject`` yields: operands and operators at the top level."""
+def operations(token_stream: Iterable[object]) -> Iterator[tuple[list, PSKeyword | None]]:
+    """pdfminer's ``PDFContentParser.nextobject`` results grouped: each operator with the operands before it.
+
+    Operands left at the end come with None. Arrays, dictionaries and procedures are built as pdfminer's
+    ``PSStackParser`` builds them.
+    """
     context: list[tuple[str | None, list]] = []
     kind: str | None = None
-    stack: list = []
+    stack: list = []  # the operands of the next operator, or the items of the innermost open array
     for token in token_stream:
         if type(token) is not PSKeyword:
-            if context:
-                stack.append(token)
-            else:
-                yield token
+            stack.append(token)
             continue
         opens = _OPENERS.get(token)
         if opens is not None:
@@ -215,20 +211,25 @@ def objects(token_stream: Iterable[object]) -> Iterator[object]:
         if token is _ID:
             continue  # pdfminer swallows an ID outside an inline image
         closes = _CLOSERS.get(token)
-        built: object = token
-        if closes is not None:
-            if closes != kind:
-                continue  # a closer that does not match: pdfminer ignores it
-            built = stack
-            if closes == "d":
-                if len(stack) % 2:
-                    raise PSSyntaxError(f"Invalid dictionary construct: {stack!r}")
-                built = {literal_name(k): v for k, v in zip(stack[::2], stack[1::2]) if v is not None}
-            kind, stack = context.pop()
-        if context:
-            stack.append(built)
-        else:
-            yield built
+        if closes is None:
+            if context:
+                stack.append(token)
+            else:
+                yield stack, token
+                stack = []
+            continue
+        if closes != kind:
+            continue  # a closer that does not match: pdfminer ignores it
+        built: object = stack
+        if closes == "d":
+            if len(stack) % 2:
+                raise PSSyntaxError(f"Invalid dictionary construct: {stack!r}")
+            built = {literal_name(k): v for k, v in zip(stack[::2], stack[1::2]) if v is not None}
+        kind, stack = context.pop()
+        stack.append(built)
+    top = context[0][1] if context else stack
+    if top:
+        yield top, None
 
 
 def page_tokens(streams: list[bytes]) -> Iterable[object] | None:
@@ -253,7 +254,7 @@ def page_tokens(streams: list[bytes]) -> Iterable[object] | None:
 
 
 class FastInterpreter(PDFPageInterpreter):
-    """pdfminer's page interpreter reading its content streams with ``objects`` (some pages excepted)."""
+    """pdfminer's page interpreter reading its content streams with ``operations`` (some pages excepted)."""
 
     def execute(self, streams: Sequence[object]) -> None:
         """Run the operators of ``streams`` on the device, as pdfminer's ``execute`` does."""
@@ -262,24 +263,26 @@ class FastInterpreter(PDFPageInterpreter):
             super().execute(streams)
             return
         operators: dict[PSKeyword, tuple | None] = {}
-        for obj in objects(token_stream):
-            if type(obj) is not PSKeyword:
-                self.argstack.append(obj)
-                continue
-            operator = operators.get(obj, _UNSEEN)
+        for operands, keyword in operations(token_stream):
+            operator = operators.get(keyword, _UNSEEN)
             if operator is _UNSEEN:
-                operator = operators[obj] = self._operator(obj)
+                operator = operators[keyword] = None if keyword is None else self._operator(keyword)
             if operator is None:
-                if settings.STRICT:
-                    raise PDFInterpreterError(f"Unknown operator: {keyword_name(obj)!r}")
+                self.argstack.extend(operands)
+                if keyword is not None and settings.STRICT:
+                    raise PDFInterpreterError(f"Unknown operator: {keyword_name(keyword)!r}")
                 continue
             func, nargs = operator
-            if nargs:
+            if not nargs:
+                self.argstack.extend(operands)
+                func()
+            elif len(operands) == nargs and not self.argstack:
+                func(*operands)  # pdfminer's stack holds just these, and pop(nargs) empties it
+            else:
+                self.argstack.extend(operands)
                 args = self.pop(nargs)
                 if len(args) == nargs:
                     func(*args)
-            else:
-                func()
 
     def _tokens(self, streams: Sequence[object]) -> Iterable[object] | None:
         """The tokens of the streams pdfminer would run (``page_tokens``), or None for pdfminer's reader."""
@@ -372,12 +375,15 @@ class GlyphAggregator(PDFPageAggregator):
         else:
             descent = font.get_descent() * fontsize
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
-        a, b, c, d, _, _ = matrix
-        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
-        if x1 < x0:
-            x0, x1 = x1, x0
-        if y1 < y0:
-            y0, y1 = y1, y0
+        a, b, c, d, e, f = matrix
+        # apply_matrix_rect, inline: the four corners through the matrix, then their bounds.
+        left, bottom, right, up = bbox
+        left1, bottom1 = a * left + c * bottom + e, b * left + d * bottom + f
+        right1, bottom2 = a * right + c * bottom + e, b * right + d * bottom + f
+        right2, top1 = a * right + c * up + e, b * right + d * up + f
+        left2, top2 = a * left + c * up + e, b * left + d * up + f
+        x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+        x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
         width, height = x1 - x0, y1 - y0
         top = self.page_height - y1 + self.y_shift
         self.cur_item._objs.append({

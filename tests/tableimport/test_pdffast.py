@@ -23,7 +23,7 @@ from bot.tableimport.pdffast import (
     FastCMapParser,
     FastInterpreter,
     FastType1FontHeaderParser,
-    objects,
+    operations,
     page_tokens,
     tokens,
 )
@@ -78,8 +78,10 @@ def _fast(streams: list[bytes]) -> tuple[list, bool] | None:
         read = page_tokens(streams)
         if read is None:
             return None
-        for obj in objects(read):
-            got.append(_plain(obj))
+        for operands, operator in operations(read):
+            got += [_plain(obj) for obj in operands]
+            if operator is not None:
+                got.append(_plain(operator))
     except Exception:  # noqa: BLE001
         return got, True
     return got, False
@@ -119,7 +121,7 @@ def test_an_escaped_line_break_across_pdfminers_buffer_reads_as_there() -> None:
     for before in (4092, 4093, 4094):
         data = b"(" + b"x" * before + b"\\\r\ny) Tj"
         assert _same([data]) is True
-    assert next(objects(page_tokens([b"(" + b"x" * 4093 + b"\\\r\ny) Tj"]))).endswith(b"x\ny")
+    assert next(operations(page_tokens([b"(" + b"x" * 4093 + b"\\\r\ny) Tj"])))[0][0].endswith(b"x\ny")
 
 
 def test_a_page_split_into_streams_reads_as_one() -> None:
