@@ -166,8 +166,11 @@ def detail(d: TaskDetail, tz: str, lang: str) -> str:
     lines.append(t("conv.detail_sections", lang, names=esc(sections)))
     if task.units:
         lines.append(t("conv.detail_units", lang, names=esc(sep.join(task.units))))
-    status = t(f"conv.status_{task.status}", lang)
-    lines.append(t("conv.detail_status", lang, status=status, left=left_text(d.standing, lang)))
+    if task.status == "done" and task.done_at is not None:
+        lines.append(t("conv.detail_status_done", lang, at=when(task.done_at, tz)))
+    else:
+        status = t(f"conv.status_{task.status}", lang)
+        lines.append(t("conv.detail_status", lang, status=status, left=left_text(d.standing, lang)))
     if task.progress_at is not None:
         lines.append(
             t(

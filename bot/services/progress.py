@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ExtensionRequest, Milestone, Snooze, Task, TaskEvent, TaskTable
@@ -190,8 +190,20 @@ async def finish(
     task.status = "done"
     task.done_at = now
     task.updated_at = now
+    # The latest progress is the finish itself: 100% now, with its evidence (an older report's words would
+    # otherwise stand beside the 100% as if said today; the history keeps them).
     task.progress_percent = 100
-    event = _event(task, actor, "done", now, percent=100, text=(evidence or "").strip() or None)
+    task.progress_at = now
+    task.progress_text = (evidence or "").strip() or None
+    # A pending extension has nothing left to extend: it is withdrawn, and an approver's button says so.
+    withdrawn = (await session.execute(
+        update(ExtensionRequest)
+        .where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == "pending")
+        .values(status="withdrawn", decided_by=actor.key, decided_at=now)
+        .returning(ExtensionRequest.id)
+    )).scalars().all()
+    data = {"withdrawn": sorted(withdrawn)} if withdrawn else None
+    event = _event(task, actor, "done", now, percent=100, text=(evidence or "").strip() or None, data=data)
     session.add(event)
     await session.flush()
     return event

@@ -116,6 +116,26 @@ async def test_done_closes_the_task_and_tells_leaders_and_admins(talk: Talk) -> 
     assert "已办结" in await talk.text(ZHANG, "进度 11 10% 补充")
 
 
+async def test_done_is_the_latest_progress_and_withdraws_a_pending_extension(talk: Talk) -> None:
+    await talk(ZHANG, "进度 11 60% 已通过初审")
+    await talk(ZHANG, "延期 11 2023-12-15 设备到货延迟")
+    leader_notice = next(n for n in await _outbox(talk) if n.kind == "extend_request" and n.target == "2001")
+    approve = next(b.split("|")[0] for b in leader_notice.buttons if b.split("|")[1].startswith("批准"))
+    later = NOW + timedelta(days=1)
+    await talk(ZHANG, "办结 11 已建成", now=later)
+    task = await _task(talk, "11")
+    assert (task.progress_percent, task.progress_at, task.progress_text) == (100, later, "已建成")
+    detail = await talk.text(ZHANG, "#11", now=later)
+    assert "状态：已办结（2023-10-28 09:00）" in detail and "最新进度：100%，2023-10-28 09:00：已建成" in detail
+    assert "待审批" not in detail and "已通过初审" in detail  # the earlier report stays in the history
+    # The leader's approve button, pressed after the task was done, says why nothing moves.
+    assert "延期申请已撤回：任务已办结" in texts(await talk(WANG, press=approve))
+    assert (await _milestone(talk, "11")).due == date(2023, 10, 31)
+    async with talk.core.db.session() as session:
+        request = await session.scalar(select(ExtensionRequest))
+    assert (request.status, request.decided_by) == ("withdrawn", ZHANG)
+
+
 async def test_done_button_asks_first_then_closes(talk: Talk, task_id) -> None:  # type: ignore[no-untyped-def]
     ident = await task_id("11")
     detail = await talk(WANG, "#11")

@@ -32,7 +32,7 @@ MESSAGES = {
         "<b>查询</b>\n"
         "我的任务（/mytasks）：我牵头的任务，按角色分组、按时间节点排序\n"
         "逾期（/overdue）；本周到期（/week）；三天内到期、N天内到期（/due N，按工作日）\n"
-        "#11 或 /task 11：任务详情（时间节点、进度记录，{task_detail}）\n"
+        "#11 或 /task 11：任务详情（{task_detail}）\n"
         "/section 疾控股；/leader 李康民；/search 胸痛中心\n"
         "<b>填报</b>\n"
         "签收 11（/ack 11）\n"
@@ -124,6 +124,7 @@ MESSAGES = {
     "conv.detail_sections": "牵头股室：{names}",
     "conv.detail_units": "相关责任单位：{names}",
     "conv.detail_status": "状态：{status}（{left}）",
+    "conv.detail_status_done": "状态：已办结（{at}）",
     "conv.detail_progress": "最新进度：{percent}，{at}：{text}",
     "conv.detail_milestones": "<b>时间节点</b>",
     "conv.detail_pending": "⏳ 延期申请 #{id}：延至 {due}，理由：{reason}（{who}），待审批",
@@ -202,6 +203,7 @@ MESSAGES = {
     "conv.extend_own_request": "不能审批自己提交的延期申请，请由其他牵头领导或管理员审批。",
     "conv.extend_already_approved": "这份 #{no} 的延期申请已经批准过了。",
     "conv.extend_already_rejected": "这份 #{no} 的延期申请已经驳回过了。",
+    "conv.extend_already_withdrawn": "这份 #{no} 的延期申请已撤回：任务已办结。",
     "conv.extend_approved": "已批准 {ref} 延期：{old} → {due}。",
     "conv.extend_rejected": "已驳回 {ref} 的延期申请，时间节点仍为 {old}。",
     "conv.snooze_usage": "用法：明天再提醒 序号",
