@@ -39,6 +39,8 @@ async def test_help_and_the_unbound_reply_differ_per_channel(talk: Talk) -> None
     console = await _say(core, "console:guest", "help", CONSOLE)
     assert "按钮" not in console and "点击邀请链接" not in console
     assert len({telegram, wecom, console}) == 3
+    for text in (telegram, wecom, cards, console):  # the detail line once named 时间节点、进度记录 twice
+        assert "任务详情（时间节点、进度记录，以及" in text and text.count("时间节点、进度记录") == 1
 
 
 async def test_import_instructions_follow_whether_a_file_carries_a_caption(talk: Talk) -> None:
