@@ -147,8 +147,7 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
     A string or hex string left open at the end is dropped, as pdfminer drops it at the end of a page's
     last stream; in an earlier stream (``last`` false) it raises ``CutOff``.
     """
-    pos = 0
-    end = len(data)
+    pos, end = 0, len(data)
     while True:
         for match in _TOKEN.finditer(data, pos):
             kind = match.lastindex
@@ -169,7 +168,8 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
                 yield _name(raw)
             elif kind == 4:
                 if match.end() == end:  # nothing closes it
-                    break
+                    _left_open(last)
+                    return
                 yield _hex(match.group(4))
             elif kind == 6:
                 raw = match.group(6)
@@ -177,17 +177,21 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
                     yield KWD(raw)
             elif kind == 5:
                 text, pos = _string(data, match.end())
-                if text is not None:
-                    yield text
+                if text is None:
+                    _left_open(last)
+                    return
+                yield text
                 break  # the string was read past the match: scan again from where it ended
             else:
                 return  # the end of the data
         else:
             return
-        if kind == 4 or text is None:
-            if not last:
-                raise CutOff
-            return
+
+
+def _left_open(last: bool) -> None:
+    """A string runs to the end of a stream: pdfminer drops it after the last stream, else reads on."""
+    if not last:
+        raise CutOff
 
 
 def operations(token_stream: Iterable[object]) -> Iterator[tuple[list, PSKeyword | None]]:
@@ -346,8 +350,8 @@ class GlyphAggregator(PDFPageAggregator):
     """pdfminer's layout device drawing each glyph straight as the dict the table reader uses.
 
     pdfminer makes an ``LTChar`` of every glyph (colour, colour space and graphic state kept) that pdfplumber
-    then turns into a dict of some thirty keys; here the few keys read later are computed as ``LTChar`` and
-    ``GuardedPage.process_object`` compute them, in one step, and the dict is what the page holds.
+    then turns into a dict of some thirty keys; here the keys the reader uses are computed as ``LTChar`` and
+    pdfplumber's ``Page.process_object`` compute them, in one step, and the dict is what the page holds.
     """
 
     def __init__(self, rsrcmgr, pageno: int, page_number: int, mediabox, height: float, doctop: float) -> None:  # type: ignore[no-untyped-def]
