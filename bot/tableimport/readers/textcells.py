@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNIT_END = re.compile(
     r"(局|委|办|中心|股|科|室|处|队|所|院|站|会|街道|镇|乡|公司|部|馆|厅|组|团|社|单位|部门|政府|集团|银行|医院|学校|分局|"
@@ -55,35 +56,55 @@ def _names(text: str) -> bool:
         if token:
             names.append(token)
     # Four characters read as a phrase (文化产业) far more often than as a name.
-    return bool(names) and all(2 <= len(n) <= 3 and _HAN.match(n) for n in names) and not _units(text)
+    return bool(names) and all(2 <= len(n) <= 3 and _HAN.match(n) for n in names)
 
 
-def _fit(fld: str, text: str) -> float:
-    """How well a line reads as a cell of the field ``fld`` (higher is better)."""
-    short = len(text) <= 12
+@dataclass(frozen=True)
+class _Line:
+    """What one line reads as, worked out once per distinct text."""
+
+    length: int
+    sentence: bool  # has 。；! ? (a task text or a report)
+    clause: bool  # has ，: (more than a bare phrase)
+    dates: int  # time phrases with a month or year
+    timed: bool  # reads as a deadline cell
+    units: bool  # unit names only
+    names: bool  # people's names only
+
+
+@lru_cache(maxsize=4096)
+def _line(text: str) -> _Line:
     # "三亚路…11月底前具备通车条件;大连路…12月底前…": a deadline cell may be clauses with a date each.
     dates = len(_TIME.findall(text))
-    timed = (dates and len(text) <= 40 * dates) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
+    timed = bool(dates and len(text) <= 40 * dates) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
+    units = _units(text)
+    return _Line(len(text), bool(_SENTENCE.search(text)), bool(_CLAUSE.search(text)), dates, timed, units,
+                 not units and _names(text))
+
+
+def _fit(fld: str, line: _Line) -> float:
+    """How well a line reads as a cell of the field ``fld`` (higher is better)."""
+    short = line.length <= 12
     if fld in _TEXT:
-        if _SENTENCE.search(text) or len(text) >= 15:
-            return 2.0 if dates >= 2 else 3.0
-        return -1.0 if (timed or _units(text) or _names(text)) and short else 1.0
+        if line.sentence or line.length >= 15:
+            return 2.0 if line.dates >= 2 else 3.0
+        return -1.0 if (line.timed or line.units or line.names) and short else 1.0
     if fld == "category":
-        return 1.0 if len(text) <= 25 and not _SENTENCE.search(text) else -1.0
+        return 1.0 if line.length <= 25 and not line.sentence else -1.0
     if fld == "leaders":
-        return 3.0 if _names(text) else -3.0
+        return 3.0 if line.names else -3.0
     if fld in ("sections", "units"):
-        if _units(text):
+        if line.units:
             return 3.0
-        return 0.0 if len(text) <= 20 and not _SENTENCE.search(text) and not timed else -3.0
+        return 0.0 if line.length <= 20 and not line.sentence and not line.timed else -3.0
     if fld == "deadline":
-        if timed:
+        if line.timed:
             return 3.0
-        return 0.0 if short and not _CLAUSE.search(text) and not _units(text) and not _names(text) else -2.0
+        return 0.0 if short and not line.clause and not line.units and not line.names else -2.0
     if fld == "no":
         return -5.0
     # A column nobody reads (进展情况 …) holds reports in sentences; 备注 seldom does.
-    sentence = bool(_SENTENCE.search(text)) or len(text) >= 15
+    sentence = line.sentence or line.length >= 15
     if fld == "remarks":
         return 1.0 if sentence else 0.0
     return 2.0 if sentence else 0.0
@@ -108,12 +129,14 @@ class SubRow:
     carried: frozenset[int]
 
 
-def _skipped(fields: list[str], start: int, stop: int) -> float:
-    # Columns left empty between two lines; a category written only on its group's first row costs nothing.
-    return sum(_SKIP for f in fields[start:stop] if f != "category")
-
-
 def _best_path(lines: list[str], fields: list[str]) -> tuple[float, list[tuple[int, bool]]]:
+    """The placement of ``lines`` (see _placement); rows of the same shape share one computation."""
+    best, path = _placement(tuple(_line(text) for text in lines), tuple(fields))
+    return best, list(path)
+
+
+@lru_cache(maxsize=1024)
+def _placement(lines: tuple[_Line, ...], fields: tuple[str, ...]) -> tuple[float, tuple[tuple[int, bool], ...]]:
     """For each line its column and whether it starts a sub-row: the highest-scoring monotonic assignment
     (sub-rows only when there are more lines than columns), with its score.
 
@@ -122,40 +145,45 @@ def _best_path(lines: list[str], fields: list[str]) -> tuple[float, list[tuple[i
     """
     n, m = len(lines), len(fields)
     restarts = n > m
-    fit = [[_fit(f, text) for f in fields] for text in lines]
+    fit = [[_fit(f, line) for f in fields] for line in lines]
+    # skip[a][b]: the cost of leaving columns a..b-1 empty.
+    costs = [0.0 if f == "category" else _SKIP for f in fields]
+    skip = [[sum(costs[a:b]) for b in range(m + 1)] for a in range(m + 1)]
+    cont = [_CONTINUES.get(f, 0.0) for f in fields]
+    own = [f in _OWN for f in fields]
+    text = [restarts and f in _TEXT for f in fields]
     low = float("-inf")
     score = [[[low, low] for _ in range(m)] for _ in range(n)]
     back: list[list[list[tuple[int, int, bool]]]] = [[[(-1, 0, False)] * 2 for _ in range(m)] for _ in range(n)]
     for j in range(m):
-        score[0][j][0] = fit[0][j] - _skipped(fields, 0, j)
+        score[0][j][0] = fit[0][j] - skip[0][j]
     for i in range(1, n):
+        prev, here, row_fit = score[i - 1], score[i], fit[i]
         for j in range(m):
-            for k in range(m):
+            ks = range(m) if text[j] else range(j + 1)
+            for k in ks:
                 for was_open in (0, 1):
-                    before = score[i - 1][k][was_open]
+                    before = prev[k][was_open]
                     if before == low:
                         continue
                     if k == j:
-                        value, restart, is_open = _CONTINUES.get(fields[j], 0.0), False, was_open
+                        value, restart, is_open = cont[j], False, was_open
                     elif k < j:
-                        closes = fields[j] in _OWN
-                        value, restart, is_open = -_skipped(fields, k + 1, j), False, 0 if closes else was_open
-                    elif restarts and fields[j] in _TEXT:
-                        value, restart, is_open = -_RESTART, True, 1
+                        value, restart, is_open = -skip[k + 1][j], False, 0 if own[j] else was_open
                     else:
-                        continue
-                    total = before + value + fit[i][j]
-                    if total > score[i][j][is_open]:
-                        score[i][j][is_open], back[i][j][is_open] = total, (k, was_open, restart)
-    j = max(range(m), key=lambda c: score[n - 1][c][0] - _skipped(fields, c + 1, m))
-    best = score[n - 1][j][0] - _skipped(fields, j + 1, m)
+                        value, restart, is_open = -_RESTART, True, 1
+                    total = before + value + row_fit[j]
+                    if total > here[j][is_open]:
+                        here[j][is_open], back[i][j][is_open] = total, (k, was_open, restart)
+    j = max(range(m), key=lambda c: score[n - 1][c][0] - skip[c + 1][m])
+    best = score[n - 1][j][0] - skip[j + 1][m]
     path: list[tuple[int, bool]] = []
     state = 0
     for i in range(n - 1, -1, -1):
         k, was_open, restart = back[i][j][state]
         path.append((j, restart))
         j, state = k, was_open
-    return best, path[::-1]
+    return best, tuple(path[::-1])
 
 
 def _in_order_score(lines: list[str], fields: list[str], cells: list[str]) -> float:
@@ -166,7 +194,7 @@ def _in_order_score(lines: list[str], fields: list[str], cells: list[str]) -> fl
             total -= _SKIP if fields[col] != "category" else 0.0
             continue
         parts = [line for line in lines[at:] if line and line in text][:1] or [text]
-        total += _fit(fields[col], parts[0])
+        total += _fit(fields[col], _line(parts[0]))
         at += 1
     return total
 
