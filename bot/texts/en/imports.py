@@ -45,7 +45,7 @@ MESSAGES = {
     "import.no_number_column": "row {line}: the table has no number (序号) column; rows were numbered 1–{count}.",
     "import.number_assigned": "row {line}: empty number (序号), numbered {no}.",
     "import.number_shared": "row {line}: {count} rows share number {no}; they were numbered {no}-1 to {no}-{count}.",
-    "import.cells_carried": "line {line} on: {count} rows of the pasted text lack cells; the leader, section or "
+    "import.cells_carried": "line {line} on: {count} row(s) of the pasted text lack cells; the leader, section or "
                             "deadline of the row above was carried down (read as merged cells). Please check them.",
     "import.missing_leader": "row {line} (#{no}): no lead leader.",
     "import.missing_section": "row {line} (#{no}): no lead section.",
