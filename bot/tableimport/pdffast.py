@@ -354,8 +354,8 @@ class GlyphAggregator(PDFPageAggregator):
     pdfplumber's ``Page.process_object`` compute them, in one step, and the dict is what the page holds.
     """
 
-    def __init__(self, rsrcmgr, pageno: int, page_number: int, mediabox, height: float, doctop: float) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+    def __init__(self, rsrcmgr, page_number: int, mediabox, height: float, doctop: float) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(rsrcmgr, pageno=page_number, laparams=None)  # no layout analysis: nothing here asks for it
         self.page_number = page_number
         self.x_shift, self.y_shift = mediabox[0], mediabox[1]
         self.page_height = height

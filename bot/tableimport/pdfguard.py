@@ -209,7 +209,7 @@ class GuardedPage(Page):
 
     @property
     def layout(self):  # type: ignore[no-untyped-def]
-        """The page laid out by the counting device (cached like pdfplumber's own)."""
+        """The page laid out by the counting device and pdffast's interpreter (cached like pdfplumber's own)."""
         if hasattr(self, "_layout"):
             return self._layout
         spent = _budget()
@@ -220,8 +220,7 @@ class GuardedPage(Page):
             size += len(stream.get_data()) if isinstance(stream, PDFStream) else 0
         if size > PAGE_CONTENT_BYTES:
             raise refuse("import.pdf_bomb", spent.file)
-        device = _CountingDevice(self.pdf.rsrcmgr, self.page_number, self.page_number, self.mediabox, self.height,
-                                 self.initial_doctop)
+        device = _CountingDevice(self.pdf.rsrcmgr, self.page_number, self.mediabox, self.height, self.initial_doctop)
         FastInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
         self._layout = device.get_result()
         return self._layout
