@@ -360,3 +360,17 @@ def test_a_pasted_header_may_end_in_a_column_nobody_reads_and_its_report_stays_i
         ("8", "推进智慧园区建设。", ("王鹏伟",), ("科技局",), "12月底前"),
     ]
     assert [(c.header, c.rows) for c in table.unmapped] == [("进展情况", 2)]
+
+
+def test_a_long_group_heading_before_a_text_in_two_paragraphs_stays_the_category() -> None:
+    text = "\n".join([
+        "序号", "工作任务", "具体内容", "牵头领导", "牵头股室",
+        "1", "（一）聚焦群众获得感,加力深化医药卫生体制改革。", "推进医共体建设。", "同步推进分级诊疗。", "张三", "医政股",
+        "2", "完善双向转诊。", "张三", "医政股",
+    ])
+    table = read_table(text.encode(), "paste.txt")
+    heading = "（一）聚焦群众获得感,加力深化医药卫生体制改革。"
+    assert [(r.no, r.category, r.content, r.leaders) for r in table.rows] == [
+        ("1", heading, "推进医共体建设。同步推进分级诊疗。", ("张三",)),
+        ("2", heading, "完善双向转诊。", ("张三",)),
+    ]

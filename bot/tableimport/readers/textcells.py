@@ -25,6 +25,8 @@ _TIME = re.compile(
 # Words of a deadline cell that are also common in task texts ("全年接待游客…"): a deadline only when short.
 _TIME_WORD = re.compile(r"^(?:全年|长期|持续|常态|每[年月季周天日])")
 _HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
+# A group heading written in the category cell: "（一）聚焦…", "二、…".
+_GROUP = re.compile(r"^(?:[(（][一二三四五六七八九十百]+[)）]|[一二三四五六七八九十百]+[、.．])")
 _SKIP, _RESTART = 0.5, 1.5
 _MARGIN = 3.0  # how much better a placement must read than the simple rule's for a short row
 # Placing lines costs lines × columns²: past this many lines in one row, the reader's simple rule is used.
@@ -70,6 +72,7 @@ class _Line:
     timed: bool  # reads as a deadline cell
     units: bool  # unit names only
     names: bool  # people's names only
+    heading: bool  # starts like a group heading (（一）, 二、)
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +82,7 @@ def _line(text: str) -> _Line:
     timed = bool(dates and len(text) <= 40 * dates) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
     units = _units(text)
     return _Line(len(text), bool(_SENTENCE.search(text)), bool(_CLAUSE.search(text)), dates, timed, units,
-                 not units and _names(text))
+                 not units and _names(text), bool(_GROUP.match(text)))
 
 
 def _fit(fld: str, line: _Line) -> float:
@@ -90,6 +93,8 @@ def _fit(fld: str, line: _Line) -> float:
             return 2.0 if line.dates >= 2 else 3.0
         return -1.0 if (line.timed or line.units or line.names) and short else 1.0
     if fld == "category":
+        if line.heading:
+            return 3.5  # a heading in front of the task text is the group's, however long
         return 1.0 if line.length <= 25 and not line.sentence else -1.0
     if fld == "leaders":
         return 3.0 if line.names else -3.0
