@@ -18,15 +18,20 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
+    Date,
     Integer,
     Select,
     String,
     and_,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal_column,
+    not_,
+    null,
     or_,
     select,
     true,
@@ -380,15 +385,15 @@ HEAD = 20  # entries a ranked listing loads at first: its first page or two; pag
 
 
 @lru_cache(maxsize=8)
-def _my_tasks_query(group: str, lateral: bool) -> Select:
+def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
     """/mytasks is the hot path: one statement, built once per shape, with the person and the head's length as parameters.
 
-    It reads the person's open tasks of active tables, each with its role (0 leads, 1 section; the lower if
-    both) and its recurring milestones, and returns only: every row of a task with recurring milestones
-    (their current due date depends on the calendar, worked out in Python), the first ``upto`` other tasks
-    in listing order (their next due date is ``Task.fixed_due``), and on each row how many other tasks there
-    are. ``lateral`` (PostgreSQL) looks each task up by key, which the planner could otherwise trade for a
-    scan of every task.
+    It gathers the person's open tasks of active tables once (``mine``), each with its role (0 leads,
+    1 section; the lower if both) and whether it has recurring milestones, and returns, marked by ``part``:
+    0) how many tasks have none; 1) the recurring milestones of those that have (their current due date
+    depends on the calendar and is worked out in Python); 2) the first ``upto`` of the others in listing
+    order (their next due date is ``Task.fixed_due``). ``lateral`` (PostgreSQL) looks each task up by key,
+    which the planner could otherwise trade for a hash join over every task.
     """
     person = bindparam("person", type_=Integer)
     reach = union_all(
@@ -400,8 +405,8 @@ def _my_tasks_query(group: str, lateral: bool) -> Select:
         .where(SectionMember.person_id == person),
     ).subquery("reach")
     roles = select(reach.c.task_id, func.min(reach.c.role).label("role")).group_by(reach.c.task_id).subquery("roles")
-    # Literal values, not parameters: a prepared statement's generic plan can then use the partial index on
-    # recurring milestones.
+    # Literal values, not parameters: a prepared statement's generic plan can then use partial indexes.
+    recurring = literal_column("'recurring'")
     own = select(Task.id, Task.table_id, Task.seq, Task.fixed_due).where(Task.status == literal_column("'open'"))
     if group == "some":
         own = own.where(
@@ -416,26 +421,56 @@ def _my_tasks_query(group: str, lateral: bool) -> Select:
     else:
         task = own.subquery("t")
         tasks = select(roles.c.role, task).select_from(roles).join(task, task.c.id == roles.c.task_id)
-    m = aliased(Milestone)
+    # Whether a task recurs: one lookup in the (small) set of recurring milestones' tasks, not a probe per task.
+    recurs = task.c.id.in_(select(Milestone.task_id).where(Milestone.kind == recurring)).label("recurs")
     mine = (
-        tasks.add_columns(m.id.label("mid"), m.due, m.kind, m.period, m.window_start)
-        .outerjoin(m, and_(m.task_id == task.c.id, m.kind == literal_column("'recurring'"), m.due.is_not(None)))
+        tasks.add_columns(recurs)
         .where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
-        .subquery("mine")
+        .cte("mine")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # read three times below, worked out once
     )
-    plain = mine.c.mid.is_(None)
-    order = (mine.c.role, mine.c.fixed_due.is_(None), mine.c.fixed_due, mine.c.table_id, mine.c.seq)
-    ranked = select(
-        mine,
-        func.row_number().over(partition_by=plain, order_by=order).label("rank"),
-        func.count().over(partition_by=plain).label("plain"),
-    ).subquery("ranked")
-    c = ranked.c
-    return select(
-        c.id, c.table_id, c.seq, c.fixed_due, c.role,
-        c.mid, c.due, c.kind, c.period, c.window_start, _closed_periods(c.id, c.mid, c.kind),
-        case((c.mid.is_(None), c.plain), else_=None),
-    ).where(or_(c.mid.is_not(None), c.rank <= bindparam("upto", type_=Integer)))
+    m = aliased(Milestone)
+    wanted = select(m.task_id, m.id, m.due, m.kind, m.period, m.window_start).where(m.kind == recurring)
+    if lateral:
+        milestones = wanted.where(m.task_id == mine.c.id).offset(0).lateral("m")
+        m_on: ColumnElement[bool] = true()
+    else:
+        milestones = wanted.subquery("m")
+        m_on = milestones.c.task_id == mine.c.id
+    mc = milestones.c
+    names = ("part", "id", "table_id", "seq", "fixed_due", "role", "mid", "due", "kind", "period", "window_start", "closed")
+    types = (Integer, Integer, Integer, Integer, Date, Integer, Integer, Date, String, String, Date, String)
+
+    def branch(*columns: Any) -> Select:
+        # Every branch names and types its columns alike: NULLs typed, so that PostgreSQL can unite them.
+        return select(*(
+            (null_of(kind) if column is None else column).label(name)
+            for column, name, kind in zip(columns, names, types, strict=True)
+        ))
+
+    keys = (mine.c.id, mine.c.table_id, mine.c.seq, mine.c.fixed_due, mine.c.role)
+    none = (None,) * 6
+    head = (
+        branch(literal_column("2"), *keys, *none)
+        .where(not_(mine.c.recurs))
+        .order_by(mine.c.role, mine.c.fixed_due.is_(None), mine.c.fixed_due, mine.c.table_id, mine.c.seq)
+        .limit(bindparam("upto", type_=Integer))
+        .subquery("head")
+    )
+    return union_all(
+        branch(literal_column("0"), func.count(), None, None, None, None, *none).where(not_(mine.c.recurs)),
+        branch(literal_column("1"), *keys, mc.id, mc.due, mc.kind, mc.period, mc.window_start,
+               _closed_periods(mine.c.id, mc.id, mc.kind))
+        .select_from(mine)
+        .join(milestones, m_on)
+        .where(mine.c.recurs),
+        select(head),
+    )
+
+
+def null_of(kind: Any) -> ColumnElement:
+    """A NULL of a given SQL type (a UNION's branches must agree on their columns' types)."""
+    return cast(null(), kind)
 
 
 async def my_tasks(
@@ -473,19 +508,17 @@ def _ranked(rows: Sequence[Sequence[Any]], day: Day, length: int, load: Callable
     dues: dict[int, date | None] = {}
     first: dict[int, Sequence[Any]] = {}
     for row in rows:
-        role = ROLE_LEADER if row[4] == 0 else ROLE_SECTION
-        if row[5] is None:  # a task without recurring milestones, already in listing order
-            plain.append(Entry(row[0], row[1], row[2], "open", row[3], role))
-            others = row[11]
-            continue
-        due = dues.get(row[0], row[3])
-        first.setdefault(row[0], row)
-        current = current_due(_facts(row[5:11]), day.today, day.cal)
-        if current is not None and (due is None or current < due):
-            due = current
-        dues[row[0]] = due
+        if row[0] == 0:
+            others = row[1]
+        elif row[0] == 2:  # a task without recurring milestones, already in listing order
+            plain.append(Entry(row[1], row[2], row[3], "open", row[4], ROLE_LEADER if row[5] == 0 else ROLE_SECTION))
+        else:  # a recurring milestone: its current period's end may come before the task's fixed dates
+            due = dues.get(row[1], row[4])
+            first.setdefault(row[1], row)
+            current = current_due(_facts(row[6:12]), day.today, day.cal)
+            dues[row[1]] = current if current is not None and (due is None or current < due) else due
     recurring = [
-        Entry(i, r[1], r[2], "open", dues[i], ROLE_LEADER if r[4] == 0 else ROLE_SECTION) for i, r in first.items()
+        Entry(i, r[2], r[3], "open", dues[i], ROLE_LEADER if r[5] == 0 else ROLE_SECTION) for i, r in first.items()
     ]
     # Beyond the head, plain tasks not loaded may come before some recurring ones: cut at the head's length.
     entries = sorted(plain + recurring, key=Entry.key)[:length] if recurring else plain

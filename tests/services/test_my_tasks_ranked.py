@@ -45,7 +45,8 @@ async def _seed(db: Database, rng: random.Random) -> tuple[int, int]:
                 milestones = [Milestone(due=base + timedelta(days=30 * k), kind="dated", position=k) for k in range(2)]
             elif kind == "recurring":
                 period = rng.choice(["month", "quarter", "day"])
-                milestones = [Milestone(due=date(2025, 12, 31), kind="recurring", period=period, window_start=date(2025, 1, 2)),
+                year_end = date(2025, 12, 31) if rng.random() < 0.9 else None  # a recurring node with no date at all
+                milestones = [Milestone(due=year_end, kind="recurring", period=period, window_start=date(2025, 1, 2)),
                               Milestone(due=base, kind="dated", position=1)]
             elif kind == "ongoing":
                 milestones = [Milestone(due=None, kind="ongoing")]
