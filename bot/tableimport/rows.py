@@ -66,7 +66,8 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
     unnumbered: list[int] = field(default_factory=list)  # positions in rows whose 序号 is to be assigned
     carried_no: set[int] = field(default_factory=set)  # positions in rows whose 序号 came from a merged cell above
-    carried_text: list[int] = field(default_factory=list)  # lines of pasted-text rows given the cells of the row above
+    carried_rows: list[int] = field(default_factory=list)  # lines of rows given cells of the row above by a guess
+    previous: ParsedRow | None = None  # the task row just above, when nothing came between
     notes: list[str] = field(default_factory=list)  # heading or note rows since the last task
     levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
@@ -106,9 +107,9 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
             _read_row(row, reading)
     cols = reading.cols
     rows = _split_shared_numbers(_number_rows(reading, bool(cols["no"]), header), reading)
-    if reading.carried_text:
-        reading.warnings.append(RowWarning(reading.carried_text[0], "cells_carried",
-                                           {"count": len(reading.carried_text)}))
+    if reading.carried_rows:
+        reading.warnings.append(RowWarning(reading.carried_rows[0], "cells_carried",
+                                           {"count": len(reading.carried_rows)}))
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:
         reading.problems.append(Problem("import.too_many_rows", {"file": filename, "rows": len(rows),
@@ -176,12 +177,14 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         filled = [C.join_lines(c) for c in cells if c.strip()]
         if _NOTE.match(filled[0]):
             reading.notes.append(filled[0])  # a note or signature under the table
+            reading.previous = None
             return
     heading = _heading(cells, content, numbered, reading)
     if heading is not None:
         reading.notes.append(heading)
         reading.heading = heading
         reading.levels.clear()
+        reading.previous = None
         return
     reading.notes.clear()
     category = _category(cells, reading)
@@ -203,19 +206,37 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         deadline=C.clean_verbatim(reading.value(cells, "deadline")),
         remarks=C.clean_verbatim(reading.value(cells, "remarks")),
     )
+    below = _under_merged_number(parsed, reading.previous) if not no and cols["no"] else None
+    if below is not None:
+        parsed, no = below, below.no
+        reading.carried_rows.append(row.line)
     if not no:
         reading.unnumbered.append(len(reading.rows))
-    elif any(c in row.spanned for c in cols["no"]):
+    elif below is not None or any(c in row.spanned for c in cols["no"]):
         reading.carried_no.add(len(reading.rows))
     # A merged cell is explicit in a spreadsheet or page; in pasted text the reader only guessed it.
     roles = {c for name in ("leaders", "sections", "units", "deadline") for c in cols[name]}
     if reading.where.grid.unit == "line" and roles & row.spanned:
-        reading.carried_text.append(row.line)
+        reading.carried_rows.append(row.line)
     if cols["leaders"] and not parsed.leaders:
         reading.warnings.append(RowWarning(row.line, "missing_leader", {"no": no or "?"}))
     if cols["sections"] and not parsed.sections:
         reading.warnings.append(RowWarning(row.line, "missing_section", {"no": no or "?"}))
     reading.rows.append(parsed)
+    reading.previous = parsed
+
+
+def _under_merged_number(row: ParsedRow, above: ParsedRow | None) -> ParsedRow | None:
+    """A row with an empty 序号 right under a numbered one, as a merged table saved to CSV or typed flat leaves
+    an item's sub-row: it shares the number when one of its leader or unit cells is empty where the row above has
+    one (the merged cell's value stayed in the first row), and takes the empty ones from it. None otherwise."""
+    if above is None or not above.no:
+        return None
+    if not any(not getattr(row, name) and getattr(above, name) for name in ("leaders", "sections", "units")):
+        return None
+    return ParsedRow(row.line, above.no, row.category, row.title, row.content, row.leaders or above.leaders,
+                     row.sections or above.sections, row.units or above.units, row.deadline or above.deadline,
+                     row.remarks)
 
 
 def _category(cells: list[str], reading: _Reading) -> str | None:

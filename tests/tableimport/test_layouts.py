@@ -374,3 +374,15 @@ def test_a_long_group_heading_before_a_text_in_two_paragraphs_stays_the_category
         ("1", heading, "推进医共体建设。同步推进分级诊疗。", ("张三",)),
         ("2", heading, "完善双向转诊。", ("张三",)),
     ]
+
+
+def test_a_merged_number_saved_flat_leaves_an_empty_number_and_unit_under_its_first_row() -> None:
+    # Saved as CSV, a merged 序号 and 责任单位 keep their value only in the first row. A row that simply lacks its
+    # number (it has a unit of its own) is still numbered next in order.
+    rows = [row[:] for row in _SHARED] + [["", "新建农贸市场。", "县商务局", "10月底前"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert [(r.no, r.sections, r.deadline) for r in table.rows] == [
+        ("4", ("县残联",), "5月底前"), ("5-1", ("县民政局",), "5月底前动工"), ("5-2", ("县民政局",), "12月底前"),
+        ("6", ("县代建中心",), "12月底前"), ("7", ("县商务局",), "10月底前"),
+    ]
+    assert {w.code: w.line for w in table.warnings} == {"number_assigned": 6, "number_shared": 3, "cells_carried": 4}

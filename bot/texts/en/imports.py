@@ -45,8 +45,8 @@ MESSAGES = {
     "import.no_number_column": "row {line}: the table has no number (序号) column; rows were numbered 1–{count}.",
     "import.number_assigned": "row {line}: empty number (序号), numbered {no}.",
     "import.number_shared": "row {line}: {count} rows share number {no}; they were numbered {no}-1 to {no}-{count}.",
-    "import.cells_carried": "line {line} on: {count} row(s) of the pasted text lack cells; the leader, section or "
-                            "deadline of the row above was carried down (read as merged cells). Please check them.",
+    "import.cells_carried": "row {line} on: {count} row(s) lack a leader, section or deadline cell; the row above's "
+                            "was carried down (read as merged cells). Please check them.",
     "import.missing_leader": "row {line} (#{no}): no lead leader.",
     "import.missing_section": "row {line} (#{no}): no lead section.",
     "import.points_renumbered": "line {line}: the point numbers repeat (each part starts at 1); "

@@ -39,7 +39,7 @@ MESSAGES = {
     "import.no_number_column": "第 {line} 行：表格没有“序号”列，已按顺序编号 1–{count}。",
     "import.number_assigned": "第 {line} 行：序号为空，已编为 {no}。",
     "import.number_shared": "第 {line} 行起：{count} 行共用序号 {no}，已编为 {no}-1 至 {no}-{count}。",
-    "import.cells_carried": "第 {line} 行起：粘贴的文本中有 {count} 行缺少单元格，已沿用上一行的领导、股室或时限（按合并单元格理解），请核对。",
+    "import.cells_carried": "第 {line} 行起：有 {count} 行缺少领导、股室或时限单元格，已按合并单元格沿用上一行的，请核对。",
     "import.missing_leader": "第 {line} 行（#{no}）：没有牵头领导。",
     "import.missing_section": "第 {line} 行（#{no}）：没有牵头股室。",
     "import.points_renumbered": "第 {line} 行：要点编号有重复（各部分重新从 1 编号），已按顺序编为 1–{count}。",
