@@ -52,19 +52,23 @@ from pdfminer.psparser import (
 from pdfminer.pdftypes import stream_value
 from pdfminer.utils import Matrix
 
-# One token a match, after whitespace and comments (NUL is skipped as pdfminer skips it). Groups: 1 a name
-# (with #xx escapes), 2 a number, 3 an operator word, 4 a hex string, 5 the start of a string, 6 ``<<``,
-# ``>>``, a lone ``>`` (ignored) or any other byte (a one-byte keyword), 7 the end of the data.
+# One token a match (group 1, its text), after whitespace and comments (NUL is skipped as pdfminer skips it):
+# a name (with #xx codes), a number, an operator word (or true, false), a hex string (its closing ">" is
+# left, and read alone is nothing), a string without escapes or parentheses inside (any other string is a
+# lone "(", read on by ``_string``), ``<<``, ``>>`` or any other byte (a one-byte keyword), the end.
 _TOKEN = re.compile(
     rb"(?>(?:[\s\x00]+|%[^\r\n]*)*)"
-    rb"(?:/((?:[^#/%\[\]()<>{}\s]+|#[0-9a-fA-F]{0,2})*)"
-    rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
-    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"
-    rb"|<(?!<)([0-9a-fA-F\s]*)"
-    rb"|(\()"
-    rb"|(<<|>>?|[^\s\x00%])"
-    rb"|(\Z))",
+    rb"(/(?:[^#/%\[\]()<>{}\s]+|#[0-9a-fA-F]{0,2})*"
+    rb"|[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*"
+    rb"|[A-Za-z][^#/%\[\]()<>{}\s]*"
+    rb"|<(?!<)[0-9a-fA-F\s]*"
+    rb"|\([^()\\]*\)"
+    rb"|<<|>>?|[^\s\x00%]"
+    rb"|\Z)",
 )
+_LISTED_BYTES = 1 << 20  # data listed at once up to this size
+_NUMBER_START = set(bytes([c]) for c in b"+-.0123456789")
+_NOTHING = object()
 _NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{1,2})?")
 _OPEN_ESCAPE = re.compile(rb"#[0-9a-fA-F]{0,2}\Z")
 _STRING_STOP = re.compile(rb"[()\\]")
@@ -147,42 +151,71 @@ def tokens(data: bytes, last: bool = True) -> Iterator[object]:
     A string or hex string left open at the end is dropped, as pdfminer drops it at the end of a page's
     last stream; in an earlier stream (``last`` false) it raises ``CutOff``.
     """
+    listed = _listed(data)
+    return iter(listed) if listed is not None else _scanned(data, last)
+
+
+def _listed(data: bytes) -> list[object] | None:
+    """The tokens of ``data`` found all at once, each distinct one made once; None where ``_scanned`` must read.
+
+    That is where a string has escapes or parentheses inside or is left open, or where the last token is a
+    hex string (maybe left open) or a name with a #xx code (pdfminer drops it at the very end). Large data
+    is scanned, not listed, to keep memory flat.
+    """
+    if len(data) > _LISTED_BYTES:
+        return None
+    found = _TOKEN.findall(data)  # the last is b"", the end
+    made = {text: _made(text) for text in set(found)}
+    last = found[-2][:2] if len(found) > 1 else b""
+    if b"(" in made or (last[:1] == b"<" and last != b"<<") or (last[:1] == b"/" and b"#" in found[-2]):
+        return None
+    return [token for token in map(made.__getitem__, found) if token is not _NOTHING]
+
+
+def _made(text: bytes) -> object:
+    """The token a match of ``_TOKEN`` stands for, or _NOTHING."""
+    first = text[:1]
+    if first == b"/":
+        return _name(text[1:])
+    if first in _NUMBER_START:
+        try:
+            return float(text) if b"." in text else int(text)
+        except ValueError:
+            return _NOTHING  # a lone sign or dot
+    if first.isalpha():
+        return True if text == _TRUE else False if text == _FALSE else KWD(text)
+    if first == b"<" and text != b"<<":
+        return _hex(text[1:])
+    if first == b"(":
+        return text[1:-1]
+    if text in (b"", b">"):
+        return _NOTHING
+    return KWD(text)
+
+
+def _scanned(data: bytes, last: bool) -> Iterator[object]:
+    """``tokens`` one match at a time, reading on where a string needs ``_string``."""
     pos, end = 0, len(data)
     while True:
         for match in _TOKEN.finditer(data, pos):
-            kind = match.lastindex
-            if kind == 2:
-                raw = match.group(2)
-                try:
-                    value = float(raw) if b"." in raw else int(raw)
-                except ValueError:
-                    continue  # a lone sign or dot: no token at all, as in pdfminer
+            text = match.group(1)
+            if text == b"(":
+                value, pos = _string(data, match.end())
+                if value is None:
+                    _left_open(last)
+                    return
                 yield value
-            elif kind == 3:
-                word = match.group(3)
-                yield True if word == _TRUE else False if word == _FALSE else KWD(word)
-            elif kind == 1:
-                raw = match.group(1)
-                if match.end() == end and _OPEN_ESCAPE.search(raw):
-                    return  # pdfminer ends the data still reading the escape, and drops the name
-                yield _name(raw)
-            elif kind == 4:
-                if match.end() == end:  # nothing closes it
-                    _left_open(last)
-                    return
-                yield _hex(match.group(4))
-            elif kind == 6:
-                raw = match.group(6)
-                if raw != b">":
-                    yield KWD(raw)
-            elif kind == 5:
-                text, pos = _string(data, match.end())
-                if text is None:
-                    _left_open(last)
-                    return
-                yield text
                 break  # the string was read past the match: scan again from where it ended
-            else:
+            if match.end() == end:
+                if text[:1] == b"<" and text != b"<<":  # a hex string nothing closes
+                    _left_open(last)
+                    return
+                if text[:1] == b"/" and _OPEN_ESCAPE.search(text):
+                    return  # pdfminer ends the data still reading the escape, and drops the name
+            token = _made(text)
+            if token is not _NOTHING:
+                yield token
+            if not text:
                 return  # the end of the data
         else:
             return

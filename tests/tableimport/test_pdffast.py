@@ -40,7 +40,8 @@ _PIECES = [
     b"(", b")", b"\\", b"\\0", b"\\12", b"\\377", b"\\400", b"\\n", b"\\q", b"\\\r\n", b"\\\r", b"<", b">", b"<<",
     b">>", b"[", b"]", b"{", b"}", b"/", b"#", b"#4", b"#41", b"#4G", b"1", b"-", b"+", b".", b"5", b"12.5", b"a",
     b"Tj", b"true", b"false", b"ID", b"EI", b" ", b"\n", b"\r", b"\r\n", b"%", b"% c", b"\x00", b"'", b'"', b"\xff",
-    b"AB", b"T*", b"f0", b"<AB>", b"<a b c>", b"(x)", b"[1 2]", b"<</A 1>>", b"/F1",
+    b"AB", b"T*", b"f0", b"<AB>", b"<a b c>", b"(x)", b"[1 2]", b"<</A 1>>", b"/F1", b"(plain text)", b"()", b"<>",
+    b"/A#41", b"% (in a comment\n",
 ]
 
 
@@ -122,6 +123,13 @@ def test_an_escaped_line_break_across_pdfminers_buffer_reads_as_there() -> None:
         data = b"(" + b"x" * before + b"\\\r\ny) Tj"
         assert _same([data]) is True
     assert next(operations(page_tokens([b"(" + b"x" * 4093 + b"\\\r\ny) Tj"])))[0][0].endswith(b"x\ny")
+
+
+def test_a_large_stream_is_read_token_by_token_alike() -> None:
+    # Over a megabyte, tokens are scanned one by one rather than listed all at once (memory stays flat).
+    data = b"0 0 m 612.5 792 l S /F1 11 Tf <0041> Tj (x) Tj\n" * 30_000
+    assert len(data) > 1 << 20
+    assert list(tokens(data)) == list(tokens(data[:len(data) // 30_000])) * 30_000
 
 
 def test_a_page_split_into_streams_reads_as_one() -> None:
