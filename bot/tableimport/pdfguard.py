@@ -177,7 +177,7 @@ pdfminer.pdftypes.rldecode = _runlength
 
 
 class _CountingDevice(GlyphAggregator):
-    """The layout device (glyphs as dicts; no marked-content tags: unused here), refusing the file once a page draws more than PAGE_OBJECTS things."""
+    """The layout device (glyphs as dicts, no marked-content tags), refusing a page drawing over PAGE_OBJECTS things."""
 
     drawn = 0
 
