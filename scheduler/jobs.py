@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.contracts import Capabilities
 from bot.core import Core
 from bot.db.clock import to_local
-from bot.db.offloop import off_loop
+from bot.db.offloop import off_loop, preload
 from bot.db.session import Database
 from bot.workcal import WorkCalendar
 from config import Settings
@@ -50,6 +51,7 @@ from scheduler.planner import Notice, PlanRules, plan
 from scheduler.snapshot import load_snapshot
 
 log = logging.getLogger(__name__)
+preload(__name__)  # each pass runs in a fresh worker (bot.db.offloop): have it start with the scheduler imported
 
 JOB_PASS = "duban-daily-pass"
 JOB_CATCH_UP = "duban-catch-up"
@@ -96,6 +98,8 @@ class PassResult:
     unroutable: list[str] = field(default_factory=list)
     # (notices, messages, outbox rows) when the lists themselves were left behind (run_pass(details=False)).
     counted: tuple[int, int, int] | None = None
+    # Seconds each step took in the worker (load, plan, enqueue, sweep), for the log.
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def enqueued(self) -> int:
@@ -141,12 +145,16 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     local = to_local(now, tz)
     day = local.date()
     rules = PlanRules.from_settings(core.settings.reminders)
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
     async with core.db.session() as session:
         snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins, silent=core.silent_channels)
+    phases["load"] = time.perf_counter() - started
     notices = plan(snap, local.replace(tzinfo=None), core.calendar, rules)
     envs = envelopes(notices, snap, core.settings.language)
     renderer = Renderer(snap, day, core.caps, core.settings.reminders.max_listed)
-    result = PassResult(now, local, day, core.calendar.is_working_day(day), dry_run, notices)
+    phases["plan"] = time.perf_counter() - started - phases["load"]
+    result = PassResult(now, local, day, core.calendar.is_working_day(day), dry_run, notices, phases=phases)
     result.unroutable = sorted({e.label for e in envs if e.target is None})
     if dry_run:
         for env in envs:
@@ -155,14 +163,18 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
                 result.messages.append(PlannedMessage(env.label, env.target, env.bucket, tuple(n.key for n in env.notices), texts))
         return result
     # A fresh transaction for the writes: the ledger's unique keys, not the snapshot, decide what is new.
+    mark = time.perf_counter()
     async with core.db.session() as session:
         done = await enqueue(session, envs, renderer, day, now)
+    phases["enqueue"] = time.perf_counter() - mark
     for item in done:
         result.messages.append(PlannedMessage(item.envelope.label, item.envelope.target, item.envelope.bucket,
                                               tuple(n.key for n in item.notices), item.texts))
     # Daily housekeeping rides on the pass: old import previews and handled message ids go.
+    mark = time.perf_counter()
     async with core.db.session() as session:
         swept = await sweep(session, now)
+    phases["sweep"] = time.perf_counter() - mark
     if swept.pending_imports or swept.handled_messages:
         log.info("housekeeping: %d import previews, %d handled message ids deleted", swept.pending_imports, swept.handled_messages)
     return result
@@ -210,7 +222,8 @@ class _Jobs:
                 result = await once_per_slot(self.core, self.clock(),
                                              lambda now: run_pass(self.core, now, details=False))
                 if result is not None:  # None: another replica ran (or is running) this slot's pass
-                    log.info("pass at %s: %d notices, %d messages", result.local, *result.sizes)
+                    log.info("pass at %s: %d notices, %d messages (%s)", result.local, *result.sizes,
+                             ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result.phases.items()))
             except asyncio.CancelledError:
                 log.info("planning pass stopped by shutdown; its worker ends its own transaction, the next start catches up")
                 return

@@ -1,8 +1,8 @@
 """The outbox: planned notices become rows in one transaction; a delivery loop sends them through Notifiers.
 
-Enqueueing claims each notice's idempotency key in ``sent_notices`` with INSERT … ON CONFLICT DO NOTHING
-RETURNING (SQLite ≥ 3.35 and PostgreSQL alike) and renders a message only from the keys this run won, so two
-runs — or two replicas — never enqueue the same notice twice.
+Enqueueing claims each notice's idempotency key in ``sent_notices`` (scheduler.ledger: INSERT … ON CONFLICT DO
+NOTHING, SQLite and PostgreSQL alike) and renders a message only from the keys this run won, so two runs — or
+two replicas — never enqueue the same notice twice.
 
 Delivery claims due rows under a lease (``next_attempt_at`` pushed forward; ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL so replicas take disjoint rows), sends them one at a time, and marks a row sent only after the
@@ -26,10 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
 from bot.db.clock import UTC
-from bot.db.models import Account, ChatSubscription, OutboxMessage, Person, SectionMember, SentNotice
+from bot.db.models import Account, ChatSubscription, OutboxMessage, Person, SectionMember
 from bot.services.notices import decode_buttons, encode_buttons
 from bot.texts import t
 from scheduler.compose import Envelope, Renderer
+from scheduler.ledger import claim
 from bot.contracts import Button, Notifier, Rejected, RetryLater, Target, Unreachable
 from scheduler.planner import Notice
 
@@ -87,18 +88,7 @@ async def enqueue(session: AsyncSession, envelopes: Sequence[Envelope], renderer
     if conn.dialect.name == "postgresql":
         # Replicas running the same pass queue up here; the later one finds every key taken.
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PASS_LOCK})
-    ledger = [
-        {
-            "key": n.key,
-            "task_id": n.task_ids[0] if len(n.task_ids) == 1 else None,
-            "person_id": n.recipient.person_id,
-            "kind": n.kind,
-            "created_at": now,
-        }
-        for e in routable
-        for n in e.notices
-    ]
-    won = await insert_ignore(session, SentNotice.__table__, ledger, "key")  # type: ignore[arg-type]
+    won = await claim(session, [n for e in routable for n in e.notices], now)
     done: list[Enqueued] = []
     rows: list[dict[str, Any]] = []
     for env in routable:

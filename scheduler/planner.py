@@ -207,21 +207,20 @@ class _Planner:
         index, due, left, est, ongoing = self.deadline(task)
         if index is not None and due is not None:
             if left < 0:
-                m = task.milestones[index]
                 if self.working:
-                    self.daily(task, "overdue", m, due, -left, est, self._today)
-                self.escalate(task, m, due, -left, est)
+                    self.daily(task, "overdue", index, due, -left, est, self._today)
+                self.escalate(task, index, due, -left, est)
                 # A missed period stays overdue (each one climbs the ladder), and the next period still gets
                 # its own reminders; the daily overdue item is about the oldest one.
                 for i, slot, slot_left, slot_est in self.periods(task, index, due):
                     if slot_left < 0:
-                        self.escalate(task, task.milestones[i], slot.due, -slot_left, slot_est)
+                        self.escalate(task, i, slot.due, -slot_left, slot_est)
                     elif slot_left <= self.max_before and self.working:
                         step = next(n for n in self.steps if n >= slot_left)
-                        self.daily(task, "reminder", task.milestones[i], slot.due, slot_left, slot_est, f"d{step}", again=False)
+                        self.daily(task, "reminder", i, slot.due, slot_left, slot_est, f"d{step}", again=False)
             elif left <= self.max_before and self.working:
                 step = next(n for n in self.steps if n >= left)
-                self.daily(task, "reminder", task.milestones[index], due, left, est, f"d{step}")
+                self.daily(task, "reminder", index, due, left, est, f"d{step}")
         if ongoing and self.working and self.day >= self._first_of_month:
             self.daily(task, "progress", None, None, None, False, f"{self.day:%Y-%m}")
 
@@ -255,14 +254,16 @@ class _Planner:
             self._slot_keys[key] = next((s.key for s in period_slots(m, self.cal) if s.due == due), None)
         return self._slot_keys[key]
 
-    def daily(self, task: TaskRow, kind: str, m: MilestoneFacts | None, due: date | None, days: int | None,
+    def daily(self, task: TaskRow, kind: str, index: int | None, due: date | None, days: int | None,
               est: bool, suffix: str, *, again: bool = True) -> None:
-        """One item per task and person for today; a snooze holds it until its day, then re-reminds once."""
+        """One item per task and person for today (about its milestone ``index``, if any); a snooze holds it
+        until its day, then re-reminds once."""
         people = self.people(task)
         if not people:
             return
         tid, sent, out, ids = task.id, self.sent, self.out, (task.id,)
-        mid = m.id if m is not None else None
+        m = task.milestones[index] if index is not None else None
+        mid = task.milestone_ids[index] if index is not None else None
         prefix = f"{kind}:{tid}:{mid}:{due.isoformat()}:{suffix}:p" if m is not None and due is not None else f"{kind}:{tid}:{suffix}:p"
         snoozed = tid in self._snoozed_tasks
         period = self.period_key(m, due)
@@ -280,8 +281,9 @@ class _Planner:
                     signed = days if kind == "reminder" or days is None else -days
                     out.append(Notice(key, "snoozed", self.recipient(pid), ids, mid, due, signed, est, period=period))
 
-    def escalate(self, task: TaskRow, m: MilestoneFacts, due: date, overdue: int, est: bool) -> None:
-        """The 督办 ladder: the section heads after N working days overdue, the lead leaders after M; once each."""
+    def escalate(self, task: TaskRow, index: int, due: date, overdue: int, est: bool) -> None:
+        """The 督办 ladder about milestone ``index``: the section heads after N working days overdue, the lead
+        leaders after M; once each."""
         steps: list[tuple[str, Iterable[int]]] = []
         if overdue >= self.rules.escalate_head_after:
             heads: dict[int, None] = {}
@@ -294,15 +296,16 @@ class _Planner:
         if not steps:
             return
         detail: tuple[tuple[int, str], ...] | None = None
-        period = self.period_key(m, due)
+        period = self.period_key(task.milestones[index], due)
+        mid = task.milestone_ids[index]
         for kind, recipients in steps:
             for pid in recipients:
-                key = f"{kind}:{task.id}:{m.id}:{due.isoformat()}:p{pid}"
+                key = f"{kind}:{task.id}:{mid}:{due.isoformat()}:p{pid}"
                 if key in self.sent:
                     continue
                 if detail is None:
                     detail = self.acknowledgements(task, due, period)
-                self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), m.id, due, overdue, est, detail, period))
+                self.out.append(Notice(key, kind, self.recipient(pid), (task.id,), mid, due, overdue, est, detail, period))
 
     def acknowledgements(self, task: TaskRow, due: date, period: str | None = None) -> tuple[tuple[int, str], ...]:
         """Who of the task's people acknowledged this occurrence (a recurring one: signed for that period); a snooze

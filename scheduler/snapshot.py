@@ -15,16 +15,11 @@ from bot.db.clock import UTC, from_local, local_date
 from bot.db.models import (
     Account,
     ChatSubscription,
-    Milestone,
     Person,
-    Section,
-    SectionMember,
     SentNotice,
     Snooze,
     Task,
     TaskEvent,
-    TaskLeader,
-    TaskSection,
     TaskTable,
 )
 from bot.services.occurrences import load_states
@@ -57,6 +52,9 @@ class TaskRow:
     # so the planner works out each deadline and colour once (-1: not interned, the planner computes it).
     shape: int = -1
     profile: int = -1
+    # The milestones' own ids, in the order of ``milestones``: the facts themselves are shared by every task
+    # of the same shape, so their ``id`` is 0 (notice keys take the ids from here).
+    milestone_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,65 +121,25 @@ async def load_snapshot(
 
 async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[str], silent: frozenset[str]) -> Snapshot:
     snap = Snapshot(today=today, admins=tuple(admins), silent=silent)
-    # Core rows, not the ORM: the ORM's per-row bookkeeping doubles the cost of 100,000 tasks.
     conn = await session.connection()
-    active = select(TaskTable.id).where(TaskTable.active.is_(True)).scalar_subquery()
-    live = (Task.table_id.in_(active), Task.status.in_(("open", "done")))
-
-    snap.tables = dict((await conn.execute(select(TaskTable.id, TaskTable.title).where(TaskTable.active.is_(True)))).all())
-
-    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
-    rows = await _all(conn,
-        select(Milestone.id, Milestone.task_id, Milestone.due, Milestone.kind, Milestone.period, Milestone.window_start)
-        .join(Task, Task.id == Milestone.task_id)
-        .where(*live)
-        .order_by(Milestone.task_id, Milestone.position, Milestone.id)
-    )
-    states = await load_states(conn, select(Task.id).where(*live))  # occurrences: rows only for periods signed, reported or waived
+    raw = await _Raw.open(conn)
+    snap.tables = dict(await raw.rows("SELECT id, title FROM task_tables WHERE active"))
+    states = await load_states(conn, select(Task.id).where(*_live()))  # occurrences: rows only for periods signed, reported or waived
     snap.period_acks = states.acks
-    no_closed: frozenset[str] = frozenset()
-    for mid, task_id, due, kind, period, start in rows:
-        closed = states.closed.get(task_id, no_closed) if kind == "recurring" else no_closed
-        milestones[task_id].append(MilestoneFacts(mid, due, kind, period, start, closed))
-
-    leaders = await _grouped(conn, select(TaskLeader.task_id, TaskLeader.person_id).join(Task, Task.id == TaskLeader.task_id).where(*live).order_by(TaskLeader.task_id, TaskLeader.position))
-    sections = await _grouped(conn, select(TaskSection.task_id, TaskSection.section_id).join(Task, Task.id == TaskSection.task_id).where(*live).order_by(TaskSection.task_id, TaskSection.position))
-
-    rows = await _all(conn,
-        select(Task.id, Task.no, Task.title, Task.table_id, Task.status, Task.progress_percent, Task.progress_at, Task.done_at)
-        .where(*live)
-        .order_by(Task.table_id, Task.seq, Task.id)
-    )
-    empty: tuple[int, ...] = ()
-    shapes: dict[tuple[object, ...], int] = {}
-    profiles: dict[tuple[object, ...], int] = {}
-    for tid, no, title, table_id, status, percent, progress_at, done_at in rows:
-        facts = tuple(milestones.get(tid, ()))
-        shape = shapes.setdefault(tuple((m.kind, m.period, m.due, m.window_start, m.closed) for m in facts), len(shapes))
-        last_report = local_date(progress_at, tz) if progress_at else None
-        profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
-        snap.tasks.append(
-            TaskRow(
-                tid, no, title, table_id, status, percent, last_report,
-                local_date(done_at, tz) if done_at else None,
-                facts, leaders.get(tid, empty), sections.get(tid, empty), shape, profile,
-            )
-        )
-
-    snap.people = dict((await conn.execute(select(Person.id, Person.name))).all())
-    snap.sections = dict((await conn.execute(select(Section.id, Section.name))).all())
+    await _load_tasks(raw, snap, tz, states.closed)
+    snap.people = dict(await raw.rows("SELECT id, name FROM people"))
+    snap.sections = dict(await raw.rows("SELECT id, name FROM sections"))
     members: dict[int, list[int]] = defaultdict(list)
     heads: dict[int, list[int]] = defaultdict(list)
-    for person_id, section_id, is_head in await _all(conn,
-        select(SectionMember.person_id, SectionMember.section_id, SectionMember.is_head).order_by(SectionMember.section_id, SectionMember.person_id)
-    ):
+    for person_id, section_id, is_head in await raw.rows(
+            "SELECT person_id, section_id, is_head FROM section_members ORDER BY section_id, person_id"):
         (heads if is_head else members)[section_id].append(person_id)
     snap.members = {k: tuple(v) for k, v in members.items()}
     snap.heads = {k: tuple(v) for k, v in heads.items()}
 
     await _load_accounts(conn, snap)
 
-    open_tasks = select(Task.id).where(*live, Task.status == "open").scalar_subquery()
+    open_tasks = select(Task.id).where(*_live(), Task.status == "open").scalar_subquery()
     for task_id, person_id, last in await _all(conn,
         select(TaskEvent.task_id, TaskEvent.person_id, func.max(TaskEvent.created_at))
         .where(TaskEvent.kind == "ack", TaskEvent.person_id.is_not(None), TaskEvent.task_id.in_(open_tasks))
@@ -213,16 +171,183 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     return snap
 
 
+def _live() -> tuple[Any, ...]:
+    """Tasks the pass looks at: open or done, in an active table."""
+    active = select(TaskTable.id).where(TaskTable.active.is_(True)).scalar_subquery()
+    return (Task.table_id.in_(active), Task.status.in_(("open", "done")))
+
+
+# The same condition as _live, for the plain SQL below (both databases read it alike).
+_LIVE_IDS = "SELECT t.id FROM tasks t WHERE t.table_id IN (SELECT id FROM task_tables WHERE active) AND t.status IN ('open', 'done')"
+# A milestone's kind, period and dates as one text: one value to read instead of four, and the key its facts
+# are shared by. Rows come in index order (task, id); the position puts a task's milestones in order.
+_MILESTONES = ("SELECT m.task_id, m.id, m.position, {sig} FROM milestones m "
+               f"WHERE m.task_id IN ({_LIVE_IDS}) ORDER BY m.task_id, m.id")
+_SIG = {
+    "sqlite": "m.kind || '|' || ifnull(m.period, '') || '|' || ifnull(m.due, '') || '|' || ifnull(m.window_start, '')",
+    "postgresql": ("m.kind || '|' || coalesce(m.period, '') || '|' || coalesce(to_char(m.due, 'YYYY-MM-DD'), '') || '|' "
+                   "|| coalesce(to_char(m.window_start, 'YYYY-MM-DD'), '')"),
+}
+_TASKS = ("SELECT t.id, t.no, t.title, t.table_id, t.status, t.progress_percent, t.progress_at, t.done_at "
+          f"FROM tasks t WHERE t.id IN ({_LIVE_IDS}) ORDER BY t.table_id, t.seq, t.id")
+_LINKS = f"SELECT x.task_id, x.position, x.{{column}} FROM {{table}} x WHERE x.task_id IN ({_LIVE_IDS}) ORDER BY x.task_id"
+_RECURRING = -1
+
+
+async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, frozenset[str]]) -> None:
+    """Every live task as a TaskRow; what tasks have in common (milestone facts, their tuples, leader and section
+    tuples, dates) is one object shared by all of them, so 100,000 tasks cost little more than their titles."""
+    no_closed: frozenset[str] = frozenset()
+    # Each distinct milestone (kind, period, dates; a recurring one with its closed periods) becomes one
+    # MilestoneFacts, numbered; a task's shape is the tuple of its numbers (cheap to hash), and each shape has
+    # one tuple of facts.
+    numbers: dict[object, int] = {}
+    facts: list[MilestoneFacts] = []
+    shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]] = {}
+    by_task: dict[int, tuple[tuple[int, tuple[MilestoneFacts, ...]], tuple[int, ...]]] = {}
+    group: list[tuple[int, int, int]] = []  # (position, milestone id, fact number) of the task being read
+    previous = None
+    ordered = True
+    for task_id, mid, position, sig in await raw.rows(_MILESTONES.format(sig=_SIG.get(raw.dialect, _SIG["sqlite"]))):
+        if task_id != previous:
+            if previous is not None:
+                by_task[previous] = _grouped(group, ordered, shapes, facts)
+            previous, group, ordered = task_id, [], True
+        number = numbers.get(sig)
+        if number is None:
+            number = numbers[sig] = _fact(sig, no_closed, raw, facts)
+        if number == _RECURRING:
+            key = (sig, closed.get(task_id, no_closed))
+            number = numbers.get(key)  # type: ignore[assignment]
+            if number is None:
+                number = numbers[key] = _fact(sig, key[1], raw, facts, recurring=True)
+        if group and position < group[-1][0]:
+            ordered = False
+        group.append((position, mid, number))
+    if previous is not None:
+        by_task[previous] = _grouped(group, ordered, shapes, facts)
+    del group
+
+    leaders = await _links(raw, "task_leaders", "person_id")
+    sections = await _links(raw, "task_sections", "section_id")
+    empty: tuple[int, ...] = ()
+    nothing = (_shape(shapes, (), facts), empty)
+    profiles: dict[tuple[object, ...], int] = {}
+    moment = raw.moment
+    tasks = snap.tasks
+    for tid, no, title, table_id, status, percent, progress_at, done_at in await raw.rows(_TASKS):
+        (shape, milestones), milestone_ids = by_task.get(tid, nothing)
+        last_report = local_date(moment(progress_at), tz) if progress_at else None
+        profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
+        tasks.append(TaskRow(tid, no, title, table_id, status, percent, last_report,
+                             local_date(moment(done_at), tz) if done_at else None, milestones, leaders.get(tid, empty),
+                             sections.get(tid, empty), shape, profile, milestone_ids))
+
+
+def _fact(sig: str, closed: frozenset[str], raw: _Raw, facts: list[MilestoneFacts], *, recurring: bool = False) -> int:
+    """Number a new milestone fact read from its text (_RECURRING: a recurring one, numbered with its closed periods)."""
+    kind, period, due, start = sig.split("|")
+    if kind == "recurring" and not recurring:
+        return _RECURRING
+    facts.append(MilestoneFacts(0, raw.date(due or None), kind, period or None, raw.date(start or None), closed))
+    return len(facts) - 1
+
+
+def _grouped(group: list[tuple[int, int, int]], ordered: bool, shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]],
+             facts: list[MilestoneFacts]) -> tuple[tuple[int, tuple[MilestoneFacts, ...]], tuple[int, ...]]:
+    """A task's shape and its milestone ids, in (position, id) order."""
+    if not ordered:
+        group.sort()
+    return _shape(shapes, tuple([number for _, _, number in group]), facts), tuple([mid for _, mid, _ in group])
+
+
+def _shape(shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]], numbers: tuple[int, ...],
+           facts: list[MilestoneFacts]) -> tuple[int, tuple[MilestoneFacts, ...]]:
+    """The shape of a task whose milestones have these fact numbers: its number and its shared facts."""
+    found = shapes.get(numbers)
+    if found is None:
+        found = shapes[numbers] = (len(shapes), tuple(facts[n] for n in numbers))
+    return found
+
+
+async def _links(raw: _Raw, table: str, column: str) -> dict[int, tuple[int, ...]]:
+    """Task id → its linked ids in position order (leaders, sections); equal tuples are one object."""
+    out: dict[int, tuple[int, ...]] = {}
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    previous, group = None, []
+    for task_id, position, value in await raw.rows(_LINKS.format(table=table, column=column)):
+        if task_id != previous:
+            if previous is not None:
+                found = _linked(group)
+                out[previous] = shared.setdefault(found, found)
+            previous, group = task_id, []
+        group.append((position, value))
+    if previous is not None:
+        found = _linked(group)
+        out[previous] = shared.setdefault(found, found)
+    return out
+
+
+def _linked(group: list[tuple[int, int]]) -> tuple[int, ...]:
+    if len(group) == 1:
+        return (group[0][1],)
+    group.sort()
+    return tuple([value for _, value in group])
+
+
+class _Raw:
+    """Plain SQL straight on the driver under SQLAlchemy's connection (aiosqlite or asyncpg), in its transaction.
+
+    SQLAlchemy's result machinery costs about a microsecond per row and cell; the pass reads half a million
+    rows. Values come back as the driver gives them: timestamps as text on SQLite, which ``moment`` converts.
+    """
+
+    def __init__(self, fetch: Any, dialect: str) -> None:
+        self._fetch = fetch
+        self.dialect = dialect
+        self._dates: dict[str | None, date | None] = {None: None}
+
+    @classmethod
+    async def open(cls, conn: AsyncConnection) -> _Raw:
+        """The reader for ``conn``'s driver (any other driver goes through SQLAlchemy's exec_driver_sql)."""
+        dialect = conn.dialect
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        if dialect.name == "sqlite" and dialect.driver == "aiosqlite":
+            return cls(driver.execute_fetchall, "sqlite")
+        if dialect.name == "postgresql" and dialect.driver == "asyncpg":
+            if not driver.is_in_transaction():
+                await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins its transaction with the first statement
+            return cls(driver.fetch, "postgresql")
+
+        async def through_sqlalchemy(sql: str) -> list[Any]:
+            return list((await conn.exec_driver_sql(sql)).all())
+
+        return cls(through_sqlalchemy, dialect.name)
+
+    async def rows(self, sql: str) -> list[Any]:
+        """All rows of ``sql`` (no parameters)."""
+        return list(await self._fetch(sql))
+
+    def date(self, text: str | None) -> date | None:
+        """An ISO date (``2025-10-13``) as a date, each distinct one parsed once."""
+        found = self._dates.get(text, _MISSING)
+        if found is _MISSING:
+            found = self._dates[text] = date.fromisoformat(text)  # type: ignore[arg-type]
+        return found  # type: ignore[return-value]
+
+    @staticmethod
+    def moment(value: object) -> datetime:
+        """A timestamp column's value (naive UTC; SQLite's as text) as an aware instant."""
+        return _aware(value)
+
+
+_MISSING = object()
+
+
 async def _all(conn: AsyncConnection, stmt) -> list[Any]:  # type: ignore[no-untyped-def]
     # fetchall in one go: iterating a cursor row by row costs a round of SQLAlchemy machinery per row.
     return list((await conn.execute(stmt)).all())
-
-
-async def _grouped(conn: AsyncConnection, stmt) -> dict[int, tuple[int, ...]]:  # type: ignore[no-untyped-def]
-    out: dict[int, list[int]] = defaultdict(list)
-    for key, value in (await conn.execute(stmt)).all():
-        out[key].append(value)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 async def _load_accounts(conn: AsyncConnection, snap: Snapshot) -> None:

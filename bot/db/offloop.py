@@ -37,8 +37,9 @@ T = TypeVar("T")
 
 WORKERS = 2  # an import and the daily pass can run side by side
 NICENESS = 10  # the workers' CPU weight is about a tenth of the bot's when both want the CPU
-# Loaded once, in the fork server, so each worker starts with the importer's libraries in place; the caller's
-# own module (handlers, scheduler) is imported by the worker when the first job names it.
+# Loaded once, in the fork server, so each worker starts with the importer's libraries in place. A module whose
+# jobs must start quickly adds itself with preload() (the scheduler does: a fresh worker per pass would otherwise
+# import it anew, about 0.2 s of every pass); any other module is imported by the worker when a job names it.
 PRELOAD = ["bot.services.imports", "bot.db.session"]
 
 _lock = threading.Lock()
@@ -60,6 +61,12 @@ def _executor() -> ProcessPoolExecutor:
                 max_tasks_per_child=1,
             )
         return _pool
+
+
+def preload(module: str) -> None:
+    """Have the workers start with ``module`` imported (takes effect when the pool is next started)."""
+    if module not in PRELOAD:
+        PRELOAD.append(module)
 
 
 def _logging_recipe() -> tuple[int, str, tuple[str, ...]]:
