@@ -219,11 +219,16 @@ async def setup(url: str, tasks: int, base: bytes) -> Any:
 
     db = await _fresh(url)
     await seed(db, tasks, random.Random(4))
+    async with db.engine.begin() as conn:  # the seed writes tasks with Core statements: set what the ORM keeps
+        await conn.exec_driver_sql(
+            "UPDATE tasks SET fixed_due = (SELECT min(milestones.due) FROM milestones WHERE milestones.task_id = tasks.id"
+            " AND milestones.due IS NOT NULL AND milestones.kind NOT IN ('recurring', 'ongoing'))")
     if not db.is_sqlite:  # the seed writes explicit ids: move the sequences past them
         async with db.engine.begin() as conn:
             for table in ("task_tables", "sections", "people", "accounts", "chat_subscriptions", "tasks"):
                 await conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            await conn.exec_driver_sql("ANALYZE")  # planner statistics, as a live database has them (autovacuum)
     settings = Settings(_env_file=None, admins=["console:admin", ADMIN])  # type: ignore[call-arg]
     core = Core(settings=settings, db=db)
     await core.reload_calendar()

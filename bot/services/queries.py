@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from bot.db.clock import local_date
 from bot.ids import parse_id
@@ -592,11 +592,15 @@ async def find_task(session: AsyncSession, ref: str) -> Task | None:
     if parsed is None:
         return None
     table, no = parsed
-    if table is None:
-        table = await newest_table_id(session)
-        if table is None:
-            return None
-    return await session.scalar(select(Task).where(Task.table_id == table, Task.no == no, Task.status != "removed"))
+    which = _newest_table().scalar_subquery() if table is None else table
+    # One statement: the newest table inline, and the collections callers read joined rather than selected
+    # one query each (a task has a few leaders, sections and milestones).
+    found = await session.scalars(
+        select(Task)
+        .where(Task.table_id == which, Task.no == no, Task.status != "removed")
+        .options(joinedload(Task.leaders), joinedload(Task.sections), joinedload(Task.milestones))
+    )
+    return found.unique().first()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, exists, false, select, true, union
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, exists, false, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import SectionMember, Task, TaskLeader, TaskSection
+from bot.services.fastread import fetch_rows
 from bot.services.subscriptions import ChatSections
 
 
@@ -67,8 +69,29 @@ def visible(viewer: Viewer) -> ColumnElement[bool]:
     return responsible(viewer.person_id)
 
 
+@lru_cache(maxsize=1)
+def _answers_for() -> Select:
+    """Whether a person answers for a task: a statement built once, prepared with the task and person as parameters."""
+    task, person = bindparam("task", type_=Integer), bindparam("person", type_=Integer)
+    return select(select(Task.id).where(Task.id == task, responsible(person)).exists())
+
+
+@lru_cache(maxsize=1)
+def _leads() -> Select:
+    """Whether a person leads a task, as a prepared statement."""
+    task, person = bindparam("task", type_=Integer), bindparam("person", type_=Integer)
+    return select(exists().where(TaskLeader.task_id == task, TaskLeader.person_id == person))
+
+
+async def _holds(session: AsyncSession, stmt: Select, task_id: int, person_id: int) -> bool:
+    return bool((await fetch_rows(session, stmt, {"task": task_id, "person": person_id}))[0][0])
+
+
 async def can_see(session: AsyncSession, viewer: Viewer, task_id: int) -> bool:
     """Whether ``viewer`` may see the task (one query)."""
+    if viewer.group is None and not viewer.admin:
+        # A person in a private chat, the common case: one prepared statement (see is_responsible).
+        return viewer.person_id is not None and await _holds(session, _answers_for(), task_id, viewer.person_id)
     # The subquery names its table: a condition that folds to false (a group with no subscriptions) would
     # otherwise leave EXISTS with no FROM at all, which SQLite refuses.
     return bool(await session.scalar(select(select(Task.id).where(Task.id == task_id, visible(viewer)).exists())))
@@ -76,15 +99,9 @@ async def can_see(session: AsyncSession, viewer: Viewer, task_id: int) -> bool:
 
 async def is_responsible(session: AsyncSession, person_id: int | None, task_id: int) -> bool:
     """Whether the person leads the task or belongs to one of its sections."""
-    if person_id is None:
-        return False
-    return bool(await session.scalar(select(exists().where(and_(Task.id == task_id, responsible(person_id))))))
+    return person_id is not None and await _holds(session, _answers_for(), task_id, person_id)
 
 
 async def leads(session: AsyncSession, person_id: int | None, task_id: int) -> bool:
     """Whether the person is a lead leader of the task (they approve its extensions)."""
-    if person_id is None:
-        return False
-    return bool(
-        await session.scalar(select(exists().where(TaskLeader.task_id == task_id, TaskLeader.person_id == person_id)))
-    )
+    return person_id is not None and await _holds(session, _leads(), task_id, person_id)
