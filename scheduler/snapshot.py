@@ -178,18 +178,19 @@ def _live() -> tuple[Any, ...]:
 
 
 # The same condition as _live, for the plain SQL below (both databases read it alike).
-_LIVE_IDS = "SELECT t.id FROM tasks t WHERE t.table_id IN (SELECT id FROM task_tables WHERE active) AND t.status IN ('open', 'done')"
-# A milestone's kind, period and dates as one text: one value to read instead of four, and the key its facts
-# are shared by. Rows come in index order (task, id); the position puts a task's milestones in order.
-_MILESTONES = ("SELECT m.task_id, m.id, m.position, {sig} FROM milestones m "
+_LIVE = "t.table_id IN (SELECT id FROM task_tables WHERE active) AND t.status IN ('open', 'done')"
+_LIVE_IDS = f"SELECT t.id FROM tasks t WHERE {_LIVE}"
+# Rows come in index order (task, id); the position puts a task's milestones in order. On SQLite a milestone's
+# kind, period and dates come as one text: one value to read instead of four (dates are text there anyway),
+# and the key its facts are shared by; asyncpg reads the four columns as fast.
+_MILESTONES = ("SELECT m.task_id, m.id, m.position, {facts} FROM milestones m "
                f"WHERE m.task_id IN ({_LIVE_IDS}) ORDER BY m.task_id, m.id")
-_SIG = {
+_FACTS = {
     "sqlite": "m.kind || '|' || ifnull(m.period, '') || '|' || ifnull(m.due, '') || '|' || ifnull(m.window_start, '')",
-    "postgresql": ("m.kind || '|' || coalesce(m.period, '') || '|' || coalesce(to_char(m.due, 'YYYY-MM-DD'), '') || '|' "
-                   "|| coalesce(to_char(m.window_start, 'YYYY-MM-DD'), '')"),
+    "postgresql": "m.kind, m.period, m.due, m.window_start",
 }
 _TASKS = ("SELECT t.id, t.no, t.title, t.table_id, t.status, t.progress_percent, t.progress_at, t.done_at "
-          f"FROM tasks t WHERE t.id IN ({_LIVE_IDS}) ORDER BY t.table_id, t.seq, t.id")
+          f"FROM tasks t WHERE {_LIVE} ORDER BY t.table_id, t.seq, t.id")
 _LINKS = f"SELECT x.task_id, x.position, x.{{column}} FROM {{table}} x WHERE x.task_id IN ({_LIVE_IDS}) ORDER BY x.task_id"
 _RECURRING = -1
 
@@ -208,7 +209,9 @@ async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, froz
     group: list[tuple[int, int, int]] = []  # (position, milestone id, fact number) of the task being read
     previous = None
     ordered = True
-    for task_id, mid, position, sig in await raw.rows(_MILESTONES.format(sig=_SIG.get(raw.dialect, _SIG["sqlite"]))):
+    text = raw.dialect != "postgresql"
+    for task_id, mid, position, *columns in await raw.rows(_MILESTONES.format(facts=_FACTS["sqlite" if text else "postgresql"])):
+        sig = columns[0] if text else tuple(columns)
         if task_id != previous:
             if previous is not None:
                 by_task[previous] = _grouped(group, ordered, shapes, facts)
@@ -244,12 +247,18 @@ async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, froz
                              sections.get(tid, empty), shape, profile, milestone_ids))
 
 
-def _fact(sig: str, closed: frozenset[str], raw: _Raw, facts: list[MilestoneFacts], *, recurring: bool = False) -> int:
-    """Number a new milestone fact read from its text (_RECURRING: a recurring one, numbered with its closed periods)."""
-    kind, period, due, start = sig.split("|")
+def _fact(sig: str | tuple[Any, ...], closed: frozenset[str], raw: _Raw, facts: list[MilestoneFacts], *,
+          recurring: bool = False) -> int:
+    """Number a new milestone fact read from its columns or their text (_RECURRING: a recurring one, which is
+    numbered with its closed periods)."""
+    if isinstance(sig, str):
+        kind, period, due_text, start_text = sig.split("|")
+        period, due, start = period or None, raw.date(due_text or None), raw.date(start_text or None)
+    else:
+        kind, period, due, start = sig
     if kind == "recurring" and not recurring:
         return _RECURRING
-    facts.append(MilestoneFacts(0, raw.date(due or None), kind, period or None, raw.date(start or None), closed))
+    facts.append(MilestoneFacts(0, due, kind, period, start, closed))
     return len(facts) - 1
 
 
