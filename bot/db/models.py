@@ -499,6 +499,18 @@ Index(
     sqlite_where=Milestone.kind == "recurring",
     postgresql_where=Milestone.kind == "recurring",
 )
+# 我的任务 looks up each of a person's tasks by id for its table, order and fixed due date (issue 12): on
+# PostgreSQL this index answers that alone, without reading the wide task row. (SQLite finds a row by its id
+# directly and leaves the index to the rare query that names status 'open' as a literal.)
+Index(
+    "ix_tasks_open",
+    Task.id,
+    Task.table_id,
+    Task.seq,
+    Task.fixed_due,
+    sqlite_where=Task.status == "open",
+    postgresql_where=Task.status == "open",
+)
 
 
 # ---- Replicas on PostgreSQL (issue 12): one pass per slot, shared flood limits, one Telegram poller ----------

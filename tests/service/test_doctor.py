@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from bot.cli_doctor import run_checks
 from bot.db import Database
-from bot.db.migrate import upgrade
+from bot.db.migrate import HEAD_REVISION, upgrade
 from tests.fakes.telegram_api import fake_telegram  # noqa: F401  (fixture)
 from tests.fakes.wecom_api import FakeWeCom
 
@@ -68,7 +68,7 @@ async def test_database_behind_head_is_a_failure(settings, tmp_path):
     await db.dispose()
     checks = lines(await run_checks(settings, "en", COVERED))
     assert checks["database"][0] == "ok"
-    assert checks["schema"] == ("fail", "at revision 0007, the latest is 0008; run duban db upgrade")
+    assert checks["schema"] == ("fail", f"at revision 0007, the latest is {HEAD_REVISION}; run duban db upgrade")
     assert checks["settings"][0] == "warn"  # no channel configured
     assert "telegram" not in checks and "wecom" not in checks
 
