@@ -168,8 +168,8 @@ def _listed(data: bytes) -> list[object] | None:
         return None
     found = _TOKEN.findall(data)  # the last is b"", the end
     made = {text: _made(text) for text in set(found)}
-    last = found[-2][:2] if len(found) > 1 else b""
-    if b"(" in made or (last[:1] == b"<" and last != b"<<") or (last[:1] == b"/" and b"#" in found[-2]):
+    final = found[-2] if len(found) > 1 else b""
+    if b"(" in made or (final[:1] == b"<" and final[:2] != b"<<") or (final[:1] == b"/" and b"#" in final):
         return None
     return [token for token in map(made.__getitem__, found) if token is not _NOTHING]
 
