@@ -1,0 +1,354 @@
+"""The real 45-row 2023 table re-rendered into the layouts other bureaus publish, in every editable format.
+
+Each layout changes several things at once (column order, header words, rows above the header, a two-row
+header, how the category is written, two leaders in one cell, a deadline column); together the layouts cover
+every value of every dimension, and each is written as xlsx, docx, csv (UTF-8 and GBK) and html. Every row must
+read exactly as the hand-read expected.json says, plus the dated milestones and the table's year.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import Workbook
+
+from bot.services.import_plan import document_year, plan_tasks
+from bot.tableimport import read_table
+from tests.tableimport.builders import expected_rows
+
+YEAR = 2023
+TITLE = "2023年全市卫生健康重点工作责任分解表"
+# Dated milestones of the sample's own text (read by hand): 完成2023年…/2025年达…目标, 今年…, 10月底前.
+TEXT_DATES = {2: {"2023-12-31", "2025-12-31"}, 8: {"2023-12-31"}, 11: {"2023-10-31"}}
+# Deadline phrases a deadline column (or the text) gives, with the date each means.
+DEADLINES = (("6月底前", "2023-06-30"), ("2023年9月30日前", "2023-09-30"), ("10月底", "2023-10-31"),
+             ("年底前", "2023-12-31"), ("12月31日前", "2023-12-31"), ("第三季度", "2023-09-30"))
+SECOND_LEADER = {"李康民": "胡立军", "胡立军": "王卫健", "王卫健": "肖凤毛", "肖凤毛": "龚志良", "龚志良": "李康民"}
+
+# Column orders seen in published tables (category is dropped when it is written as heading rows).
+ORDERS = (
+    ("no", "category", "content", "leaders", "sections", "units"),
+    ("category", "content", "leaders", "sections", "units", "no"),  # 序号 last
+    ("category", "content", "no", "sections", "units", "leaders"),  # 序号 after the task, leaders after units
+    ("no", "category", "content", "sections", "units", "leaders"),
+    ("category", "no", "content", "leaders", "sections", "units"),
+    ("no", "content", "category", "leaders", "sections", "units"),  # the category after the task
+)
+# (category, content) header pairs: the task is called 工作任务 in one table and the category in the next.
+TEXT_LABELS = (("工作任务", "具体内容及时间节点"), ("类别", "工作任务"), ("工作类别", "重点任务"),
+               ("重点任务", "具体内容"), ("任务类别", "主要任务"), ("2023年重点任务", "工作措施"),
+               ("工作类别", "主要工作任务（目标）"), ("重点工作", "具体内容"))
+NO_LABELS = ("序号", "编号", "序 号")
+LEADER_LABELS = ("责任领导", "分管领导", "牵头领导", "牵 头\n领 导", "牵头局领导")
+SECTION_LABELS = ("牵头股室", "责任股室", "牵头科室", "牵头单位", "牵头股室（站）")
+# 责任单位 beside a 牵头 column is the related units (beside 责任股室 it would be a second lead column).
+UNIT_LABELS = ("相关责任单位", "配合单位", "协办单位", "责任单位", "参与单位")
+DEADLINE_LABELS = ("完成时限", "时间节点", "完成时间")
+CATEGORY_MODES = ("merged", "repeated", "heading")
+LEADER_JOINS = ("、", "，", "\n", " ")
+SECTION_JOINS = ("、", "，", "；", "\n")
+NUMBERS = ("plain", "dotted", "wide")  # 1 / 1. / １
+DEADLINE_MODES = ("none", "column", "text")
+ABOVE = ((), ("title",), ("title", "note"), ("blank",), ("title", "blank"), ("note",))
+# A two-row header: a parent label spanning the columns under it (only where they stand side by side).
+TWO_ROWS = ("", "责任单位", "责任分工")
+EXTRA = ("", "remarks", "empty")  # a trailing 备注 column with a few notes, or a 完成情况 column left empty
+FORMATS = ("xlsx", "docx", "csv", "csv-gbk", "html")
+LAYOUTS = 48
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One way of publishing the table."""
+
+    order: tuple[str, ...]
+    labels: dict[str, str]
+    category: str
+    join: str
+    section_join: str
+    numbers: str
+    deadline: str
+    above: tuple[str, ...]
+    two_rows: str
+    offset: bool  # the table starts one column in (an empty column A)
+
+    def __str__(self) -> str:
+        return (f"order={'/'.join(self.order)} labels={'/'.join(self.labels.values())!r} category={self.category} "
+                f"join={self.join!r}/{self.section_join!r} numbers={self.numbers} deadline={self.deadline} "
+                f"above={self.above} two_rows={self.two_rows} offset={self.offset}")
+
+    def spanned(self) -> tuple[str, ...]:
+        """The fields under the two-row header's parent label."""
+        return {"责任单位": ("sections", "units"), "责任分工": ("leaders", "sections", "units")}.get(self.two_rows, ())
+
+
+def _adjacent(order: tuple[str, ...], fields: tuple[str, ...]) -> bool:
+    at = order.index(fields[0])
+    return order[at:at + len(fields)] == fields
+
+
+def _layouts() -> list[Layout]:
+    # A seeded sample rather than the product (which runs to millions); every value of every dimension
+    # appears (checked below), in many combinations with the others.
+    pick = random.Random(8).choice
+    out = []
+    for _ in range(LAYOUTS):
+        order = pick(ORDERS)
+        category, deadline = pick(CATEGORY_MODES), pick(DEADLINE_MODES)
+        if category == "heading":
+            order = tuple(f for f in order if f != "category")
+        if deadline == "column":
+            at = pick((order.index("content") + 1, len(order)))
+            order = order[:at] + ("deadline",) + order[at:]
+        extra = pick(EXTRA)
+        if extra:
+            order += (extra,)
+        two_rows = pick(TWO_ROWS)
+        fields = {"责任单位": ("sections", "units"), "责任分工": ("leaders", "sections", "units")}.get(two_rows)
+        if fields and not _adjacent(order, fields):
+            two_rows = ""
+        cat_label, content_label = pick(TEXT_LABELS)
+        labels = {
+            "no": pick(NO_LABELS), "category": cat_label, "content": content_label, "leaders": pick(LEADER_LABELS),
+            "sections": pick(SECTION_LABELS), "units": pick(UNIT_LABELS), "deadline": pick(DEADLINE_LABELS),
+            "remarks": "备注", "empty": "完成情况",
+        }
+        if two_rows == "责任单位":
+            labels["sections"], labels["units"] = "牵头单位", "配合单位"
+        if labels["units"] == "责任单位" and "牵头" not in labels["sections"]:
+            labels["sections"] = "牵头股室"
+        labels = {f: labels[f] for f in order}
+        out.append(Layout(order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), pick(NUMBERS), deadline,
+                          pick(ABOVE), two_rows, pick((False, False, True))))
+    return out
+
+
+@dataclass
+class Sheet:
+    """A logical table: rows of cell text, merged ranges (r0, c0, r1, c1 inclusive) and text above it."""
+
+    rows: list[list[str]]
+    merges: list[tuple[int, int, int, int]]
+    paragraphs: list[str]
+
+
+def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
+    """Every row as it must read in ``layout``."""
+    rows = []
+    for index, task in enumerate(expected_rows(fixtures)["tasks"]):
+        no = task["no"]
+        leaders = list(task["leaders"])
+        if no % 4 == 0:
+            leaders.append(SECOND_LEADER[leaders[0]])
+        dates = set(TEXT_DATES.get(no, ()))
+        phrase, due = DEADLINES[index % len(DEADLINES)]
+        content = task["content"]
+        deadline = ""
+        if layout.deadline == "column":
+            deadline, dates = phrase, dates | {due}
+        elif layout.deadline == "text":
+            content, dates = f"{content}{phrase}完成。", dates | {due}
+        remarks = "纳入年度绩效考核" if "remarks" in layout.order and no % 7 == 0 else ""
+        rows.append({"no": str(no), "category": task["category"], "content": content, "leaders": leaders,
+                     "sections": task["sections"], "units": task["units"], "deadline": deadline,
+                     "remarks": remarks, "dates": sorted(dates)})
+    return rows
+
+
+def _cell(row: dict, fld: str, layout: Layout) -> str:
+    if fld == "no":
+        return {"plain": row["no"], "dotted": row["no"] + ".", "wide": row["no"].translate(_WIDE)}[layout.numbers]
+    if fld == "leaders":
+        return layout.join.join(row["leaders"])
+    if fld in ("sections", "units"):
+        return layout.section_join.join(row[fld])
+    return row.get(fld, "")
+
+
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
+    """The layout as a logical table; the title goes above the table as a paragraph when asked to."""
+    width = len(layout.order)
+    out: list[list[str]] = []
+    merges: list[tuple[int, int, int, int]] = []
+    paragraphs: list[str] = []
+
+    def across(text: str) -> None:
+        out.append([text] + [""] * (width - 1))
+        merges.append((len(out) - 1, 0, len(out) - 1, width - 1))
+
+    for item in layout.above:
+        if item == "title" and paragraph_title:
+            paragraphs.append(TITLE)
+        elif item == "title":
+            across(TITLE)
+        elif item == "note":
+            across("填报说明：请各牵头股室每月25日前报送工作进展，无进展的填“无”。")
+        else:
+            out.append([""] * width)
+    labels = [layout.labels[f] for f in layout.order]
+    if layout.two_rows:
+        under = [layout.order.index(f) for f in layout.spanned()]
+        first, last = under[0], under[-1]
+        top = [(layout.two_rows if c == first else "" if c in under else label) for c, label in enumerate(labels)]
+        sub = [label if c in under else "" for c, label in enumerate(labels)]
+        r = len(out)
+        out += [top, sub]
+        merges.append((r, first, r, last))
+        merges += [(r, c, r + 1, c) for c in range(width) if c not in under]
+    else:
+        out.append(labels)
+    cat = layout.order.index("category") if "category" in layout.order else None
+    group_start = len(out)
+    previous = None
+    for row in rows:
+        first_of_group = row["category"] != previous
+        if first_of_group:
+            if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
+                merges.append((group_start, cat, len(out) - 1, cat))
+            if layout.category == "heading":
+                across(row["category"])
+            group_start, previous = len(out), row["category"]
+        cells = [_cell(row, f, layout) for f in layout.order]
+        if cat is not None and layout.category == "merged" and not first_of_group:
+            cells[cat] = ""
+        out.append(cells)
+    if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
+        merges.append((group_start, cat, len(out) - 1, cat))
+    if layout.offset:
+        out = [["", *row] for row in out]
+        merges = [(r0, c0 + 1, r1, c1 + 1) for r0, c0, r1, c1 in merges]
+    return Sheet(out, merges, paragraphs)
+
+
+def _xlsx(sheet: Sheet) -> bytes:
+    book = Workbook()
+    ws = book.active
+    for row in sheet.rows:
+        ws.append([int(v) if v.isascii() and v.isdigit() else v for v in row])  # 序号 stored as numbers
+    for r0, c0, r1, c1 in sheet.merges:
+        ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _docx(sheet: Sheet) -> bytes:
+    document = docx.Document()
+    for text in sheet.paragraphs:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(sheet.rows), cols=len(sheet.rows[0]))
+    for r, row in enumerate(sheet.rows):
+        cells = table.rows[r].cells
+        for c, value in enumerate(row):
+            if value:
+                cells[c].text = value
+    for r0, c0, r1, c1 in sheet.merges:
+        table.cell(r0, c0).merge(table.cell(r1, c1))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _csv(sheet: Sheet, encoding: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(sheet.rows)
+    return out.getvalue().encode(encoding)
+
+
+def _html(sheet: Sheet) -> bytes:
+    covered: set[tuple[int, int]] = set()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in sheet.merges:
+        spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+    lines = ["<html><head><meta charset='utf-8'><title>沅江市卫生健康局</title></head><body>"]
+    lines += [f"<h1>{html.escape(p)}</h1>" for p in sheet.paragraphs]
+    lines.append("<table border='1'>")
+    for r, row in enumerate(sheet.rows):
+        tds = []
+        for c, value in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rows, cols = spans.get((r, c), (1, 1))
+            attrs = (f" rowspan='{rows}'" if rows > 1 else "") + (f" colspan='{cols}'" if cols > 1 else "")
+            tds.append(f"<td{attrs}>{html.escape(value).replace(chr(10), '<br>')}</td>")
+        lines.append("<tr>" + "".join(tds) + "</tr>")
+    lines.append("</table></body></html>")
+    return "\n".join(lines).encode("utf-8")
+
+
+def render(layout: Layout, rows: list[dict], fmt: str) -> tuple[bytes, str]:
+    """The file's bytes and name; without a title the year is in the file name, as bureaus name their files."""
+    paragraph_title = fmt in ("docx", "html") and "note" not in layout.above
+    sheet = _sheet(layout, rows, paragraph_title)
+    ext = fmt.split("-")[0]
+    name = f"tasks.{ext}" if "title" in layout.above else f"{YEAR}年重点工作责任分解表.{ext}"
+    if fmt == "xlsx":
+        return _xlsx(sheet), name
+    if fmt == "docx":
+        return _docx(sheet), name
+    if fmt == "html":
+        return _html(sheet), name
+    return _csv(sheet, "gbk" if fmt == "csv-gbk" else "utf-8-sig"), name
+
+
+def _misreadings(data: bytes, name: str, wanted: list[dict]) -> list[str]:
+    table = read_table(data, name)
+    year, source = document_year(table, None, 1999)
+    out = [] if (year, source != "guessed") == (YEAR, True) else [f"year {year} from {source}"]
+    if len(table.rows) != len(wanted):
+        out.append(f"{len(table.rows)} rows, expected {len(wanted)}")
+    for task, want in zip(plan_tasks(table, year), wanted):
+        got = {"no": task.no, "category": task.category, "content": task.content, "leaders": list(task.leaders),
+               "sections": list(task.sections), "units": list(task.units), "deadline": task.deadline_text or "",
+               "remarks": task.remarks or "",
+               "dates": sorted({m.due.isoformat() for m in task.milestones
+                                if m.due and m.kind in ("dated", "target")})}
+        out += [f"row {want['no']} {f}: got {got[f]!r}, expected {want[f]!r}" for f in got if got[f] != want[f]]
+    return out
+
+
+@pytest.mark.parametrize("index", range(LAYOUTS))
+def test_every_row_reads_right_in_every_format(fixtures_dir: Path, index: int) -> None:
+    layout = _layouts()[index]
+    wanted = _wanted(fixtures_dir, layout)
+    failures = {}
+    for fmt in FORMATS:
+        data, name = render(layout, wanted, fmt)
+        found = _misreadings(data, name, wanted)
+        if found:
+            failures[fmt] = found[:6]
+    assert failures == {}, str(layout)
+
+
+def test_the_matrix_covers_every_value_of_every_dimension() -> None:
+    layouts = _layouts()
+    for name, values, seen in (
+        ("category", CATEGORY_MODES, {lay.category for lay in layouts}),
+        ("leader join", LEADER_JOINS, {lay.join for lay in layouts}),
+        ("section join", SECTION_JOINS, {lay.section_join for lay in layouts}),
+        ("numbers", NUMBERS, {lay.numbers for lay in layouts}),
+        ("deadline", DEADLINE_MODES, {lay.deadline for lay in layouts}),
+        ("above", ABOVE, {lay.above for lay in layouts}),
+        ("two rows", TWO_ROWS, {lay.two_rows for lay in layouts}),
+        ("offset", (False, True), {lay.offset for lay in layouts}),
+        ("order", {tuple(f for f in o if f != "category") for o in ORDERS},
+         {tuple(f for f in lay.order if f in ORDERS[0] and f != "category") for lay in layouts}),
+        ("text labels", set(TEXT_LABELS), {(lay.labels.get("category", c), lay.labels["content"])
+                                          for lay in layouts for c, _ in TEXT_LABELS if lay.labels.get("content")
+                                          and (c, lay.labels["content"]) in TEXT_LABELS}),
+    ):
+        assert set(values) <= seen, name
+    for fld, names in (("no", NO_LABELS), ("leaders", LEADER_LABELS), ("sections", SECTION_LABELS),
+                       ("units", UNIT_LABELS), ("deadline", DEADLINE_LABELS)):
+        assert set(names) <= {lay.labels[fld] for lay in layouts if fld in lay.labels}, fld
