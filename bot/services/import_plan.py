@@ -11,6 +11,7 @@ from bot.timenodes import MilestoneDraft, TimeWarning, extract
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 TITLE_MAX = 40
+_WHOLE_YEAR = frozenset({"全年", "全年度"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,16 @@ def plan_milestones(row: ParsedRow, year: int) -> tuple[tuple[MilestoneDraft, ..
         fallback = extract(row.content, year, default=True)
         return fallback.milestones, column.warnings + fallback.warnings
     seen = {(m.due, m.kind) for m in column.milestones}
-    extra = tuple(m for m in content.milestones if (m.due, m.kind) not in seen)
+    dated = any(m.kind in ("dated", "target") for m in column.milestones)
+    extra = tuple(m for m in content.milestones if (m.due, m.kind) not in seen and not (dated and _whole_year(m)))
     merged = tuple(sorted(column.milestones + extra, key=lambda m: (m.due is None, m.due or date.max)))
     return merged, column.warnings + content.warnings
+
+
+def _whole_year(milestone: MilestoneDraft) -> bool:
+    """A year end read only from 全年 ("全年接待游客140万人次"): beside a deadline column that gives dates,
+    全年 says over what span a total is counted, not when the task is due."""
+    return milestone.kind == "dated" and milestone.text.strip() in _WHOLE_YEAR
 
 
 def plan_tasks(parsed: ParsedTable, year: int) -> list[PlannedTask]:

@@ -153,6 +153,8 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
         deadline = ""
         if layout.deadline == "column":
             deadline, dates = phrase, dates | {due}
+            if no % 9 == 0:  # a yearly total beside a dated deadline column adds no year end
+                content += "全年服务群众10万人次。"
         elif layout.deadline == "text":
             content, dates = f"{content}{phrase}完成。", dates | {due}
         remarks = "纳入年度绩效考核" if "remarks" in layout.order and no % 7 == 0 else ""
