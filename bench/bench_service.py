@@ -19,6 +19,9 @@ removed so that the wall clock cannot fire a pass) and the HTTP server on a free
 3. runs the scheduler's own pass job (``once_per_slot`` + ``run_pass``, Monday 2025-10-13 09:00) while
    ``--people`` bound members each ask 我的任务 through ``handlers.app.handle`` every ``--every`` ms; a
    thread samples the RSS of the process and of every descendant (the fork server, the workers) every 10 ms;
+   ``pass.worker_phases_s`` has the seconds of each step in the worker (load, plan, enqueue, sweep) and the
+   worker's CPU seconds (``cpu``): the worker runs at a lower priority, so other load on the machine stretches
+   its wall-clock seconds far more than its CPU seconds;
 4. idles again (``idle_after``): what the process and its workers hold once the pass is over.
 
 Run: ``python bench/bench_service.py [--tasks 100000] [--postgres URL]``.
@@ -244,6 +247,8 @@ async def child(args: argparse.Namespace) -> dict[str, Any]:
     passes = jobs.passes
     _, seconds, report["chat_during_pass"] = await chatter.during(jobs.run_pass)
     report["pass"] = {"seconds": round(seconds, 2), "ran": jobs.passes > passes, **sampler.stop()}
+    if jobs.last is not None:  # the steps' seconds in the worker, and its CPU seconds (less stretched by other load)
+        report["pass"]["worker_phases_s"] = {step: round(value, 2) for step, value in jobs.last.phases.items()}
     report["pass"]["outbox_rows"] = await _outbox_rows(core)
     report["idle_after"] = await idle(args.idle)
     stop.set()

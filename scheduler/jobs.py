@@ -98,7 +98,8 @@ class PassResult:
     unroutable: list[str] = field(default_factory=list)
     # (notices, messages, outbox rows) when the lists themselves were left behind (run_pass(details=False)).
     counted: tuple[int, int, int] | None = None
-    # Seconds each step took in the worker (load, plan, enqueue, sweep), for the log.
+    # Seconds each step took in the worker (load, plan, enqueue, sweep) and the CPU seconds of the whole (cpu:
+    # the worker's own, which other load on the machine does not stretch as it does the others), for the log.
     phases: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -146,7 +147,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     day = local.date()
     rules = PlanRules.from_settings(core.settings.reminders)
     phases: dict[str, float] = {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     async with core.db.session() as session:
         snap = await load_snapshot(session, day, tz=tz, admins=core.settings.admins, silent=core.silent_channels)
     phases["load"] = time.perf_counter() - started
@@ -175,6 +176,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     async with core.db.session() as session:
         swept = await sweep(session, now)
     phases["sweep"] = time.perf_counter() - mark
+    phases["cpu"] = time.process_time() - cpu
     if swept.pending_imports or swept.handled_messages:
         log.info("housekeeping: %d import previews, %d handled message ids deleted", swept.pending_imports, swept.handled_messages)
     return result
@@ -210,6 +212,7 @@ class _Jobs:
         self.core, self.notifiers, self.clock, self.policy = core, notifiers, clock, policy
         self._pass_lock: asyncio.Lock | None = None
         self.passes = 0  # passes finished (tests and health checks watch it)
+        self.last: PassResult | None = None  # the last pass this process ran (counts and phases only)
         self._delivery: asyncio.Task[DeliveryResult] | None = None
         self._pass: asyncio.Task | None = None
 
@@ -222,6 +225,7 @@ class _Jobs:
                 result = await once_per_slot(self.core, self.clock(),
                                              lambda now: run_pass(self.core, now, details=False))
                 if result is not None:  # None: another replica ran (or is running) this slot's pass
+                    self.last = result
                     log.info("pass at %s: %d notices, %d messages (%s)", result.local, *result.sizes,
                              ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result.phases.items()))
             except asyncio.CancelledError:

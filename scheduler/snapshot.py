@@ -210,23 +210,25 @@ async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, froz
     previous = None
     ordered = True
     text = raw.dialect != "postgresql"
-    async for task_id, mid, position, *columns in raw.each(_MILESTONES.format(facts=_FACTS["sqlite" if text else "postgresql"])):
-        sig = columns[0] if text else tuple(columns)
-        if task_id != previous:
-            if previous is not None:
-                by_task[previous] = _grouped(group, ordered, shapes, facts)
-            previous, group, ordered = task_id, [], True
-        number = numbers.get(sig)
-        if number is None:
-            number = numbers[sig] = _fact(sig, no_closed, raw, facts)
-        if number == _RECURRING:
-            key = (sig, closed.get(task_id, no_closed))
-            number = numbers.get(key)  # type: ignore[assignment]
+    async for batch in raw.batches(_MILESTONES.format(facts=_FACTS["sqlite" if text else "postgresql"])):
+        if not text:  # the four columns as one key
+            batch = [(row[0], row[1], row[2], (row[3], row[4], row[5], row[6])) for row in batch]
+        for task_id, mid, position, sig in batch:
+            if task_id != previous:
+                if previous is not None:
+                    by_task[previous] = _grouped(group, ordered, shapes, facts)
+                previous, group, ordered = task_id, [], True
+            number = numbers.get(sig)
             if number is None:
-                number = numbers[key] = _fact(sig, key[1], raw, facts, recurring=True)
-        if group and position < group[-1][0]:
-            ordered = False
-        group.append((position, mid, number))
+                number = numbers[sig] = _fact(sig, no_closed, raw, facts)
+            if number == _RECURRING:
+                key = (sig, closed.get(task_id, no_closed))
+                number = numbers.get(key)  # type: ignore[assignment]
+                if number is None:
+                    number = numbers[key] = _fact(sig, key[1], raw, facts, recurring=True)
+            if group and position < group[-1][0]:
+                ordered = False
+            group.append((position, mid, number))
     if previous is not None:
         by_task[previous] = _grouped(group, ordered, shapes, facts)
     del group
@@ -238,13 +240,14 @@ async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, froz
     profiles: dict[tuple[object, ...], int] = {}
     moment = raw.moment
     tasks = snap.tasks
-    async for tid, no, title, table_id, status, percent, progress_at, done_at in raw.each(_TASKS):
-        (shape, milestones), milestone_ids = by_task.get(tid, nothing)
-        last_report = local_date(moment(progress_at), tz) if progress_at else None
-        profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
-        tasks.append(TaskRow(tid, no, title, table_id, status, percent, last_report,
-                             local_date(moment(done_at), tz) if done_at else None, milestones, leaders.get(tid, empty),
-                             sections.get(tid, empty), shape, profile, milestone_ids))
+    async for batch in raw.batches(_TASKS):
+        for tid, no, title, table_id, status, percent, progress_at, done_at in batch:
+            (shape, milestones), milestone_ids = by_task.get(tid, nothing)
+            last_report = local_date(moment(progress_at), tz) if progress_at else None
+            profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
+            tasks.append(TaskRow(tid, no, title, table_id, status, percent, last_report,
+                                 local_date(moment(done_at), tz) if done_at else None, milestones, leaders.get(tid, empty),
+                                 sections.get(tid, empty), shape, profile, milestone_ids))
 
 
 def _fact(sig: str | tuple[Any, ...], closed: frozenset[str], raw: _Raw, facts: list[MilestoneFacts], *,
@@ -282,26 +285,24 @@ def _shape(shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]]
 async def _links(raw: _Raw, table: str, column: str) -> dict[int, tuple[int, ...]]:
     """Task id → its linked ids in position order (leaders, sections); equal tuples are one object."""
     out: dict[int, tuple[int, ...]] = {}
+    single: dict[int, tuple[int, ...]] = {}  # value → (value,): most tasks have one leader and one section
+    several: dict[int, list[tuple[int, int]]] = {}  # rows come by task: a task's second row starts its list
+    previous, first, group = None, (0, 0), None
+    async for batch in raw.batches(_LINKS.format(table=table, column=column)):
+        for task_id, position, value in batch:
+            if task_id == previous:
+                if group is None:
+                    group = several[task_id] = [first]
+                group.append((position, value))
+                continue
+            previous, first, group = task_id, (position, value), None
+            out[task_id] = single.get(value) or single.setdefault(value, (value,))
     shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-    previous, group = None, []
-    async for task_id, position, value in raw.each(_LINKS.format(table=table, column=column)):
-        if task_id != previous:
-            if previous is not None:
-                found = _linked(group)
-                out[previous] = shared.setdefault(found, found)
-            previous, group = task_id, []
-        group.append((position, value))
-    if previous is not None:
-        found = _linked(group)
-        out[previous] = shared.setdefault(found, found)
+    for task_id, links in several.items():
+        links.sort()
+        found = tuple([value for _, value in links])
+        out[task_id] = shared.setdefault(found, found)
     return out
-
-
-def _linked(group: list[tuple[int, int]]) -> tuple[int, ...]:
-    if len(group) == 1:
-        return (group[0][1],)
-    group.sort()
-    return tuple([value for _, value in group])
 
 
 class _Raw:
@@ -309,7 +310,7 @@ class _Raw:
 
     SQLAlchemy's result machinery costs about a microsecond per row and cell; the pass reads half a million
     rows. Values come back as the driver gives them: timestamps as text on SQLite, which ``moment`` converts.
-    Large results are read a batch at a time (``each``): 300,000 milestone rows held at once were 70–80 MB.
+    Large results are read a batch at a time (``batches``): 300,000 milestone rows held at once were 70–80 MB.
     """
 
     def __init__(self, driver: Any, dialect: str, fallback: Any = None) -> None:
@@ -344,25 +345,22 @@ class _Raw:
             return list(await self._driver.execute_fetchall(sql))
         return list(await self._driver.fetch(sql))
 
-    async def each(self, sql: str) -> AsyncIterator[Any]:
-        """The rows of ``sql`` one by one, fetched ``_BATCH`` at a time."""
+    async def batches(self, sql: str) -> AsyncIterator[list[Any]]:
+        """The rows of ``sql``, ``_BATCH`` at a time."""
         if self._fallback is not None or self.dialect not in ("sqlite", "postgresql"):
-            for row in await self.rows(sql):
-                yield row
+            yield await self.rows(sql)
             return
         if self.dialect == "sqlite":
             cursor = await self._driver.execute(sql)
             try:
                 while batch := await cursor.fetchmany(_BATCH):
-                    for row in batch:
-                        yield row
+                    yield batch
             finally:
                 await cursor.close()
             return
         cursor = await self._driver.cursor(sql)  # inside the transaction, as asyncpg's cursors must be
         while batch := await cursor.fetch(_BATCH):
-            for row in batch:
-                yield row
+            yield batch
 
     def date(self, text: str | None) -> date | None:
         """An ISO date (``2025-10-13``) as a date, each distinct one parsed once."""

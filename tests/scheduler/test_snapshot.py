@@ -1,0 +1,37 @@
+"""The pass's snapshot: links and milestones in position order whatever order the rows come in, shared facts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+
+from bot.core import Core
+from bot.db.models import Milestone, TaskLeader, TaskSection
+from scheduler.snapshot import load_snapshot
+from tests.scheduler.seed import Bureau, add_task, dated
+
+
+async def test_links_and_milestones_follow_their_positions_and_equal_milestones_are_shared(core: Core, bureau: Bureau) -> None:
+    b = bureau
+    one = await add_task(core, b, "1", milestones=[dated(date(2025, 10, 31)), dated(date(2025, 12, 31))],
+                         sections=("疾控股", "医政股"), leaders=("李康民", "赵六"))
+    two = await add_task(core, b, "2", milestones=[dated(date(2025, 10, 31)), dated(date(2025, 12, 31))])
+    three = await add_task(core, b, "3", milestones=[dated(date(2025, 12, 31)), dated(date(2025, 10, 31))])
+    async with core.db.session() as s:  # task 1: reorder everything against the order the rows were written in
+        await s.execute(update(TaskSection).where(TaskSection.task_id == one, TaskSection.section_id == b.sections["疾控股"]).values(position=5))
+        await s.execute(update(TaskLeader).where(TaskLeader.task_id == one, TaskLeader.person_id == b.people["李康民"]).values(position=5))
+        await s.execute(update(Milestone).where(Milestone.id == b.milestones["1.0"]).values(position=5))
+    async with core.db.session() as s:
+        snap = await load_snapshot(s, date(2025, 10, 13), tz=core.tz)
+    tasks = {task.id: task for task in snap.tasks}
+    first, second, third = tasks[one], tasks[two], tasks[three]
+    assert first.sections == (b.sections["医政股"], b.sections["疾控股"])
+    assert first.leaders == (b.people["赵六"], b.people["李康民"])
+    assert first.milestone_ids == (b.milestones["1.1"], b.milestones["1.0"])
+    assert [m.due for m in first.milestones] == [date(2025, 12, 31), date(2025, 10, 31)]
+    # Equal milestones in the same order are one tuple of facts (and one shape); the ids stay each task's own.
+    assert third.milestones is first.milestones and third.shape == first.shape
+    assert second.milestones is not first.milestones and second.milestones[0] is first.milestones[1]
+    assert second.milestone_ids == (b.milestones["2.0"], b.milestones["2.1"])
+    assert second.sections is tasks[three].sections and second.leaders == (b.people["李康民"],)
