@@ -118,6 +118,7 @@ class Header:
     fields: dict[int, str]  # column → field
     labels: dict[int, str]  # column → header text as written
     texts: dict[int, str] = field(default_factory=dict)  # column → normalized header, to spot repeats
+    sub_texts: dict[int, str] = field(default_factory=dict)  # the same for a second header row, where there is one
     skipped: set[int] = field(default_factory=set)  # columns the admin said not to read
     score: tuple[int, int] = (0, 0)
 
@@ -170,6 +171,9 @@ def find_header(rows: list[GridRow]) -> Header | None:
     _merge_subheader(rows, header)
     _resolve(header)
     header.texts = {c: normalize_header(rows[index].cells[c]) for c in header.fields if c < len(rows[index].cells)}
+    if header.index != index:  # a header repeated on every page repeats both its rows
+        sub = rows[header.index].cells
+        header.sub_texts = {c: normalize_header(sub[c]) for c in header.fields if c < len(sub) and sub[c].strip()}
     return header
 
 

@@ -98,6 +98,14 @@ def find_title(lines: list[str]) -> str | None:
     return None
 
 
+def is_signature_line(text: str) -> bool:
+    """True for a line that signs a document: a date alone, or a short body name (沅江市卫生健康局)."""
+    line = re.sub(r"\s+", "", text)
+    if _DATE_LINE.match(line):
+        return True
+    return 4 <= len(line) <= 30 and bool(_ORG_END.search(line)) and not re.search(r"[，,。；;：:、]", line)
+
+
 def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
     """The issuer and date signed under a notice (a body's name, then a date line); else labelled values."""
     cleaned = [re.sub(r"\s+", " ", line).strip() for line in lines]

@@ -11,7 +11,7 @@ from bot.tableimport.errors import ImportFailure
 from bot.tableimport.grid import Grid, GridRow
 from bot.tableimport.headers import Header, normalize_header
 from bot.tableimport.labels import read_roles
-from bot.tableimport.meta import DocMeta, read_meta
+from bot.tableimport.meta import DocMeta, is_signature_line, read_meta
 from bot.tableimport.model import (
     FIELDS,
     ColumnMap,
@@ -168,17 +168,26 @@ def _heading(cells: list[str], content: str, numbered: bool, reading: _Reading) 
     return None
 
 
+def _is_note_row(cells: list[str], content: str, reading: _Reading) -> bool:
+    """A note (注：…) or a signature line under the table, also when it landed in the task column
+    (a row merged across the table keeps its text in the first column, which may be the task's)."""
+    filled = [C.join_lines(c) for c in cells if c.strip()]
+    if not content:
+        return bool(_NOTE.match(filled[0]))
+    if len(filled) != 1 or any(reading.value(cells, n).strip() for n in ("leaders", "sections", "units", "deadline")):
+        return False
+    return bool(_NOTE.match(filled[0])) or is_signature_line(filled[0])
+
+
 def _read_row(row: GridRow, reading: _Reading) -> None:
     cells, cols = row.cells, reading.cols
     content = "\n".join(t for t in (C.clean_text(cells[c]) for c in cols["content"] if c < len(cells)) if t)
     raw_no = reading.value(cells, "no")
     numbered = bool(raw_no) and C.looks_like_no(raw_no)
-    if not content and not numbered:
-        filled = [C.join_lines(c) for c in cells if c.strip()]
-        if _NOTE.match(filled[0]):
-            reading.notes.append(filled[0])  # a note or signature under the table
-            reading.previous = None
-            return
+    if not numbered and _is_note_row(cells, content, reading):
+        reading.notes.append(C.join_lines(next(c for c in cells if c.strip())))  # a note or signature under the table
+        reading.previous = None
+        return
     heading = _heading(cells, content, numbered, reading)
     if heading is not None:
         reading.notes.append(heading)
@@ -270,12 +279,16 @@ def _distinct(lead: tuple[str, ...], related: tuple[str, ...]) -> tuple[tuple[st
 
 
 def _is_repeated_header(cells: list[str], header: Header) -> bool:
+    return any(_repeats(cells, texts) for texts in (header.texts, header.sub_texts) if texts)
+
+
+def _repeats(cells: list[str], texts: dict[int, str]) -> bool:
     same = sum(
         1
-        for c, text in header.texts.items()
+        for c, text in texts.items()
         if c < len(cells) and len(cells[c]) <= 2 * len(text) + 8 and normalize_header(cells[c]) == text
     )
-    return same >= max(2, (len(header.texts) + 1) // 2)
+    return same >= max(2, (len(texts) + 1) // 2)
 
 
 def _number_rows(reading: _Reading, has_no_column: bool, header: Header) -> list[ParsedRow]:

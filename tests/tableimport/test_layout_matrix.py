@@ -12,6 +12,8 @@ import csv
 import html
 import io
 import random
+import re
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.services.import_plan import document_year, plan_tasks
-from bot.tableimport import read_table
+from bot.tableimport import ImportFailure, read_table
 from tests.tableimport.builders import expected_rows
 
 YEAR = 2023
@@ -28,8 +30,13 @@ TITLE = "2023年全市卫生健康重点工作责任分解表"
 # Dated milestones of the sample's own text (read by hand): 完成2023年…/2025年达…目标, 今年…, 10月底前.
 TEXT_DATES = {2: {"2023-12-31", "2025-12-31"}, 8: {"2023-12-31"}, 11: {"2023-10-31"}}
 # Deadline phrases a deadline column (or the text) gives, with the date each means.
-DEADLINES = (("6月底前", "2023-06-30"), ("2023年9月30日前", "2023-09-30"), ("10月底", "2023-10-31"),
-             ("年底前", "2023-12-31"), ("12月31日前", "2023-12-31"), ("第三季度", "2023-09-30"))
+DEADLINES = {
+    "words": (("6月底前", "2023-06-30"), ("2023年9月30日前", "2023-09-30"), ("10月底", "2023-10-31"),
+              ("年底前", "2023-12-31"), ("12月31日前", "2023-12-31"), ("第三季度", "2023-09-30")),
+    # Dates as such; an xlsx stores the ISO ones as date cells.
+    "dates": (("2023年6月30日", "2023-06-30"), ("2023.9.30", "2023-09-30"), ("2023/10/31", "2023-10-31"),
+              ("2023-12-31", "2023-12-31"), ("2023-06-30", "2023-06-30"), ("2023年11月", "2023-11-30")),
+}
 SECOND_LEADER = {"李康民": "胡立军", "胡立军": "王卫健", "王卫健": "肖凤毛", "肖凤毛": "龚志良", "龚志良": "李康民"}
 
 # Column orders seen in published tables (category is dropped when it is written as heading rows).
@@ -56,12 +63,18 @@ LEADER_JOINS = ("、", "，", "\n", " ")
 SECTION_JOINS = ("、", "，", "；", "\n")
 NUMBERS = ("plain", "dotted", "wide")  # 1 / 1. / １
 DEADLINE_MODES = ("none", "column", "text")
+DEADLINE_STYLES = tuple(DEADLINES)
+# Lead and related units in two columns, or in one cell with the roles in words ("X牵头，Y配合").
+ROLE_MODES = ("columns", "one cell")
+ONE_CELL_LABELS = ("责任单位", "责任股室（单位）", "承办单位")
+BELOW = ((), ("note",), ("signature",), ("note", "signature"))
 ABOVE = ((), ("title",), ("title", "note"), ("blank",), ("title", "blank"), ("note",))
 # A two-row header: a parent label spanning the columns under it (only where they stand side by side).
 TWO_ROWS = ("", "责任单位", "责任分工")
 EXTRA = ("", "remarks", "empty")  # a trailing 备注 column with a few notes, or a 完成情况 column left empty
 FORMATS = ("xlsx", "docx", "csv", "csv-gbk", "html")
 LAYOUTS = 48
+SPLIT_AT = 21  # the task before which a page break repeats the header
 
 
 @dataclass(frozen=True)
@@ -78,11 +91,16 @@ class Layout:
     above: tuple[str, ...]
     two_rows: str
     offset: bool  # the table starts one column in (an empty column A)
+    deadline_style: str = "words"
+    below: tuple[str, ...] = ()
+    gaps: bool = False  # an empty row after every tenth task
+    split: bool = False  # the header repeated part-way down (a docx: a second table, as a page break leaves it)
 
     def __str__(self) -> str:
         return (f"order={'/'.join(self.order)} labels={'/'.join(self.labels.values())!r} category={self.category} "
                 f"join={self.join!r}/{self.section_join!r} numbers={self.numbers} deadline={self.deadline} "
-                f"above={self.above} two_rows={self.two_rows} offset={self.offset}")
+                f"above={self.above} two_rows={self.two_rows} offset={self.offset} style={self.deadline_style} "
+                f"below={self.below} gaps={self.gaps} split={self.split}")
 
     def spanned(self) -> tuple[str, ...]:
         """The fields under the two-row header's parent label."""
@@ -110,15 +128,18 @@ def _layouts() -> list[Layout]:
         extra = pick(EXTRA)
         if extra:
             order += (extra,)
+        if pick(ROLE_MODES) == "one cell":
+            at = order.index("sections")
+            order = tuple(f for f in order[:at] + ("roles",) + order[at:] if f not in ("sections", "units"))
         two_rows = pick(TWO_ROWS)
         fields = {"责任单位": ("sections", "units"), "责任分工": ("leaders", "sections", "units")}.get(two_rows)
-        if fields and not _adjacent(order, fields):
+        if fields and ("roles" in order or not _adjacent(order, fields)):
             two_rows = ""
         cat_label, content_label = pick(TEXT_LABELS)
         labels = {
             "no": pick(NO_LABELS), "category": cat_label, "content": content_label, "leaders": pick(LEADER_LABELS),
             "sections": pick(SECTION_LABELS), "units": pick(UNIT_LABELS), "deadline": pick(DEADLINE_LABELS),
-            "remarks": "备注", "empty": "完成情况",
+            "remarks": "备注", "empty": "完成情况", "roles": pick(ONE_CELL_LABELS),
         }
         if two_rows == "责任单位":
             labels["sections"], labels["units"] = "牵头单位", "配合单位"
@@ -126,7 +147,8 @@ def _layouts() -> list[Layout]:
             labels["sections"] = "牵头股室"
         labels = {f: labels[f] for f in order}
         out.append(Layout(order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), pick(NUMBERS), deadline,
-                          pick(ABOVE), two_rows, pick((False, False, True))))
+                          pick(ABOVE), two_rows, pick((False, False, True)), pick(DEADLINE_STYLES), pick(BELOW),
+                          pick((False, True)), pick((False, True))))
     return out
 
 
@@ -137,6 +159,7 @@ class Sheet:
     rows: list[list[str]]
     merges: list[tuple[int, int, int, int]]
     paragraphs: list[str]
+    splits: list[int]  # rows where a repeated header starts (a docx starts a new table there)
 
 
 def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
@@ -148,7 +171,10 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
         if no % 4 == 0:
             leaders.append(SECOND_LEADER[leaders[0]])
         dates = set(TEXT_DATES.get(no, ()))
-        phrase, due = DEADLINES[index % len(DEADLINES)]
+        # Numeric dates (2023.9.30, 2023-12-31) count only in a deadline column: inside running text they are as
+        # often a page's metadata (bot.timenodes), so the text is given dates in words.
+        style = layout.deadline_style if layout.deadline == "column" else "words"
+        phrase, due = DEADLINES[style][index % 6]
         content = task["content"]
         deadline = ""
         if layout.deadline == "column":
@@ -158,8 +184,13 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
         elif layout.deadline == "text":
             content, dates = f"{content}{phrase}完成。", dates | {due}
         remarks = "纳入年度绩效考核" if "remarks" in layout.order and no % 7 == 0 else ""
+        units = task["units"]
+        if "roles" in layout.order:
+            # Roles in words ("A、B等配合") give unit names without a trailing 等 (bot.tableimport.roles); a units
+            # column keeps the names as written.
+            units = [u.removesuffix("等") for u in units]
         rows.append({"no": str(no), "category": task["category"], "content": content, "leaders": leaders,
-                     "sections": task["sections"], "units": task["units"], "deadline": deadline,
+                     "sections": task["sections"], "units": units, "deadline": deadline,
                      "remarks": remarks, "dates": sorted(dates)})
     return rows
 
@@ -171,6 +202,9 @@ def _cell(row: dict, fld: str, layout: Layout) -> str:
         return layout.join.join(row["leaders"])
     if fld in ("sections", "units"):
         return layout.section_join.join(row[fld])
+    if fld == "roles":
+        lead = "、".join(row["sections"])
+        return f"{lead}牵头，{'、'.join(row['units'])}配合" if row["units"] else lead
     return row.get(fld, "")
 
 
@@ -198,18 +232,23 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
         else:
             out.append([""] * width)
     labels = [layout.labels[f] for f in layout.order]
-    if layout.two_rows:
+
+    def header() -> None:
+        if not layout.two_rows:
+            out.append(list(labels))
+            return
         under = [layout.order.index(f) for f in layout.spanned()]
         first, last = under[0], under[-1]
         top = [(layout.two_rows if c == first else "" if c in under else label) for c, label in enumerate(labels)]
         sub = [label if c in under else "" for c, label in enumerate(labels)]
         r = len(out)
-        out += [top, sub]
+        out.extend([top, sub])
         merges.append((r, first, r, last))
-        merges += [(r, c, r + 1, c) for c in range(width) if c not in under]
-    else:
-        out.append(labels)
+        merges.extend((r, c, r + 1, c) for c in range(width) if c not in under)
+
+    header()
     cat = layout.order.index("category") if "category" in layout.order else None
+    splits: list[int] = []
     group_start = len(out)
     previous = None
     for row in rows:
@@ -223,20 +262,40 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
         cells = [_cell(row, f, layout) for f in layout.order]
         if cat is not None and layout.category == "merged" and not first_of_group:
             cells[cat] = ""
+        if layout.split and row["no"] == str(SPLIT_AT) and layout.category != "merged":
+            splits.append(len(out))
+            header()
         out.append(cells)
+        if layout.gaps and int(row["no"]) % 10 == 0:
+            out.append([""] * width)
     if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
         merges.append((group_start, cat, len(out) - 1, cat))
+    for item in layout.below:
+        if item == "note":
+            across("注：各牵头股室每季度末将工作进展报局办公室。")
+        else:
+            across("沅江市卫生健康局")
+            across("2023年5月6日")
     if layout.offset:
         out = [["", *row] for row in out]
         merges = [(r0, c0 + 1, r1, c1 + 1) for r0, c0, r1, c1 in merges]
-    return Sheet(out, merges, paragraphs)
+    return Sheet(out, merges, paragraphs, splits)
+
+
+def _typed(value: str) -> object:
+    # As Excel stores them: 序号 as numbers, ISO dates as date cells.
+    if value.isascii() and value.isdigit():
+        return int(value)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return datetime.strptime(value, "%Y-%m-%d")
+    return value
 
 
 def _xlsx(sheet: Sheet) -> bytes:
     book = Workbook()
     ws = book.active
     for row in sheet.rows:
-        ws.append([int(v) if v.isascii() and v.isdigit() else v for v in row])  # 序号 stored as numbers
+        ws.append([_typed(v) for v in row])
     for r0, c0, r1, c1 in sheet.merges:
         ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     out = io.BytesIO()
@@ -248,14 +307,17 @@ def _docx(sheet: Sheet) -> bytes:
     document = docx.Document()
     for text in sheet.paragraphs:
         document.add_paragraph(text)
-    table = document.add_table(rows=len(sheet.rows), cols=len(sheet.rows[0]))
-    for r, row in enumerate(sheet.rows):
-        cells = table.rows[r].cells
-        for c, value in enumerate(row):
-            if value:
-                cells[c].text = value
-    for r0, c0, r1, c1 in sheet.merges:
-        table.cell(r0, c0).merge(table.cell(r1, c1))
+    bounds = [0, *sheet.splits, len(sheet.rows)]
+    for start, end in zip(bounds, bounds[1:]):
+        table = document.add_table(rows=end - start, cols=len(sheet.rows[0]))
+        for r, row in enumerate(sheet.rows[start:end]):
+            cells = table.rows[r].cells
+            for c, value in enumerate(row):
+                if value:
+                    cells[c].text = value
+        for r0, c0, r1, c1 in sheet.merges:
+            if start <= r0 and r1 < end:
+                table.cell(r0 - start, c0).merge(table.cell(r1 - start, c1))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -305,7 +367,10 @@ def render(layout: Layout, rows: list[dict], fmt: str) -> tuple[bytes, str]:
 
 
 def _misreadings(data: bytes, name: str, wanted: list[dict]) -> list[str]:
-    table = read_table(data, name)
+    try:
+        table = read_table(data, name)
+    except ImportFailure as failure:
+        return failure.render("en")
     year, source = document_year(table, None, 1999)
     out = [] if (year, source != "guessed") == (YEAR, True) else [f"year {year} from {source}"]
     if len(table.rows) != len(wanted):
@@ -354,3 +419,22 @@ def test_the_matrix_covers_every_value_of_every_dimension() -> None:
     for fld, names in (("no", NO_LABELS), ("leaders", LEADER_LABELS), ("sections", SECTION_LABELS),
                        ("units", UNIT_LABELS), ("deadline", DEADLINE_LABELS)):
         assert set(names) <= {lay.labels[fld] for lay in layouts if fld in lay.labels}, fld
+
+
+def test_a_two_row_header_repeated_down_a_csv_is_skipped_both_rows() -> None:
+    head = [["序号", "工作任务", "责任单位", ""], ["", "", "牵头单位", "配合单位"]]
+    body = [[str(n), f"第{n}项任务的具体内容。", "疾控股", "各医疗卫生单位"] for n in range(1, 5)]
+    rows = head + body[:2] + head + body[2:]
+    data = "\r\n".join(",".join(r) for r in rows).encode()
+    table = read_table(data, "t.csv")
+    assert [r.no for r in table.rows] == ["1", "2", "3", "4"]
+    assert table.rows[3].units == ("各医疗卫生单位",)
+
+
+@pytest.mark.parametrize("below", ["注：各股室每季度末报送进展。", "沅江市卫生健康局", "2023年5月6日"])
+def test_a_note_or_signature_in_the_task_column_under_the_table_is_no_task(below: str) -> None:
+    rows = [["工作任务", "牵头股室", "序号"], ["完成疫苗接种。", "疾控股", "1"], ["建成胸痛中心。", "医政股", "2"],
+            [below, "", ""]]
+    data = "\r\n".join(",".join(r) for r in rows).encode()
+    table = read_table(data, "t.csv")
+    assert [r.content for r in table.rows] == ["完成疫苗接种。", "建成胸痛中心。"]
