@@ -5,6 +5,9 @@ filtering and sorting need: the earliest due date of its fixed milestones, store
 (``Task.fixed_due``), and the facts of its recurring milestones, whose current due date depends on today and
 the working-day calendar and is worked out in Python. The second loads one page: titles, progress and
 milestone facts of at most a page of tasks, coloured with ``bot.services.status``.
+
+我的任务, the hot path, sorts in SQL too: its first query returns only the count, the recurring tasks and
+the head of the others in listing order (see ``_my_tasks_query``), not a row per task.
 """
 
 from __future__ import annotations
@@ -386,7 +389,7 @@ HEAD = 20  # entries a ranked listing loads at first: its first page or two; pag
 
 @lru_cache(maxsize=8)
 def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
-    """/mytasks is the hot path: one statement, built once per shape, with the person and the head's length as parameters.
+    """/mytasks is the hot path: one statement, built once per shape, the person and the head's length parameters.
 
     It gathers the person's open tasks of active tables once (``mine``), each with its role (0 leads,
     1 section; the lower if both) and whether it has recurring milestones, and returns, marked by ``part``:
@@ -421,13 +424,20 @@ def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
     else:
         task = own.subquery("t")
         tasks = select(roles.c.role, task).select_from(roles).join(task, task.c.id == roles.c.task_id)
-    # Whether a task recurs: one lookup in the (small) set of recurring milestones' tasks, not a probe per task.
-    recurs = task.c.id.in_(select(Milestone.task_id).where(Milestone.kind == recurring)).label("recurs")
+    # Whether a task recurs. PostgreSQL hashes the (small) set of recurring milestones' tasks once, cheaper
+    # than a probe per task; SQLite would build that set anew for each statement, and probes its partial
+    # index per task faster.
+    r = aliased(Milestone)
+    if lateral:
+        recurs = task.c.id.in_(select(r.task_id).where(r.kind == recurring)).label("recurs")
+    else:
+        recurs = exists().where(r.task_id == task.c.id, r.kind == recurring).label("recurs")
     mine = (
         tasks.add_columns(recurs)
         .where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
         .cte("mine")
-        .prefix_with("MATERIALIZED", dialect="postgresql")  # read three times below, worked out once
+        # Read three times below, worked out once (SQLite materializes such a CTE by itself).
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     m = aliased(Milestone)
     wanted = select(m.task_id, m.id, m.due, m.kind, m.period, m.window_start).where(m.kind == recurring)
@@ -444,7 +454,7 @@ def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
     def branch(*columns: Any) -> Select:
         # Every branch names and types its columns alike: NULLs typed, so that PostgreSQL can unite them.
         return select(*(
-            (null_of(kind) if column is None else column).label(name)
+            (_null_of(kind) if column is None else column).label(name)
             for column, name, kind in zip(columns, names, types, strict=True)
         ))
 
@@ -468,7 +478,7 @@ def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
     )
 
 
-def null_of(kind: Any) -> ColumnElement:
+def _null_of(kind: Any) -> ColumnElement:
     """A NULL of a given SQL type (a UNION's branches must agree on their columns' types)."""
     return cast(null(), kind)
 
@@ -501,7 +511,9 @@ async def my_tasks(
     return await load(upto)
 
 
-def _ranked(rows: Sequence[Sequence[Any]], day: Day, length: int, load: Callable[[int], Awaitable[TaskList]]) -> TaskList:
+def _ranked(
+    rows: Sequence[Sequence[Any]], day: Day, length: int, load: Callable[[int], Awaitable[TaskList]]
+) -> TaskList:
     """The head of a ranked listing from ``_my_tasks_query``'s rows: recurring tasks placed among the plain ones."""
     plain: list[Entry] = []
     others = 0
