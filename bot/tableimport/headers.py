@@ -118,7 +118,7 @@ class Header:
     fields: dict[int, str]  # column → field
     labels: dict[int, str]  # column → header text as written
     texts: dict[int, str] = field(default_factory=dict)  # column → normalized header, to spot repeats
-    sub_texts: dict[int, str] = field(default_factory=dict)  # the same for a second header row, where there is one
+    other_texts: dict[int, str] = field(default_factory=dict)  # the same for the other row of a two-row header
     skipped: set[int] = field(default_factory=set)  # columns the admin said not to read
     score: tuple[int, int] = (0, 0)
 
@@ -171,10 +171,22 @@ def find_header(rows: list[GridRow]) -> Header | None:
     _merge_subheader(rows, header)
     _resolve(header)
     header.texts = {c: normalize_header(rows[index].cells[c]) for c in header.fields if c < len(rows[index].cells)}
-    if header.index != index:  # a header repeated on every page repeats both its rows
-        sub = rows[header.index].cells
-        header.sub_texts = {c: normalize_header(sub[c]) for c in header.fields if c < len(sub) and sub[c].strip()}
+    # A header repeated on every page repeats both its rows: the row under it, or (when merged cells were
+    # filled down so that the second row names every column and won) the row above it.
+    other = header.index if header.index != index else _parent_row(rows, index, header.texts)
+    if other is not None:
+        cells = rows[other].cells
+        header.other_texts = {c: normalize_header(cells[c]) for c in header.fields if c < len(cells) and cells[c].strip()}
     return header
+
+
+def _parent_row(rows: list[GridRow], index: int, texts: dict[int, str]) -> int | None:
+    """The row above a header that repeats its labels in at least two columns: the first of two header rows."""
+    if index == 0:
+        return None
+    cells = rows[index - 1].cells
+    same = sum(1 for c, text in texts.items() if text and c < len(cells) and normalize_header(cells[c]) == text)
+    return index - 1 if same >= 2 else None
 
 
 def _merge_subheader(rows: list[GridRow], header: Header) -> None:

@@ -162,8 +162,11 @@ def _heading(cells: list[str], content: str, numbered: bool, reading: _Reading) 
         return None
     # "二" in the 序号 column and the heading's words beside it.
     number = C.normalize_no(filled[0])
+    # A heading may close with a stop ("二 | 聚焦…医改。") where the table names who does each task, so that
+    # a task row always has someone beside it; in a table without such columns the stop marks a task.
+    words = filled[1].rstrip("。") if any(reading.cols[n] for n in ("leaders", "sections", "units")) else filled[1]
     if len(filled) == 2 and _CN_NUMERAL.match(number) and len(filled[1]) <= HEADING_MAX \
-            and not re.search(r"[。；;]", filled[1]):
+            and not re.search(r"[。；;]", words):
         return filled[1] if _HEADING.match(filled[1]) else f"{number}、{filled[1]}".replace("、、", "、")
     return None
 
@@ -279,7 +282,7 @@ def _distinct(lead: tuple[str, ...], related: tuple[str, ...]) -> tuple[tuple[st
 
 
 def _is_repeated_header(cells: list[str], header: Header) -> bool:
-    return any(_repeats(cells, texts) for texts in (header.texts, header.sub_texts) if texts)
+    return any(_repeats(cells, texts) for texts in (header.texts, header.other_texts) if texts)
 
 
 def _repeats(cells: list[str], texts: dict[int, str]) -> bool:

@@ -72,9 +72,13 @@ def _zip_kind(data: bytes, filename: str) -> str:
     raise refuse("import.unsupported_format", filename)
 
 
+_QUOTED_CELL = re.compile(r'(?<![^\t\n])"(?:[^"]|"")*"(?=[\t\r\n]|$)')
+
+
 def _looks_delimited(text: str) -> bool:
     # Text copied out of a spreadsheet is tab separated: several lines with the same number of tabs.
-    lines = [line for line in text[:20_000].splitlines() if line.strip()][:40]
+    # A quoted cell ("李康民\n胡立军") holds line breaks of its own: count records, not physical lines.
+    lines = [line for line in _QUOTED_CELL.sub("", text[:20_000]).splitlines() if line.strip()][:40]
     tabbed = [line.count("\t") for line in lines if line.count("\t") >= 2]
     return len(tabbed) >= 2 and len(tabbed) >= len(lines) // 2
 
