@@ -155,7 +155,7 @@ def find_header(rows: list[GridRow]) -> Header | None:
         if seen > SCAN_ROWS:
             break
         matches = _row_matches(row.cells)
-        score = _score(matches)
+        score = max(_score(matches), _score_with_subheader(rows, index, matches))
         if score > (0, 0) and (best is None or score > best[0]):
             best = (score, index, matches)
     if best is None:
@@ -180,13 +180,34 @@ def find_header(rows: list[GridRow]) -> Header | None:
     return header
 
 
+def _labels_only(cells: list[str], least: int) -> bool:
+    """At least ``least`` filled cells, every one short enough for a column name and none a row number."""
+    filled = [c for c in cells if c.strip()]
+    return len(filled) >= least and not any(len(c) > MAX_HEADER or looks_like_no(c) for c in filled)
+
+
+def _score_with_subheader(rows: list[GridRow], index: int, matches: dict[int, tuple[str, bool]]) -> tuple[int, int]:
+    """The score of a row together with a second header row naming the columns under its merged labels
+    ("责任分工" over 牵头领导 | 牵头股室 | 配合单位): CSV and pasted text leave the first row blank there."""
+    if not matches or index + 1 >= len(rows):
+        return (0, 0)
+    top, sub = rows[index].cells, rows[index + 1].cells
+    if not (_labels_only(top, 2) and _labels_only(sub, 1)):  # a title or note row is one long cell
+        return (0, 0)
+    extra = {c: m for c, m in _row_matches(sub).items() if c >= len(top) or not top[c].strip()}
+    return _score({**matches, **extra}) if extra else (0, 0)
+
+
 def _parent_row(rows: list[GridRow], index: int, texts: dict[int, str]) -> int | None:
-    """The row above a header that repeats its labels in at least two columns: the first of two header rows."""
+    """The first of two header rows, above the header found: it repeats a label of the header (merged down)
+    and holds only short labels in several cells (not a title, a note or a task)."""
     if index == 0:
         return None
     cells = rows[index - 1].cells
-    same = sum(1 for c, text in texts.items() if text and c < len(cells) and normalize_header(cells[c]) == text)
-    return index - 1 if same >= 2 else None
+    if not _labels_only(cells, 2):
+        return None
+    same = any(text and c < len(cells) and normalize_header(cells[c]) == text for c, text in texts.items())
+    return index - 1 if same else None
 
 
 def _merge_subheader(rows: list[GridRow], header: Header) -> None:

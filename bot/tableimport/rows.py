@@ -286,6 +286,8 @@ def _is_repeated_header(cells: list[str], header: Header) -> bool:
 
 
 def _repeats(cells: list[str], texts: dict[int, str]) -> bool:
+    # A blank label (under a merged one) says nothing: an empty cell there is no sign of a repeated header.
+    texts = {c: text for c, text in texts.items() if text}
     same = sum(
         1
         for c, text in texts.items()

@@ -65,7 +65,8 @@ DEADLINE_LABELS = ("完成时限", "时间节点", "完成时间")
 CATEGORY_MODES = ("merged", "repeated", "heading", "numbered")
 LEADER_JOINS = ("、", "，", "\n", " ")
 SECTION_JOINS = ("、", "，", "；", "\n")
-NUMBERS = ("plain", "dotted", "wide")  # 1 / 1. / １
+# 1 / 1. / １ in a 序号 column; "1、" or "（1）" opening the task text with no 序号 column; no numbers at all.
+NUMBERS = ("plain", "dotted", "wide", "in text", "none")
 DEADLINE_MODES = ("none", "column", "text")
 DEADLINE_STYLES = tuple(DEADLINES)
 # Lead and related units in two columns, or in one cell with the roles in words ("X牵头，Y配合").
@@ -129,7 +130,9 @@ def _layouts() -> list[Layout]:
     out = []
     for _ in range(LAYOUTS):
         order = pick(ORDERS)
-        category, deadline = pick(CATEGORY_MODES), pick(DEADLINE_MODES)
+        category, deadline, numbers = pick(CATEGORY_MODES), pick(DEADLINE_MODES), pick(NUMBERS)
+        if numbers in ("in text", "none"):
+            order = tuple(f for f in order if f != "no")
         if category == "numbered" and order[0] != "no":
             category = "heading"  # a numeral in a 序号 column further right is no heading bureaus write
         if category in ("heading", "numbered"):
@@ -159,7 +162,7 @@ def _layouts() -> list[Layout]:
             labels["sections"] = "牵头股室"
         labels = {f: labels[f] for f in order}
         out.append(Layout(
-            order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), pick(NUMBERS), deadline, pick(ABOVE),
+            order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), numbers, deadline, pick(ABOVE),
             two_rows, offset=pick((False, False, True)), deadline_style=pick(DEADLINE_STYLES), below=pick(BELOW),
             gaps=pick((False, True)), split=pick((False, True)), title=pick(TITLES), none_mark=pick(NONE_MARKS),
             wrapped=pick((False, True)), notes_sheet=pick((False, True))))
@@ -219,8 +222,11 @@ def _cell(row: dict, fld: str, layout: Layout) -> str:
         return layout.join.join(row["leaders"])
     if fld in ("sections", "units"):
         return layout.section_join.join(row[fld]) or layout.none_mark
-    if fld == "content" and layout.wrapped:
-        return row["content"].replace("。", "。\n", 1).rstrip("\n")
+    if fld == "content":
+        text = row["content"].replace("。", "。\n", 1).rstrip("\n") if layout.wrapped else row["content"]
+        if layout.numbers == "in text":
+            text = (f"（{row['no']}）" if int(row["no"]) % 2 else f"{row['no']}、") + text
+        return text
     if fld == "roles":
         lead = "、".join(row["sections"])
         return f"{lead}牵头，{'、'.join(row['units'])}配合" if row["units"] else lead
@@ -504,3 +510,16 @@ def test_a_numbered_part_heading_may_end_with_a_stop_where_tasks_have_someone_be
     table = read_table(data, "t.csv")
     assert [(r.no, r.category) for r in table.rows] == [
         ("1", "一、聚焦疫情防控，做好传染病防控工作。"), ("2", "二、深化医改。")]
+
+
+def test_a_csv_two_row_header_whose_first_row_names_only_the_task_column() -> None:
+    # 责任分工 spans the role columns; without a 序号 column the first row alone names one field.
+    rows = ["2023年重点工作分工方案,,,,", "具体内容,责任分工,,,完成情况", ",分管领导,牵头科室,参与单位,",
+            "(一)聚焦疫情防控,,,,", "（1）完成疫苗接种。,李康民,疾控股,各医疗卫生单位,",
+            "（2）建成胸痛中心。,胡立军,医政股,人民医院,", "(二)深化医改,,,,", "（3）推进医共体建设。,王卫健,体改股,,"]
+    table = read_table("\r\n".join(rows).encode(), "t.csv")
+    assert [(r.no, r.category, r.content, r.leaders, r.sections, r.units) for r in table.rows] == [
+        ("1", "(一)聚焦疫情防控", "完成疫苗接种。", ("李康民",), ("疾控股",), ("各医疗卫生单位",)),
+        ("2", "(一)聚焦疫情防控", "建成胸痛中心。", ("胡立军",), ("医政股",), ("人民医院",)),
+        ("3", "(二)深化医改", "推进医共体建设。", ("王卫健",), ("体改股",), ()),
+    ]
