@@ -11,8 +11,9 @@ Timing choices:
   firings are one pass, because one pass already finds everything still due.
 - No job of its own for the weekly report: the daily pass sends it on the week's first working day reached
   (so a Monday holiday moves it to Tuesday's pass).
-- Every pass that is not a dry run also does the daily housekeeping: import previews older than a day and
-  handled message ids older than a few days are deleted (bot.services.housekeeping).
+- Every pass that is not a dry run also does the daily housekeeping: import previews older than a day,
+  handled message ids older than a few days (bot.services.housekeeping) and ledger keys no pass can match
+  any more (scheduler.ledger.forget_old) are deleted.
 - ``duban-catch-up`` runs once at start: what fell due while the bot was down goes out now, coalesced.
 - ``duban-deliver`` ticks every 2 s and starts a delivery run unless one is still going; a tick that finds
   one running returns at once. Short misfire grace (10 s): a missed tick is worthless, the next one comes.
@@ -45,6 +46,7 @@ from bot.services.housekeeping import sweep
 from scheduler.compose import Renderer, envelopes
 from scheduler.coordination import once_per_slot
 from scheduler.gcpause import paused_gc
+from scheduler.ledger import forget_old
 from bot.contracts import Notifier, Target
 from scheduler.outbox import DeliveryPolicy, DeliveryResult, deliver_due, enqueue
 from scheduler.planner import Notice, PlanRules, plan
@@ -175,10 +177,12 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     mark = time.perf_counter()
     async with core.db.session() as session:
         swept = await sweep(session, now)
+        forgotten = await forget_old(session, now)
     phases["sweep"] = time.perf_counter() - mark
     phases["cpu"] = time.process_time() - cpu
-    if swept.pending_imports or swept.handled_messages:
-        log.info("housekeeping: %d import previews, %d handled message ids deleted", swept.pending_imports, swept.handled_messages)
+    if swept.pending_imports or swept.handled_messages or forgotten:
+        log.info("housekeeping: %d import previews, %d handled message ids, %d old ledger keys deleted",
+                 swept.pending_imports, swept.handled_messages, forgotten)
     return result
 
 

@@ -17,13 +17,22 @@ person id, kind, created_at), and the set of keys inserted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy import and_, delete, or_
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.models import SentNotice
 from scheduler.notice import Notice
+from scheduler.snapshot import DAY_KINDS, ONCE_KINDS, SENT_WINDOW_DAYS
+
+# A key stamped with its day matches nothing after that day; it is kept a week for anyone looking into what
+# was sent. Other keys are kept a day past the window the pass reads; escalations for ever (once per
+# occurrence, and few).
+DAY_KEYS_KEPT = timedelta(days=7)
+OTHER_KEYS_KEPT = timedelta(days=SENT_WINDOW_DAYS + 1)
 
 _TABLE = SentNotice.__table__
 _COLUMNS = ("key", "task_id", "person_id", "kind", "created_at")
@@ -92,3 +101,12 @@ async def _postgres(conn: AsyncConnection, notices: Sequence[Notice], stamp: Any
         people.append(n.recipient.person_id)
         kinds.append(n.kind)
     return {row[0] for row in await driver.fetch(_POSTGRES_INSERT, keys, tasks, people, kinds, stamp)}
+
+
+async def forget_old(session: AsyncSession, now: datetime) -> int:
+    """Delete ledger keys no pass can match any more (see DAY_KEYS_KEPT); how many went."""
+    gone = await session.execute(delete(SentNotice).where(or_(
+        and_(SentNotice.kind.in_(DAY_KINDS), SentNotice.created_at < now - DAY_KEYS_KEPT),
+        and_(SentNotice.kind.not_in(DAY_KINDS + ONCE_KINDS), SentNotice.created_at < now - OTHER_KEYS_KEPT),
+    )))
+    return cast(CursorResult, gone).rowcount

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.clock import UTC, from_local, local_date
@@ -31,6 +31,10 @@ from scheduler.gcpause import paused_gc
 SENT_WINDOW_DAYS = 60
 # Escalation keys are said once per occurrence however long ago, so they are always loaded.
 ONCE_KINDS = ("escalation_head", "escalation_leader")
+# These keys carry the day they were planned for (overdue:…:2025-10-13:p5, digest:…:2025-10-13), so only
+# today's can match: a running bureau writes tens of thousands a day, and loading 60 days of them would cost
+# millions of keys for nothing.
+DAY_KINDS = ("overdue", "snoozed", "digest", "unassigned")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +169,12 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     snap.groups = [GroupRow(c, chat, title, None if secs is None else frozenset(secs)) for (c, chat), (title, secs) in groups.items()]
 
     since = from_local(datetime.combine(today - timedelta(days=SENT_WINDOW_DAYS), time()), tz)
-    snap.sent = set(
-        (await conn.execute(select(SentNotice.key).where(or_(SentNotice.created_at >= since, SentNotice.kind.in_(ONCE_KINDS))))).scalars()
-    )
+    start_of_today = from_local(datetime.combine(today, time()), tz)
+    snap.sent = set((await conn.execute(select(SentNotice.key).where(or_(
+        SentNotice.created_at >= start_of_today,
+        and_(SentNotice.created_at >= since, SentNotice.kind.not_in(DAY_KINDS)),
+        SentNotice.kind.in_(ONCE_KINDS),
+    )))).scalars())
     return snap
 
 
