@@ -110,6 +110,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     if reading.carried_rows:
         reading.warnings.append(RowWarning(reading.carried_rows[0], "cells_carried",
                                            {"count": len(reading.carried_rows)}))
+    rows = _number_across_parts(rows, reading)
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:
         reading.problems.append(Problem("import.too_many_rows", {"file": filename, "rows": len(rows),
@@ -361,6 +362,19 @@ def _split_shared_numbers(rows: list[ParsedRow], reading: _Reading) -> list[Pars
                 out[k] = _renumber(out[k], subs[k - start])
         start = end
     return out
+
+
+def _number_across_parts(rows: list[ParsedRow], reading: _Reading) -> list[ParsedRow]:
+    """Rows numbered 1–N in order when the 序号 starts again at 1 under each part (category or heading),
+    as many tables number their tasks: every repeat must be such a restart, else duplicates stay errors."""
+    numbers = [row.no for row in rows]
+    if len(set(numbers)) == len(numbers) or not all(n.isdigit() for n in numbers):
+        return rows
+    restarts = [i for i in range(1, len(rows)) if int(numbers[i]) <= int(numbers[i - 1])]
+    if not all(numbers[i] == "1" and rows[i].category != rows[i - 1].category for i in restarts):
+        return rows
+    reading.warnings.append(RowWarning(rows[restarts[0]].line, "numbers_restart", {"count": len(rows)}))
+    return [_renumber(row, str(n)) for n, row in enumerate(rows, start=1)]
 
 
 def _check_duplicates(rows: list[ParsedRow], where: _Where, problems: list[Problem]) -> None:

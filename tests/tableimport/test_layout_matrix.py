@@ -68,8 +68,9 @@ DEADLINE_LABELS = ("完成时限", "时间节点", "完成时间")
 CATEGORY_MODES = ("merged", "repeated", "heading", "numbered")
 LEADER_JOINS = ("、", "，", "\n", " ")
 SECTION_JOINS = ("、", "，", "；", "\n")
-# 1 / 1. / １ in a 序号 column; "1、" or "（1）" opening the task text with no 序号 column; no numbers at all.
-NUMBERS = ("plain", "dotted", "wide", "in text", "none")
+# 1 / 1. / １ in a 序号 column, or starting at 1 again in each part (read as 1–45 in order); "1、" or "（1）"
+# opening the task text with no 序号 column; no numbers at all.
+NUMBERS = ("plain", "dotted", "wide", "per part", "in text", "none")
 DEADLINE_MODES = ("none", "column", "text")
 DEADLINE_STYLES = tuple(DEADLINES)
 # Lead and related units in two columns, or in one cell with the roles in words ("X牵头，Y配合").
@@ -215,13 +216,15 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
             category = _PART.sub(r"\1、\2", category)
         rows.append({"no": str(no), "category": category, "content": content, "leaders": leaders,
                      "sections": task["sections"], "units": units, "deadline": deadline,
-                     "remarks": remarks, "dates": sorted(dates)})
+                     "remarks": remarks, "dates": sorted(dates),
+                     "part_no": str(1 + sum(r["category"] == category for r in rows))})
     return rows
 
 
 def _cell(row: dict, fld: str, layout: Layout) -> str:
     if fld == "no":
-        return {"plain": row["no"], "dotted": row["no"] + ".", "wide": row["no"].translate(_WIDE)}[layout.numbers]
+        return {"plain": row["no"], "dotted": row["no"] + ".", "wide": row["no"].translate(_WIDE),
+                "per part": row["part_no"]}[layout.numbers]
     if fld == "leaders":
         return layout.join.join(row["leaders"])
     if fld in ("sections", "units"):
@@ -528,3 +531,20 @@ def test_a_csv_two_row_header_whose_first_row_names_only_the_task_column() -> No
         ("2", "(一)聚焦疫情防控", "建成胸痛中心。", ("胡立军",), ("医政股",), ("人民医院",)),
         ("3", "(二)深化医改", "推进医共体建设。", ("王卫健",), ("体改股",), ()),
     ]
+
+
+def test_numbers_starting_again_in_each_part_are_numbered_in_order_with_a_warning() -> None:
+    rows = ["序号,工作任务,牵头股室", "一,疾病防控,", "1,完成疫苗接种。,疾控股", "2,建成胸痛中心。,医政股",
+            "二,深化医改,", "1,推进医共体建设。,体改股", "2,推进药品集采。,药械股"]
+    table = read_table("\r\n".join(rows).encode(), "t.csv")
+    assert [(r.no, r.category) for r in table.rows] == [
+        ("1", "一、疾病防控"), ("2", "一、疾病防控"), ("3", "二、深化医改"), ("4", "二、深化医改")]
+    assert [(w.line, w.code, w.params) for w in table.warnings] == [(6, "numbers_restart", {"count": 4})]
+
+
+def test_a_number_repeated_inside_one_part_is_still_an_error() -> None:
+    rows = ["序号,工作任务,牵头股室", "一,疾病防控,", "1,完成疫苗接种。,疾控股", "2,建成胸痛中心。,医政股",
+            "1,推进医共体建设。,体改股"]
+    with pytest.raises(ImportFailure) as caught:
+        read_table("\r\n".join(rows).encode(), "t.csv")
+    assert [p.code for p in caught.value.problems] == ["import.duplicate_no"]

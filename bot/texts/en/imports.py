@@ -49,6 +49,8 @@ MESSAGES = {
                             "was carried down (read as merged cells). Please check them.",
     "import.missing_leader": "row {line} (#{no}): no lead leader.",
     "import.missing_section": "row {line} (#{no}): no lead section.",
+    "import.numbers_restart": "row {line}: the numbers (序号) start again at 1 in each part; "
+                              "they were numbered 1–{count} in order.",
     "import.points_renumbered": "line {line}: the point numbers repeat (each part starts at 1); "
                                 "they were numbered 1–{count} in order.",
 }

@@ -42,5 +42,6 @@ MESSAGES = {
     "import.cells_carried": "第 {line} 行起：有 {count} 行缺少领导、股室或时限单元格，已按合并单元格沿用上一行的，请核对。",
     "import.missing_leader": "第 {line} 行（#{no}）：没有牵头领导。",
     "import.missing_section": "第 {line} 行（#{no}）：没有牵头股室。",
+    "import.numbers_restart": "第 {line} 行：序号在每个部分重新从 1 编号，已按顺序编为 1–{count}。",
     "import.points_renumbered": "第 {line} 行：要点编号有重复（各部分重新从 1 编号），已按顺序编为 1–{count}。",
 }
