@@ -106,6 +106,7 @@ class Layout:
     none_mark: str = ""  # what an empty units cell holds
     wrapped: bool = False  # the task text broken into lines after its first sentence
     notes_sheet: bool = False  # a workbook opens on a 填报说明 sheet
+    merge_roles: bool = False  # one leader (and deadline) cell merged over adjacent rows that share it
     below: tuple[str, ...] = ()
     gaps: bool = False  # an empty row after every tenth task
     split: bool = False  # the header repeated part-way down (a docx: a second table, as a page break leaves it)
@@ -115,7 +116,8 @@ class Layout:
                 f"join={self.join!r}/{self.section_join!r} numbers={self.numbers} deadline={self.deadline} "
                 f"above={self.above} two_rows={self.two_rows} offset={self.offset} style={self.deadline_style} "
                 f"below={self.below} gaps={self.gaps} split={self.split} title={self.title} "
-                f"none={self.none_mark!r} wrapped={self.wrapped} notes_sheet={self.notes_sheet}")
+                f"none={self.none_mark!r} wrapped={self.wrapped} notes_sheet={self.notes_sheet} "
+                f"merge_roles={self.merge_roles}")
 
     def spanned(self) -> tuple[str, ...]:
         """The fields under the two-row header's parent label."""
@@ -169,7 +171,7 @@ def _layouts() -> list[Layout]:
             order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), numbers, deadline, pick(ABOVE),
             two_rows, offset=pick((False, False, True)), deadline_style=pick(DEADLINE_STYLES), below=pick(BELOW),
             gaps=pick((False, True)), split=pick((False, True)), title=pick(TITLES), none_mark=pick(NONE_MARKS),
-            wrapped=pick((False, True)), notes_sheet=pick((False, True))))
+            wrapped=pick((False, True)), notes_sheet=pick((False, True)), merge_roles=pick((False, True))))
     return out
 
 
@@ -244,7 +246,7 @@ _PART = re.compile(r"\(([一二三四五六七八九十]+)\)(.+)")
 _WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
+def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool, merging: bool = True) -> Sheet:
     """The layout as a logical table; the title goes above the table as a paragraph when asked to."""
     width = len(layout.order)
     out: list[list[str]] = []
@@ -284,6 +286,7 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
     header()
     cat = layout.order.index("category") if "category" in layout.order else None
     splits: list[int] = []
+    data_rows: dict[int, str] = {}  # where each task row is, and its category
     group_start = len(out)
     previous = None
     for row in rows:
@@ -304,11 +307,15 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
         if layout.split and row["no"] == str(SPLIT_AT) and layout.category != "merged":
             splits.append(len(out))
             header()
+        data_rows[len(out)] = row["category"]
         out.append(cells)
         if layout.gaps and int(row["no"]) % 10 == 0:
             out.append([""] * width)
     if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
         merges.append((group_start, cat, len(out) - 1, cat))
+    if layout.merge_roles and merging:
+        for col in (i for i, f in enumerate(layout.order) if f in ("leaders", "deadline")):
+            _merge_runs(out, merges, data_rows, col)
     for item in layout.below:
         if item == "note":
             across("注：各牵头股室每季度末将工作进展报局办公室。")
@@ -319,6 +326,22 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool) -> Sheet:
         out = [["", *row] for row in out]
         merges = [(r0, c0 + 1, r1, c1 + 1) for r0, c0, r1, c1 in merges]
     return Sheet(out, merges, paragraphs, splits)
+
+
+def _merge_runs(out: list[list[str]], merges: list, data_rows: dict[int, str], col: int) -> None:
+    """Equal cells of adjacent task rows of one part merged into one, as bureaus merge a leader over a block."""
+    at = sorted(data_rows)
+    start = 0
+    for k in range(1, len(at) + 1):
+        same = k < len(at) and at[k] == at[k - 1] + 1 and data_rows[at[k]] == data_rows[at[start]] \
+            and out[at[k]][col] == out[at[start]][col] != ""
+        if same:
+            continue
+        if k - 1 > start:
+            merges.append((at[start], col, at[k - 1], col))
+            for r in at[start + 1:k]:
+                out[r][col] = ""
+        start = k
 
 
 def _typed(value: str) -> object:
@@ -398,7 +421,8 @@ def _html(sheet: Sheet) -> bytes:
 def render(layout: Layout, rows: list[dict], fmt: str) -> tuple[bytes, str]:
     """The file's bytes and name; without a title the year is in the file name, as bureaus name their files."""
     paragraph_title = fmt in ("docx", "html") and "note" not in layout.above
-    sheet = _sheet(layout, rows, paragraph_title)
+    # A CSV or pasted text has no merged cells: there every row keeps its own value.
+    sheet = _sheet(layout, rows, paragraph_title, merging=fmt not in ("csv", "csv-gbk", "paste"))
     ext = fmt.split("-")[0]
     name = f"tasks.{ext}" if "title" in layout.above else f"{YEAR}年重点工作责任分解表.{ext}"
     if fmt == "xlsx":
@@ -461,6 +485,7 @@ def test_the_matrix_covers_every_value_of_every_dimension() -> None:
         ("none", NONE_MARKS, {lay.none_mark for lay in layouts}),
         ("wrapped", (False, True), {lay.wrapped for lay in layouts}),
         ("notes sheet", (False, True), {lay.notes_sheet for lay in layouts}),
+        ("merged roles", (False, True), {lay.merge_roles for lay in layouts}),
         ("deadline style", DEADLINE_STYLES, {lay.deadline_style for lay in layouts if lay.deadline == "column"}),
         ("order", {tuple(f for f in o if f != "category") for o in ORDERS},  # with a 序号 column
          {tuple(f for f in lay.order if f in ORDERS[0] and f != "category") for lay in layouts if "no" in lay.order}),
