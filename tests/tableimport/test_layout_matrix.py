@@ -60,8 +60,8 @@ TEXT_LABELS = (("工作任务", "具体内容及时间节点"), ("类别", "工�
                ("工作类别", "主要工作任务（目标）"), ("重点工作", "具体内容"), ("工作任务", "具体内容及\n时间节点"))
 NO_LABELS = ("序号", "编号", "序 号")
 LEADER_LABELS = ("责任领导", "分管领导", "牵头领导", "牵 头\n领 导", "牵头局领导")
-SECTION_LABELS = ("牵头股室", "责任股室", "牵头科室", "牵头单位", "牵头股室（站）")
-# 责任单位 beside a 牵头 column is the related units (beside 责任股室 it would be a second lead column).
+SECTION_LABELS = ("牵头股室", "责任股室", "牵头科室", "牵头单位", "牵头股室（站）", "责任单位")
+# 责任单位 after a lead column (牵头股室, or even 责任股室) is the related units.
 UNIT_LABELS = ("相关责任单位", "配合单位", "协办单位", "责任单位", "参与单位")
 DEADLINE_LABELS = ("完成时限", "时间节点", "完成时间")
 # heading: a part-heading row across the table; numbered: its numeral in the 序号 column, the words beside it.
@@ -164,8 +164,8 @@ def _layouts() -> list[Layout]:
         }
         if two_rows == "责任单位":
             labels["sections"], labels["units"] = "牵头单位", "配合单位"
-        if labels["units"] == "责任单位" and "牵头" not in labels["sections"]:
-            labels["sections"] = "牵头股室"
+        if labels["units"] == labels["sections"]:  # "责任单位 | 责任单位" is no table anyone publishes
+            labels["units"] = "配合单位"
         labels = {f: labels[f] for f in order}
         out.append(Layout(
             order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), numbers, deadline, pick(ABOVE),
