@@ -218,7 +218,7 @@ async def listing_sizes(core: Any, people: list[int]) -> dict[str, Any]:
     sizes = []
     async with core.db.session() as session:
         for person in people:
-            sizes.append(len((await queries.my_tasks(session, day, person)).entries))
+            sizes.append((await queries.my_tasks(session, day, person)).count)
     return summary([float(s) for s in sizes], digits=1)
 
 

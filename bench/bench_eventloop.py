@@ -218,11 +218,7 @@ async def setup(url: str, tasks: int, base: bytes) -> Any:
     from config import Settings
 
     db = await _fresh(url)
-    await seed(db, tasks, random.Random(4))
-    async with db.engine.begin() as conn:  # the seed writes tasks with Core statements: set what the ORM keeps
-        await conn.exec_driver_sql(
-            "UPDATE tasks SET fixed_due = (SELECT min(milestones.due) FROM milestones WHERE milestones.task_id = tasks.id"
-            " AND milestones.due IS NOT NULL AND milestones.kind NOT IN ('recurring', 'ongoing'))")
+    await seed(db, tasks, random.Random(4))  # fixed_due included
     if not db.is_sqlite:  # the seed writes explicit ids: move the sequences past them
         async with db.engine.begin() as conn:
             for table in ("task_tables", "sections", "people", "accounts", "chat_subscriptions", "tasks"):

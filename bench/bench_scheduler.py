@@ -118,6 +118,10 @@ async def seed(db: Database, tasks: int, rng: random.Random) -> None:
                 await s.execute(_core(Occurrence), _with_milestone_ids(reports, await _recurring_ids(s, ids)))
             await s.execute(_core(TaskLeader), [{"task_id": i, "person_id": rng.choice(leaders), "position": 0} for i in ids])
             await s.execute(_core(TaskSection), [{"task_id": i, "section_id": rng.randint(1, SECTIONS), "position": 0} for i in ids])
+    async with db.engine.begin() as conn:  # rows went in with Core statements: set what the ORM keeps (listing order)
+        await conn.exec_driver_sql(
+            "UPDATE tasks SET fixed_due = (SELECT min(milestones.due) FROM milestones WHERE milestones.task_id = tasks.id"
+            " AND milestones.due IS NOT NULL AND milestones.kind NOT IN ('recurring', 'ongoing'))")
 
 
 async def _recurring_ids(s, ids: range) -> dict[int, int]:  # type: ignore[no-untyped-def]
