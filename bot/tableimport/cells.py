@@ -110,10 +110,27 @@ def _strip_formula(text: str) -> str:
     return _BOILERPLATE.sub("", text) if "职" in text or "職" in text else text
 
 
+# A leader's post written beside the name: "李康民（副局长）", "李康民 副局长", "副局长李康民".
+_POST = (r"(?:(?:党组|党委|党工委|纪检|纪委|监察|[一二三四]级)?(?:成员|副|常务副)?"
+         r"(?:成员|委员|局长|主任|书记|调研员|科长|股长|站长|院长|组长|县长|市长|区长|镇长|乡长|主席|主任科员|监察员|专员|"
+         r"总(?:会计|工程|经济|农艺|畜牧)?师))")
+_POSTS = re.compile(rf"{_POST}(?:[、,，兼]?{_POST})*")
+_POST_IN_BRACKETS = re.compile(rf"\s*[(（]\s*{_POSTS.pattern}\s*[)）]")
+_POST_BEFORE_NAME = re.compile(rf"^{_POSTS.pattern}(?=[\u4e00-\u9fff]{{2,4}}$)")
+
+
+def _without_post(item: str) -> str:
+    return "" if _POSTS.fullmatch(item) else _POST_BEFORE_NAME.sub("", item)
+
+
 @lru_cache(maxsize=8192)
 def split_people(text: str) -> tuple[str, ...]:
-    """Leader names: split on 、,，;；/ spaces and line breaks; "汪  峰" stays one person."""
-    return _unique([_strip_formula(item) for item in _split(_strip_formula(text.strip()), 3)])
+    """Leader names: split on 、,，;；/ spaces and line breaks; "汪  峰" stays one person; posts written
+    beside a name (（副局长）, 党组成员、副局长) are no names."""
+    text = _strip_formula(text.strip())
+    names = _unique([_without_post(_strip_formula(item)) for item in _split(_POST_IN_BRACKETS.sub("", text), 3)])
+    # A cell naming only a post ("局长") names the leader by it.
+    return names or _unique([_strip_formula(item) for item in _split(text, 3)])
 
 
 @lru_cache(maxsize=8192)

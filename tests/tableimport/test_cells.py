@@ -107,3 +107,18 @@ def test_column_labels() -> None:
 def test_meta(before: list[str], after: list[str], expected: tuple) -> None:
     meta = read_meta(before, after)
     assert (meta.title, meta.issuer, meta.issued, meta.year) == expected
+
+
+@pytest.mark.parametrize("cell,names", [
+    ("李康民（副局长）", ("李康民",)),
+    ("李康民 副局长", ("李康民",)),
+    ("副局长李康民", ("李康民",)),
+    ("李康民（党组成员、副局长）", ("李康民",)),
+    ("党组书记、局长李康民", ("李康民",)),
+    ("李康民（局长）、胡立军（副局长）", ("李康民", "胡立军")),
+    ("局长", ("局长",)),  # a post alone names the leader by it
+    ("局长、副局长", ("局长", "副局长")),
+    ("王主任", ("王主任",)),  # a surname with a post is how the cell names the person
+])
+def test_a_post_written_beside_a_leader_is_no_name(cell: str, names: tuple[str, ...]) -> None:
+    assert split_people(cell) == names

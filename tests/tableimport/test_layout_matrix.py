@@ -43,6 +43,8 @@ DEADLINES = {
     "mixed": (("长期坚持", None), ("每季度", None), ("6月底前", "2023-06-30"), ("持续推进", None),
               ("2023年底", "2023-12-31"), ("按序时推进", None)),
 }
+# A leader's post written with the name: none, in brackets after it, or before it.
+POST_STYLES = ("", "brackets", "before")
 SECOND_LEADER = {"李康民": "胡立军", "胡立军": "王卫健", "王卫健": "肖凤毛", "肖凤毛": "龚志良", "龚志良": "李康民"}
 
 # Column orders seen in published tables (category is dropped when it is written as heading rows).
@@ -107,6 +109,7 @@ class Layout:
     wrapped: bool = False  # the task text broken into lines after its first sentence
     notes_sheet: bool = False  # a workbook opens on a 填报说明 sheet
     merge_roles: bool = False  # one leader (and deadline) cell merged over adjacent rows that share it
+    posts: str = ""
     below: tuple[str, ...] = ()
     gaps: bool = False  # an empty row after every tenth task
     split: bool = False  # the header repeated part-way down (a docx: a second table, as a page break leaves it)
@@ -117,7 +120,7 @@ class Layout:
                 f"above={self.above} two_rows={self.two_rows} offset={self.offset} style={self.deadline_style} "
                 f"below={self.below} gaps={self.gaps} split={self.split} title={self.title} "
                 f"none={self.none_mark!r} wrapped={self.wrapped} notes_sheet={self.notes_sheet} "
-                f"merge_roles={self.merge_roles}")
+                f"merge_roles={self.merge_roles} posts={self.posts}")
 
     def spanned(self) -> tuple[str, ...]:
         """The fields under the two-row header's parent label."""
@@ -171,7 +174,8 @@ def _layouts() -> list[Layout]:
             order, labels, category, pick(LEADER_JOINS), pick(SECTION_JOINS), numbers, deadline, pick(ABOVE),
             two_rows, offset=pick((False, False, True)), deadline_style=pick(DEADLINE_STYLES), below=pick(BELOW),
             gaps=pick((False, True)), split=pick((False, True)), title=pick(TITLES), none_mark=pick(NONE_MARKS),
-            wrapped=pick((False, True)), notes_sheet=pick((False, True)), merge_roles=pick((False, True))))
+            wrapped=pick((False, True)), notes_sheet=pick((False, True)), merge_roles=pick((False, True)),
+            posts=pick(POST_STYLES)))
     return out
 
 
@@ -228,7 +232,9 @@ def _cell(row: dict, fld: str, layout: Layout) -> str:
         return {"plain": row["no"], "dotted": row["no"] + ".", "wide": row["no"].translate(_WIDE),
                 "per part": row["part_no"]}[layout.numbers]
     if fld == "leaders":
-        return layout.join.join(row["leaders"])
+        posts = {"": "{}", "brackets": "{}（{post}）", "before": "{post}{}"}[layout.posts]
+        return layout.join.join(posts.format(name, post="党组书记、局长" if name == "李康民" else "副局长")
+                                for name in row["leaders"])
     if fld in ("sections", "units"):
         return layout.section_join.join(row[fld]) or layout.none_mark
     if fld == "content":
@@ -486,6 +492,7 @@ def test_the_matrix_covers_every_value_of_every_dimension() -> None:
         ("wrapped", (False, True), {lay.wrapped for lay in layouts}),
         ("notes sheet", (False, True), {lay.notes_sheet for lay in layouts}),
         ("merged roles", (False, True), {lay.merge_roles for lay in layouts}),
+        ("posts", POST_STYLES, {lay.posts for lay in layouts}),
         ("deadline style", DEADLINE_STYLES, {lay.deadline_style for lay in layouts if lay.deadline == "column"}),
         ("order", {tuple(f for f in o if f != "category") for o in ORDERS},  # with a 序号 column
          {tuple(f for f in lay.order if f in ORDERS[0] and f != "category") for lay in layouts if "no" in lay.order}),
