@@ -185,6 +185,8 @@ def _is_note_row(cells: list[str], content: str, reading: _Reading) -> bool:
 
 def _read_row(row: GridRow, reading: _Reading) -> None:
     cells, cols = row.cells, reading.cols
+    if row.spanned and all(c in row.spanned for c, text in enumerate(cells) if text.strip()):
+        return  # an empty row inside a merged cell: what it holds is the row's above
     content = "\n".join(t for t in (C.clean_text(cells[c]) for c in cols["content"] if c < len(cells)) if t)
     raw_no = reading.value(cells, "no")
     numbered = bool(raw_no) and C.looks_like_no(raw_no)
@@ -210,7 +212,7 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     parsed = ParsedRow(
         line=row.line,
         no=no,
-        category=category or reading.heading,
+        category=_under_heading(category, reading.heading),
         title=C.clean_text(reading.value(cells, "title")),
         content=content,
         leaders=C.split_people(reading.value(cells, "leaders")),
@@ -250,6 +252,13 @@ def _under_merged_number(row: ParsedRow, above: ParsedRow | None) -> ParsedRow |
     return ParsedRow(row.line, above.no, row.category, row.title, row.content, row.leaders or above.leaders,
                      row.sections or above.sections, row.units or above.units, row.deadline or above.deadline,
                      row.remarks)
+
+
+def _under_heading(category: str | None, heading: str | None) -> str | None:
+    """A part-heading row above a category column is the level over it ("一、疾病防控 / (一)传染病防治")."""
+    if not (category and heading) or heading in category:
+        return category or heading
+    return f"{heading} / {category}"
 
 
 def _category(cells: list[str], reading: _Reading) -> str | None:

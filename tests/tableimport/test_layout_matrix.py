@@ -43,6 +43,8 @@ DEADLINES = {
     "mixed": (("长期坚持", None), ("每季度", None), ("6月底前", "2023-06-30"), ("持续推进", None),
               ("2023年底", "2023-12-31"), ("按序时推进", None)),
 }
+# Part headings over the categories (a second level), by the first task of each part.
+PARTS = {1: "一、疫情防控与医药卫生体制改革", 15: "二、医疗服务与公共卫生", 35: "三、党建、考核与监管"}
 # A leader's post written with the name: none, in brackets after it, or before it.
 POST_STYLES = ("", "brackets", "before")
 SECOND_LEADER = {"李康民": "胡立军", "胡立军": "王卫健", "王卫健": "肖凤毛", "肖凤毛": "龚志良", "龚志良": "李康民"}
@@ -110,6 +112,7 @@ class Layout:
     notes_sheet: bool = False  # a workbook opens on a 填报说明 sheet
     merge_roles: bool = False  # one leader (and deadline) cell merged over adjacent rows that share it
     posts: str = ""
+    parts: bool = False  # part-heading rows over a category column
     below: tuple[str, ...] = ()
     gaps: bool = False  # an empty row after every tenth task
     split: bool = False  # the header repeated part-way down (a docx: a second table, as a page break leaves it)
@@ -120,7 +123,7 @@ class Layout:
                 f"above={self.above} two_rows={self.two_rows} offset={self.offset} style={self.deadline_style} "
                 f"below={self.below} gaps={self.gaps} split={self.split} title={self.title} "
                 f"none={self.none_mark!r} wrapped={self.wrapped} notes_sheet={self.notes_sheet} "
-                f"merge_roles={self.merge_roles} posts={self.posts}")
+                f"merge_roles={self.merge_roles} posts={self.posts} parts={self.parts}")
 
     def spanned(self) -> tuple[str, ...]:
         """The fields under the two-row header's parent label."""
@@ -135,7 +138,7 @@ def _adjacent(order: tuple[str, ...], fields: tuple[str, ...]) -> bool:
 def _layouts() -> list[Layout]:
     # A seeded sample rather than the product (which runs to millions); every value of every dimension
     # appears (checked below), in many combinations with the others.
-    pick = random.Random(2).choice
+    pick = random.Random(1).choice
     out = []
     for _ in range(LAYOUTS):
         order = pick(ORDERS)
@@ -175,7 +178,7 @@ def _layouts() -> list[Layout]:
             two_rows, offset=pick((False, False, True)), deadline_style=pick(DEADLINE_STYLES), below=pick(BELOW),
             gaps=pick((False, True)), split=pick((False, True)), title=pick(TITLES), none_mark=pick(NONE_MARKS),
             wrapped=pick((False, True)), notes_sheet=pick((False, True)), merge_roles=pick((False, True)),
-            posts=pick(POST_STYLES)))
+            posts=pick(POST_STYLES), parts=category in ("merged", "repeated") and pick((False, True))))
     return out
 
 
@@ -191,7 +194,8 @@ class Sheet:
 
 def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
     """Every row as it must read in ``layout``."""
-    rows = []
+    rows: list[dict] = []
+    part = ""
     for index, task in enumerate(expected_rows(fixtures)["tasks"]):
         no = task["no"]
         leaders = list(task["leaders"])
@@ -218,12 +222,16 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
             # column keeps the names as written.
             units = [u.removesuffix("等") for u in units]
         category = task["category"]
+        part = PARTS.get(no, part)
+        if layout.parts:
+            category = f"{part} / {category}"
         if layout.category == "numbered":  # "一 | 聚焦…" reads as "一、聚焦…"
             category = _PART.sub(r"\1、\2", category)
         rows.append({"no": str(no), "category": category, "content": content, "leaders": leaders,
                      "sections": task["sections"], "units": units, "deadline": deadline,
                      "remarks": remarks, "dates": sorted(dates),
-                     "part_no": str(1 + sum(r["category"] == category for r in rows))})
+                     "part_no": str(1 + sum(r["category"] == category for r in rows)), "part": part,
+                     "own_category": task["category"]})
     return rows
 
 
@@ -245,6 +253,8 @@ def _cell(row: dict, fld: str, layout: Layout) -> str:
     if fld == "roles":
         lead = "、".join(row["sections"])
         return f"{lead}牵头，{'、'.join(row['units'])}配合" if row["units"] else lead
+    if fld == "category":
+        return row["own_category"]
     return row.get(fld, "")
 
 
@@ -297,6 +307,11 @@ def _sheet(layout: Layout, rows: list[dict], paragraph_title: bool, merging: boo
     previous = None
     for row in rows:
         first_of_group = row["category"] != previous
+        if layout.parts and row["part"] != (rows[rows.index(row) - 1]["part"] if rows.index(row) else None):
+            if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
+                merges.append((group_start, cat, len(out) - 1, cat))
+            across(row["part"])
+            group_start = len(out)
         if first_of_group:
             if cat is not None and layout.category == "merged" and len(out) - group_start > 1:
                 merges.append((group_start, cat, len(out) - 1, cat))
@@ -493,6 +508,7 @@ def test_the_matrix_covers_every_value_of_every_dimension() -> None:
         ("notes sheet", (False, True), {lay.notes_sheet for lay in layouts}),
         ("merged roles", (False, True), {lay.merge_roles for lay in layouts}),
         ("posts", POST_STYLES, {lay.posts for lay in layouts}),
+        ("parts", (False, True), {lay.parts for lay in layouts}),
         ("deadline style", DEADLINE_STYLES, {lay.deadline_style for lay in layouts if lay.deadline == "column"}),
         ("order", {tuple(f for f in o if f != "category") for o in ORDERS},  # with a 序号 column
          {tuple(f for f in lay.order if f in ORDERS[0] and f != "category") for lay in layouts if "no" in lay.order}),
@@ -580,3 +596,24 @@ def test_a_number_repeated_inside_one_part_is_still_an_error() -> None:
     with pytest.raises(ImportFailure) as caught:
         read_table("\r\n".join(rows).encode(), "t.csv")
     assert [p.code for p in caught.value.problems] == ["import.duplicate_no"]
+
+
+def test_part_headings_over_a_category_column_are_its_upper_level() -> None:
+    rows = ["序号,类别,工作任务,牵头股室", "一、疾病防控,,,", "1,(一)传染病,完成疫苗接种。,疾控股",
+            "2,(二)慢性病,开展慢病筛查。,疾控股", "二、深化医改,,,", "3,(三)医共体,推进医共体建设。,体改股"]
+    table = read_table("\r\n".join(rows).encode(), "t.csv")
+    assert [r.category for r in table.rows] == [
+        "一、疾病防控 / (一)传染病", "一、疾病防控 / (二)慢性病", "二、深化医改 / (三)医共体"]
+
+
+def test_an_empty_row_inside_a_merged_category_is_no_heading() -> None:
+    rows = [["序号", "类别", "工作任务", "牵头股室"], ["1", "疾病防控", "完成疫苗接种。", "疾控股"],
+            ["", "", "", ""], ["2", "", "开展慢病筛查。", "疾控股"], ["3", "医改", "推进医共体建设。", "体改股"]]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.active.merge_cells("B2:B4")
+    out = io.BytesIO()
+    book.save(out)
+    table = read_table(out.getvalue(), "t.xlsx")
+    assert [(r.no, r.category) for r in table.rows] == [("1", "疾病防控"), ("2", "疾病防控"), ("3", "医改")]
