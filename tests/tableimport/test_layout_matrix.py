@@ -1,9 +1,18 @@
-"""The real 45-row 2023 table re-rendered into the layouts other bureaus publish, in every editable format.
+"""The real 45-row 2023 table re-rendered into the layouts other bureaus publish, in every format one can write.
 
-Each layout changes several things at once (column order, header words, rows above the header, a two-row
-header, how the category is written, two leaders in one cell, a deadline column); together the layouts cover
-every value of every dimension, and each is written as xlsx, docx, csv (UTF-8 and GBK) and html. Every row must
-read exactly as the hand-read expected.json says, plus the dated milestones and the table's year.
+Each layout changes many things at once: column order, header words (with years, brackets, line breaks), rows
+above the header (title, 填报说明, blank, a 发文字号), two-row headers, the category as merged cells, repeated text,
+part-heading rows or numbered headings (and part headings over a category column), 序号 styles (numbers, 1.,
+full width, restarting in each part, in the task text, none), two leaders in a cell and their posts, lead and
+related units in two columns or in one cell in words, a deadline column (words, dates, date cells, mixed) or dates
+in the text, notes and signatures below, empty rows, a header repeated at a page break, merged leader cells, a
+notes sheet. The layouts are a seeded sample (not the product) checked to cover every value of every dimension;
+each is written as xlsx, docx, csv (UTF-8 and GBK), html and pasted Excel cells. Every row must read as the
+hand-read expected.json says, plus its dated milestones and the table's year.
+
+Left out as ambiguous: numeric dates inside running text (2023.9.30完成; bot.timenodes reads them only in a
+deadline column), a trailing 等 of a unit in a units column (kept as written) versus roles in words (dropped),
+and merged cells in CSV or pasted text (they have none: every row keeps its own value there).
 """
 
 from __future__ import annotations
@@ -13,8 +22,8 @@ import html
 import io
 import random
 import re
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -111,7 +120,7 @@ class Layout:
     wrapped: bool = False  # the task text broken into lines after its first sentence
     notes_sheet: bool = False  # a workbook opens on a 填报说明 sheet
     merge_roles: bool = False  # one leader (and deadline) cell merged over adjacent rows that share it
-    posts: str = ""
+    posts: str = ""  # a post written with each leader's name (POST_STYLES)
     parts: bool = False  # part-heading rows over a category column
     below: tuple[str, ...] = ()
     gaps: bool = False  # an empty row after every tenth task
@@ -226,7 +235,7 @@ def _wanted(fixtures: Path, layout: Layout) -> list[dict]:
         if layout.parts:
             category = f"{part} / {category}"
         if layout.category == "numbered":  # "一 | 聚焦…" reads as "一、聚焦…"
-            category = _PART.sub(r"\1、\2", category)
+            category = re.sub(r"^\(([一二三四五六七八九十]+)\)", r"\1、", category)
         rows.append({"no": str(no), "category": category, "content": content, "leaders": leaders,
                      "sections": task["sections"], "units": units, "deadline": deadline,
                      "remarks": remarks, "dates": sorted(dates),
@@ -258,7 +267,6 @@ def _cell(row: dict, fld: str, layout: Layout) -> str:
     return row.get(fld, "")
 
 
-_PART = re.compile(r"\(([一二三四五六七八九十]+)\)(.+)")
 _WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
