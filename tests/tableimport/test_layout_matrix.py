@@ -122,6 +122,7 @@ class Layout:
     merge_roles: bool = False  # one leader (and deadline) cell merged over adjacent rows that share it
     posts: str = ""  # a post written with each leader's name (POST_STYLES)
     parts: bool = False  # part-heading rows over a category column
+    caption: bool = False  # a web page puts the title in the table's <caption>
     below: tuple[str, ...] = ()
     gaps: bool = False  # an empty row after every tenth task
     split: bool = False  # the header repeated part-way down (a docx: a second table, as a page break leaves it)
@@ -132,7 +133,8 @@ class Layout:
                 f"above={self.above} two_rows={self.two_rows} offset={self.offset} style={self.deadline_style} "
                 f"below={self.below} gaps={self.gaps} split={self.split} title={self.title} "
                 f"none={self.none_mark!r} wrapped={self.wrapped} notes_sheet={self.notes_sheet} "
-                f"merge_roles={self.merge_roles} posts={self.posts} parts={self.parts}")
+                f"merge_roles={self.merge_roles} posts={self.posts} parts={self.parts} "
+                f"caption={self.caption}")
 
     def spanned(self) -> tuple[str, ...]:
         """The fields under the two-row header's parent label."""
@@ -187,7 +189,8 @@ def _layouts() -> list[Layout]:
             two_rows, offset=pick((False, False, True)), deadline_style=pick(DEADLINE_STYLES), below=pick(BELOW),
             gaps=pick((False, True)), split=pick((False, True)), title=pick(TITLES), none_mark=pick(NONE_MARKS),
             wrapped=pick((False, True)), notes_sheet=pick((False, True)), merge_roles=pick((False, True)),
-            posts=pick(POST_STYLES), parts=category in ("merged", "repeated") and pick((False, True))))
+            posts=pick(POST_STYLES), parts=category in ("merged", "repeated") and pick((False, True)),
+            caption=pick((False, True))))
     return out
 
 
@@ -425,15 +428,19 @@ def _csv(sheet: Sheet, encoding: str, delimiter: str = ",") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-def _html(sheet: Sheet) -> bytes:
+def _html(sheet: Sheet, caption: bool) -> bytes:
     covered: set[tuple[int, int]] = set()
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     for r0, c0, r1, c1 in sheet.merges:
         spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
         covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
     lines = ["<html><head><meta charset='utf-8'><title>沅江市卫生健康局</title></head><body>"]
-    lines += [f"<h1>{html.escape(p)}</h1>" for p in sheet.paragraphs]
-    lines.append("<table border='1'>")
+    titles = [html.escape(p) for p in sheet.paragraphs]
+    if caption:  # the title as the table's own <caption>
+        lines.append(f"<table border='1'><caption>{'<br>'.join(titles)}</caption>")
+    else:
+        lines += [f"<h1>{t}</h1>" for t in titles]
+        lines.append("<table border='1'>")
     for r, row in enumerate(sheet.rows):
         tds = []
         for c, value in enumerate(row):
@@ -459,7 +466,7 @@ def render(layout: Layout, rows: list[dict], fmt: str) -> tuple[bytes, str]:
     if fmt == "docx":
         return _docx(sheet), name
     if fmt == "html":
-        return _html(sheet), name
+        return _html(sheet, layout.caption), name
     if fmt == "paste":
         return _csv(sheet, "utf-8", "\t"), "paste.txt"
     return _csv(sheet, "gbk" if fmt == "csv-gbk" else "utf-8-sig"), name
@@ -517,6 +524,7 @@ def test_the_matrix_covers_every_value_of_every_dimension() -> None:
         ("merged roles", (False, True), {lay.merge_roles for lay in layouts}),
         ("posts", POST_STYLES, {lay.posts for lay in layouts}),
         ("parts", (False, True), {lay.parts for lay in layouts}),
+        ("caption", (False, True), {lay.caption for lay in layouts if "title" in lay.above}),
         ("deadline style", DEADLINE_STYLES, {lay.deadline_style for lay in layouts if lay.deadline == "column"}),
         ("order", {tuple(f for f in o if f != "category") for o in ORDERS},  # with a 序号 column
          {tuple(f for f in lay.order if f in ORDERS[0] and f != "category") for lay in layouts if "no" in lay.order}),
@@ -625,3 +633,11 @@ def test_an_empty_row_inside_a_merged_category_is_no_heading() -> None:
     book.save(out)
     table = read_table(out.getvalue(), "t.xlsx")
     assert [(r.no, r.category) for r in table.rows] == [("1", "疾病防控"), ("2", "疾病防控"), ("3", "医改")]
+
+
+def test_a_web_table_caption_is_its_title() -> None:
+    page = ("<html><body><table><caption>2023年重点工作责任分解表</caption><thead><tr><th>序号</th><th>工作任务</th>"
+            "<th>牵头<br>股室</th></tr></thead><tbody><tr><td>1</td><td>完成疫苗接种。</td><td>疾控股</td></tr>"
+            "</tbody></table></body></html>")
+    table = read_table(page.encode(), "t.html")
+    assert (table.title, table.year, len(table.rows)) == ("2023年重点工作责任分解表", 2023, 1)

@@ -163,4 +163,7 @@ def _around(root, table) -> tuple[list[str], list[str]]:  # type: ignore[no-unty
     before, _, after = text.partition(_MARK)
     # The page's <title> names the document when the body only shows the table (saved from Excel or Word).
     head = " ".join((root.findtext(".//title") or "").split())
-    return ([head] if head else []) + before.split("\n"), after.split("\n")
+    # A <caption> is the table's own title, nearest to it.
+    caption = table.find("caption")
+    named = cell_text(caption).split("\n") if caption is not None else []
+    return ([head] if head else []) + before.split("\n") + named, after.split("\n")
