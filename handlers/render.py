@@ -8,7 +8,8 @@ from datetime import datetime
 from bot.db.clock import to_local
 from bot.services.occurrences import PeriodLine, label
 from bot.services.people import echoed
-from bot.services.queries import EventLine, MilestoneLine, TaskDetail, TaskLine
+from bot.services.queries import TaskLine
+from bot.services.task_detail import EventLine, MilestoneLine, TaskDetail
 from bot.services.status import COLOUR_MARKS, Standing
 from bot.texts import catalog, t
 

@@ -6,6 +6,7 @@ from bot.db.models import Person, Section, Task
 from bot.ids import parse_id
 from bot.services import queries
 from bot.services.people import find_person, find_section
+from bot.services.task_detail import find_task, task_detail
 from bot.services.visibility import can_see, is_responsible, leads
 from handlers.context import Ctx
 from handlers.paging import fit_arg, task_page
@@ -87,7 +88,7 @@ async def load_task(ctx: Ctx, ref: str) -> Task | None:
         if task is not None and task.status == "removed":
             task = None
     else:
-        task = await queries.find_task(ctx.session, ref)
+        task = await find_task(ctx.session, ref)
     if task is None or not await can_see(ctx.session, await ctx.viewer(), task.id):
         return None
     return task
@@ -101,7 +102,7 @@ def not_found(ctx: Ctx, ref: str) -> list[Reply]:
 
 async def detail_reply(ctx: Ctx, task: Task, *, edit: bool = False) -> Reply:
     """The detail view with the buttons the caller may use."""
-    info = await queries.task_detail(ctx.session, ctx.day(), task.id)
+    info = await task_detail(ctx.session, ctx.day(), task.id)
     buttons: list[list[Button]] = []
     responsible = ctx.admin or await is_responsible(ctx.session, ctx.person_id, task.id)
     if task.status == "open" and responsible:

@@ -1,4 +1,4 @@
-"""What officials ask: my tasks by role, overdue, due soon, by section, by leader, search, and one task's detail.
+"""What officials ask: my tasks by role, overdue, due soon, by section, by leader, search (one task: task_detail).
 
 A listing takes two set-based queries, whatever its length. The first reads, per visible task, only what
 filtering and sorting need: the earliest due date of its fixed milestones, stored on the task row
@@ -12,10 +12,9 @@ the head of the others in listing order (see ``_my_tasks_query``), not a row per
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -43,24 +42,19 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from bot.db.clock import local_date
-from bot.ids import parse_id
 from bot.db.models import (
-    ExtensionRequest,
     Milestone,
     Occurrence,
-    Person,
     SectionMember,
     Task,
-    TaskEvent,
     TaskLeader,
     TaskSection,
     TaskTable,
 )
 from bot.services.fastread import fetch_rows
-from bot.services.occurrences import PeriodLine, task_facts, task_periods
 from bot.services.status import (
     MilestoneFacts,
     Rules,
@@ -177,7 +171,8 @@ class Page:
 
 
 @lru_cache(maxsize=1)
-def _newest_table() -> Select:
+def newest_table() -> Select:
+    """A SELECT of the newest active table's id (``#N`` refers to its tasks); built once."""
     return (
         select(TaskTable.id)
         .where(TaskTable.active.is_(True))
@@ -188,7 +183,7 @@ def _newest_table() -> Select:
 
 async def newest_table_id(session: AsyncSession) -> int | None:
     """The newest active table: ``#N`` refers to its tasks."""
-    rows = await fetch_rows(session, _newest_table())
+    rows = await fetch_rows(session, newest_table())
     return rows[0][0] if rows else None
 
 
@@ -321,7 +316,7 @@ def _page_query(size: int) -> Select:
             Milestone.period,
             Milestone.window_start,
             _closed_periods(),
-            _newest_table().scalar_subquery(),
+            newest_table().scalar_subquery(),
         )
         .outerjoin(Milestone, Milestone.task_id == Task.id)
         .where(Task.id.in_(ids))
@@ -576,131 +571,3 @@ async def search(session: AsyncSession, day: Day, viewer: Viewer, term: str) -> 
     """Visible open and done tasks whose title or content contains ``term`` (literally; % and _ match themselves)."""
     text = or_(Task.title.icontains(term, autoescape=True), Task.content.icontains(term, autoescape=True))
     return TaskList(await _entries(session, day, _light(and_(visible(viewer), text), ("open", "done"))))
-
-
-# ---- one task ----------------------------------------------------------------------------------------
-
-
-def parse_ref(ref: str) -> tuple[int | None, str] | None:
-    """``11``/``#11`` → (None, "11"); ``2/11`` → (2, "11") for table 2; anything else → None.
-
-    Full-width digits and signs (``＃１１``, ``２／１１``) from a Chinese keyboard read as their ASCII twins.
-    """
-    text = unicodedata.normalize("NFKC", ref).strip().lstrip("#").strip()
-    table: int | None = None
-    if "/" in text:
-        head, _, text = text.partition("/")
-        table = parse_id(head)
-        if table is None:
-            return None
-    if not text or len(text) > 20 or any(ch.isspace() for ch in text):
-        return None
-    return table, text
-
-
-async def find_task(session: AsyncSession, ref: str) -> Task | None:
-    """The task a user means by ``#N`` (newest active table) or ``T/N`` (table T); removed rows are not found."""
-    parsed = parse_ref(ref)
-    if parsed is None:
-        return None
-    table, no = parsed
-    which = _newest_table().scalar_subquery() if table is None else table
-    # One statement: the newest table inline, and the collections callers read joined rather than selected
-    # one query each (a task has a few leaders, sections and milestones).
-    found = await session.scalars(
-        select(Task)
-        .where(Task.table_id == which, Task.no == no, Task.status != "removed")
-        .options(joinedload(Task.leaders), joinedload(Task.sections), joinedload(Task.milestones))
-    )
-    return found.unique().first()
-
-
-@dataclass(frozen=True, slots=True)
-class EventLine:
-    """One entry of a task's history."""
-
-    at: datetime
-    kind: str
-    actor: str
-    channel: str
-    person: str | None
-    percent: int | None
-    text: str | None
-    data: dict
-
-
-@dataclass(frozen=True, slots=True)
-class MilestoneLine:
-    """A milestone with the date it asks for now (a recurring one: the current period's end)."""
-
-    milestone: Milestone
-    current: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class TaskDetail:
-    """Everything the detail view shows."""
-
-    task: Task
-    table: TaskTable
-    newest_table: int | None
-    standing: Standing
-    milestones: list[MilestoneLine]
-    events: list[EventLine]
-    pending: list[ExtensionRequest] = field(default_factory=list)
-    more_events: int = 0
-    periods: list[PeriodLine] = field(default_factory=list)
-
-
-async def task_detail(session: AsyncSession, day: Day, task_id: int, *, events: int = 10) -> TaskDetail:
-    """A task with its table, roles, milestones, latest history and pending extension requests."""
-    task = await session.scalar(
-        select(Task)
-        .where(Task.id == task_id)
-        .options(
-            selectinload(Task.leaders).joinedload(TaskLeader.person),
-            selectinload(Task.sections).joinedload(TaskSection.section),
-            selectinload(Task.milestones),
-        )
-    )
-    if task is None:
-        raise LookupError(task_id)
-    table = await session.get_one(TaskTable, task.table_id)
-    facts = await task_facts(session, task)
-    last = local_date(task.progress_at, day.tz) if task.progress_at else None
-    found = standing(
-        facts,
-        day.today,
-        day.cal,
-        done=task.status == "done",
-        percent=task.progress_percent,
-        last_report=last,
-        rules=day.rules,
-    )
-    lines = [MilestoneLine(m, current_due(f, day.today, day.cal)) for m, f in zip(task.milestones, facts, strict=True)]
-    rows = (
-        await session.execute(
-            select(TaskEvent, Person.name)
-            .outerjoin(Person, Person.id == TaskEvent.person_id)
-            .where(TaskEvent.task_id == task.id)
-            .order_by(TaskEvent.created_at.desc(), TaskEvent.id.desc())
-            .limit(events + 1)
-        )
-    ).all()
-    history = [
-        EventLine(e.created_at, e.kind, e.actor, e.channel, name, e.percent, e.text, dict(e.data or {}))
-        for e, name in rows[:events]
-    ]
-    pending = (
-        await session.scalars(
-            select(ExtensionRequest)
-            .where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == "pending")
-            .order_by(ExtensionRequest.id)
-        )
-    ).all()
-    more = 0
-    if len(rows) > events:
-        total = await session.scalar(select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id))
-        more = int(total or 0) - events
-    periods = await task_periods(session, task, day.today, day.cal)
-    return TaskDetail(task, table, await newest_table_id(session), found, lines, history, list(pending), more, periods)
