@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:  # the fake Bot API lives in tests/
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.benchutil import postgres_admin  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.db.clock import UTC  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
@@ -98,17 +99,6 @@ class RoundRobin:
         except (ClientError, TimeoutError):
             self.refused += 1
             return web.Response(status=502, text="replica unreachable")
-
-
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    u = make_url(url)
-    conn = await asyncpg.connect(host=u.host, port=u.port, user=u.username, password=u.password, database=u.database)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 async def seed(url: str, reminders: int, targets: list[str], channel: str = "telegram") -> None:
@@ -190,7 +180,7 @@ async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, t
                 channel: str = "telegram", members: int = 0, chats: int = 0, webhook: bool = True) -> dict[str, object]:
     """Run the drill on a scratch database; the measurements as a dict."""
     name = f"duban_drill_{uuid.uuid4().hex[:8]}"
-    await _admin(base_url, f'CREATE DATABASE "{name}"')
+    await postgres_admin(base_url, f'CREATE DATABASE "{name}"')
     url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     arrivals: list[float] = []
     procs: list[subprocess.Popen[bytes]] = []
@@ -275,7 +265,7 @@ async def drill(base_url: str, reminders: int, replicas: int, kill_after: int, t
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-        await _admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await postgres_admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if len(arrivals) > 20:
         # The steady part: from the 5th percentile of arrivals to the 95th (start-up and the tail excluded).
         lo, hi = arrivals[len(arrivals) // 20], arrivals[len(arrivals) * 19 // 20]

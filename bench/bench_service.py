@@ -50,7 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.benchutil import CACHE, machine, summary  # noqa: E402
+from bench.benchutil import CACHE, machine, postgres_admin, summary  # noqa: E402
 
 NOW = datetime(2025, 10, 13, 1, 0, tzinfo=UTC)  # Monday 09:00 in Asia/Shanghai
 TARGETS = {"idle_mb": 100.0, "peak_mb": 250.0, "chat_p99_ms": 20.0, "pass_s": 2.0}
@@ -307,19 +307,6 @@ def sqlite_copy(tasks: int, folder: Path) -> tuple[str, float]:
     return f"sqlite+aiosqlite:///{target}", built
 
 
-async def _postgres_admin(url: str, sql: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    parts = make_url(url)
-    conn = await asyncpg.connect(host=parts.host, port=parts.port, user=parts.username, password=parts.password,
-                                 database=parts.database)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def run_child(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Measure in a fresh process (so the seeding's memory is not counted); its JSON report."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", url, "--people", str(args.people),
@@ -357,8 +344,8 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
         from sqlalchemy.engine import make_url
 
         scratch = make_url(args.postgres).set(database=SCRATCH).render_as_string(hide_password=False)
-        asyncio.run(_postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
-        asyncio.run(_postgres_admin(args.postgres, f"CREATE DATABASE {SCRATCH}"))
+        asyncio.run(postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
+        asyncio.run(postgres_admin(args.postgres, f"CREATE DATABASE {SCRATCH}"))
         try:
             started = time.perf_counter()
             asyncio.run(build(scratch, args.tasks))
@@ -366,7 +353,7 @@ def main(args: argparse.Namespace) -> dict[str, Any]:
             postgres = run_child(scratch, args)
             out["postgresql"] = {"build_s": round(built, 1), **postgres, "meets": verdict(postgres)}
         finally:
-            asyncio.run(_postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
+            asyncio.run(postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
     out["machine_after"] = machine()
     return out
 

@@ -48,3 +48,17 @@ def machine() -> dict[str, object]:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(terse=True),
     }
+
+
+async def postgres_admin(url: str, statement: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE, which cannot run in a transaction) on the server of ``url``."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(url)
+    conn = await asyncpg.connect(host=parts.host, port=parts.port, user=parts.username, password=parts.password,
+                                 database=parts.database)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()

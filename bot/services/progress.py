@@ -192,9 +192,10 @@ async def finish(
     task.updated_at = now
     # The latest progress is the finish itself: 100% now, with its evidence (an older report's words would
     # otherwise stand beside the 100% as if said today; the history keeps them).
+    note = (evidence or "").strip() or None
     task.progress_percent = 100
     task.progress_at = now
-    task.progress_text = (evidence or "").strip() or None
+    task.progress_text = note
     # A pending extension has nothing left to extend: it is withdrawn, and an approver's button says so.
     withdrawn = (await session.execute(
         update(ExtensionRequest)
@@ -203,7 +204,7 @@ async def finish(
         .returning(ExtensionRequest.id)
     )).scalars().all()
     data = {"withdrawn": sorted(withdrawn)} if withdrawn else None
-    event = _event(task, actor, "done", now, percent=100, text=(evidence or "").strip() or None, data=data)
+    event = _event(task, actor, "done", now, percent=100, text=note, data=data)
     session.add(event)
     await session.flush()
     return event
