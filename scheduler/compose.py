@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from bot.services.assign import number_list
 from bot.services.occurrences import label as period_label
@@ -33,6 +34,7 @@ MAX_CHARS = 3500
 MAX_TASK_ROWS = 8
 TITLE_CHARS = 80
 MAX_LISTED = 30  # the default of reminders.max_listed
+_Item = TypeVar("_Item")
 DAILY_ORDER = ("overdue", "reminder", "snoozed", "escalation_head", "escalation_leader", "progress")
 BUTTON_KINDS = frozenset({"overdue", "reminder", "snoozed"})
 ACK_TEXTS = {"ack": "notices.ack_yes", "snoozed": "notices.ack_snoozed", "none": "notices.ack_no"}
@@ -209,19 +211,9 @@ class Renderer:
             if not (n.kind in BUTTON_KINDS and n.task_ids[0] in escalated):
                 by_kind[n.kind].append(n)
         blocks: list[tuple[str, tuple[Button, ...] | None]] = []
-        budget = self.max_listed
-        unlisted: dict[str, int] = {}
-        for kind in DAILY_ORDER:
-            items = by_kind.get(kind)
-            if not items:
-                continue
-            shown = sorted(items, key=_by_due)[:budget] if budget else []
-            budget -= len(shown)
-            if len(shown) < len(items):
-                unlisted[kind] = len(items) - len(shown)
-            if not shown:
-                continue
-            blocks.append((t(f"notices.group_{kind}", lang, n=len(items)), None))
+        listed, unlisted = _listed(((kind, by_kind.get(kind, [])) for kind in DAILY_ORDER), self.max_listed, _by_due)
+        for kind, shown, total in listed:
+            blocks.append((t(f"notices.group_{kind}", lang, n=total), None))
             for n in shown:
                 task = self.tasks[n.task_ids[0]]
                 blocks.append((self.item(n, task, lang), self.buttons(n, task, lang, task.id in responsible)))
@@ -299,19 +291,10 @@ class Renderer:
             if isinstance(x, Line):
                 by_colour[x.colour].append(x)
         blocks: list[tuple[str, tuple[Button, ...] | None]] = []
-        budget = self.max_listed
-        unlisted: dict[str, int] = {}
-        for colour in ("red", "yellow", "blue", "green", "done"):
-            chosen = by_colour.get(colour)
-            if not chosen:
-                continue
-            shown = chosen[:budget]
-            budget -= len(shown)
-            if len(shown) < len(chosen):
-                unlisted[colour] = len(chosen) - len(shown)
-            if not shown:
-                continue
-            blocks.append((t(f"notices.colour_{colour}", lang, n=len(chosen)), None))
+        colours = ("red", "yellow", "blue", "green", "done")
+        listed, unlisted = _listed(((colour, by_colour.get(colour, [])) for colour in colours), self.max_listed)
+        for colour, shown, total in listed:
+            blocks.append((t(f"notices.colour_{colour}", lang, n=total), None))
             for ln in shown:
                 key = (ln.task_id, lang, digest, colour)
                 text = self._lines.get(key)
@@ -359,6 +342,25 @@ class Renderer:
                 blocks.append((t("notices.ranking_line", lang, rank=i, section=section, rate=f"{rank.rate:.0%}",
                                  on_time=rank.on_time, assessed=rank.assessed), None))
         return header, blocks, ""
+
+
+def _listed(groups: Iterable[tuple[str, list[_Item]]], budget: int, order: Callable[[_Item], Any] | None = None,
+            ) -> tuple[list[tuple[str, list[_Item], int]], dict[str, int]]:
+    """Groups in turn, each cut to what is left of ``budget`` items (in ``order``, if given): (group, the items
+    listed, how many it has) for each group with something listed, and how many of each group were left out."""
+    listed: list[tuple[str, list[_Item], int]] = []
+    unlisted: dict[str, int] = {}
+    for group, items in groups:
+        if not items:
+            continue
+        # Sorted only while something can still be listed: past the budget a group is only counted.
+        shown = (sorted(items, key=order) if order else items)[:budget] if budget > 0 else []
+        budget -= len(shown)
+        if len(shown) < len(items):
+            unlisted[group] = len(items) - len(shown)
+        if shown:
+            listed.append((group, shown, len(items)))
+    return listed, unlisted
 
 
 def _by_due(n: Notice) -> tuple[date, tuple[int, ...]]:
