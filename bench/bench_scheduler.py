@@ -119,9 +119,12 @@ async def seed(db: Database, tasks: int, rng: random.Random) -> None:
             await s.execute(_core(TaskLeader), [{"task_id": i, "person_id": rng.choice(leaders), "position": 0} for i in ids])
             await s.execute(_core(TaskSection), [{"task_id": i, "section_id": rng.randint(1, SECTIONS), "position": 0} for i in ids])
     async with db.engine.begin() as conn:  # rows went in with Core statements: set what the ORM keeps (listing order)
+        # One grouped scan, not a subquery per task: on fresh PostgreSQL tables (no statistics yet) the
+        # correlated form scanned every milestone for each task and ran for many minutes.
         await conn.exec_driver_sql(
-            "UPDATE tasks SET fixed_due = (SELECT min(milestones.due) FROM milestones WHERE milestones.task_id = tasks.id"
-            " AND milestones.due IS NOT NULL AND milestones.kind NOT IN ('recurring', 'ongoing'))")
+            "UPDATE tasks SET fixed_due = f.due FROM (SELECT task_id, min(due) AS due FROM milestones"
+            " WHERE due IS NOT NULL AND kind NOT IN ('recurring', 'ongoing') GROUP BY task_id) AS f"
+            " WHERE f.task_id = tasks.id")
 
 
 async def _recurring_ids(s, ids: range) -> dict[int, int]:  # type: ignore[no-untyped-def]

@@ -290,7 +290,9 @@ async def build(url: str, tasks: int) -> None:
 
 def sqlite_copy(tasks: int, folder: Path) -> tuple[str, float]:
     """A fresh copy of the cached seeded SQLite database (built on first use); its URL and build seconds."""
-    cached = CACHE / f"service-{tasks}.sqlite3"
+    from bot.db.migrate import HEAD_REVISION
+
+    cached = CACHE / f"service-{tasks}-{HEAD_REVISION}.sqlite3"  # a new migration builds it anew
     built = 0.0
     if not cached.exists():
         CACHE.mkdir(parents=True, exist_ok=True)

@@ -168,7 +168,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     # A fresh transaction for the writes: the ledger's unique keys, not the snapshot, decide what is new.
     mark = time.perf_counter()
     async with core.db.session() as session:
-        done = await enqueue(session, envs, renderer, day, now)
+        done = await enqueue(session, envs, renderer, day, now, seen=snap.sent_upto)
     phases["enqueue"] = time.perf_counter() - mark
     for item in done:
         result.messages.append(PlannedMessage(item.envelope.label, item.envelope.target, item.envelope.bucket,

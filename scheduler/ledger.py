@@ -1,112 +1,112 @@
-"""Claiming notice keys in the ledger (``sent_notices``): which of a pass's notices this run is the first to record.
+"""The notice ledger (``sent_batches``): which of a pass's notices this run is the first to record, and forgetting.
 
-A busy 09:00 pass records tens of thousands of keys (86,000 at 100,000 tasks). Through SQLAlchemy's
-executemany with RETURNING that took over a second on SQLite and several on PostgreSQL, mostly building
-and reading a parameter set per row. Here each database gets one cheap statement shape:
+A busy 09:00 pass records tens of thousands of notice keys (86,000 at 100,000 tasks). A row per key cost
+most of a second on SQLite and over two on PostgreSQL, in index and row writes alone. So a pass records one
+row per recipient and kind, its keys newline-separated: a few hundred rows.
 
-- SQLite (aiosqlite): ``BEGIN IMMEDIATE`` takes the write lock first, so every row with a rowid above the
-  table's largest one before the insert is this run's; one ``executemany`` of ``ON CONFLICT DO NOTHING``
-  inserts them, and only when fewer rows went in than were offered are the won keys read back.
-- PostgreSQL (asyncpg): one ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING key``.
-- Anything else, or a session already inside a transaction on SQLite: scheduler.outbox.insert_ignore.
-
-The rows and the result are the same on every path: (key, task id when the notice is about one task,
-person id, kind, created_at), and the set of keys inserted.
+Uniqueness no longer comes from a unique index but from order: every batch is written under the pass's write
+lock (PostgreSQL's advisory lock, taken by scheduler.outbox.enqueue; SQLite's ``BEGIN IMMEDIATE``, taken
+here), so batch ids grow in commit order. The planner planned against the keys its snapshot saw up to batch
+``seen``; under the lock, the keys of later batches (another replica's pass, a ``duban remind``) are read and
+their notices dropped. What is left is this run's, and is written before the lock is released.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot.db.models import SentNotice
+from bot.db.models import SentBatch
 from scheduler.notice import Notice
-from scheduler.snapshot import DAY_KINDS, ONCE_KINDS, SENT_WINDOW_DAYS
 
+# Keys of daily notices carry their day and reminder keys their occurrence; 60 days covers the longest
+# reminder run (5 working days across the 8-day National Day break) many times over.
+SENT_WINDOW_DAYS = 60
+# Escalation keys are said once per occurrence however long ago, so they are always loaded.
+ONCE_KINDS = ("escalation_head", "escalation_leader")
+# These keys carry the day they were planned for (overdue:…:2025-10-13:p5, digest:…:2025-10-13), so only
+# today's can match: a running bureau writes tens of thousands a day, and loading 60 days of them would cost
+# millions of keys for nothing.
+DAY_KINDS = ("overdue", "snoozed", "digest", "unassigned")
 # A key stamped with its day matches nothing after that day; it is kept a week for anyone looking into what
 # was sent. Other keys are kept a day past the window the pass reads; escalations for ever (once per
 # occurrence, and few).
 DAY_KEYS_KEPT = timedelta(days=7)
 OTHER_KEYS_KEPT = timedelta(days=SENT_WINDOW_DAYS + 1)
 
-_TABLE = SentNotice.__table__
-_COLUMNS = ("key", "task_id", "person_id", "kind", "created_at")
-_SQLITE_INSERT = (f"INSERT INTO {_TABLE.name} ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?) "  # type: ignore[attr-defined]
-                  "ON CONFLICT (key) DO NOTHING")
-_POSTGRES_INSERT = (
-    f"INSERT INTO {_TABLE.name} ({', '.join(_COLUMNS)}) "  # type: ignore[attr-defined]
-    "SELECT k, t, p, kd, $5 FROM unnest($1::varchar[], $2::integer[], $3::integer[], $4::varchar[]) AS u(k, t, p, kd) "
-    "ON CONFLICT (key) DO NOTHING RETURNING key"
-)
+_BATCHES = SentBatch.__table__
+_PASS_LOCK = 0x6475_6261  # "duba": PostgreSQL advisory lock key of the pass's writes
 
 
-async def claim(session: AsyncSession, notices: Sequence[Notice], now: datetime) -> set[str]:
-    """Record the notices' keys in the ledger (in the session's transaction); the keys this run inserted."""
+async def recorded(session: AsyncSession, today_starts: datetime, since: datetime) -> tuple[set[str], int]:
+    """The keys a pass planning for the day that starts at ``today_starts`` (UTC) can match: today's, the
+    window's since ``since`` (not day-stamped kinds), escalations of any age; and the last batch id read."""
+    conn = await session.connection()
+    # Read first: a batch committed after it has a larger id, and enqueue reads those again under the lock.
+    seen = (await conn.execute(select(func.coalesce(func.max(SentBatch.id), 0)))).scalar_one()
+    keys: set[str] = set()
+    for (found,) in await conn.execute(select(SentBatch.keys).where(or_(
+        SentBatch.created_at >= today_starts,
+        and_(SentBatch.created_at >= since, SentBatch.kind.not_in(DAY_KINDS)),
+        SentBatch.kind.in_(ONCE_KINDS),
+    ))):
+        keys.update(found.split("\n"))
+    return keys, seen
+
+
+async def claim(session: AsyncSession, notices: Sequence[Notice], now: datetime, *, seen: int = 0) -> set[str]:
+    """Record the notices' keys (in the session's transaction, which holds the pass's write lock when it returns);
+    the keys this run recorded. ``seen``: the last batch id the planner's snapshot read (0: check every batch)."""
     if not notices:
         return set()
     conn = await session.connection()
-    stamp = _bound(conn, now)
-    name, driver = conn.dialect.name, conn.dialect.driver
-    if name == "sqlite" and driver == "aiosqlite":
-        won = await _sqlite(conn, notices, stamp)
-        if won is not None:
-            return won
-    elif name == "postgresql" and driver == "asyncpg":
-        return await _postgres(conn, notices, stamp)
-    from scheduler.outbox import insert_ignore  # the general path (imported here: outbox imports this module)
-
-    rows = [dict(zip(_COLUMNS, row, strict=True)) for row in _rows(notices, now)]
-    return await insert_ignore(session, _TABLE, rows, "key")  # type: ignore[arg-type]
-
-
-def _rows(notices: Sequence[Notice], stamp: Any) -> list[tuple[Any, ...]]:
-    return [(n.key, n.task_ids[0] if len(n.task_ids) == 1 else None, n.recipient.person_id, n.kind, stamp) for n in notices]
-
-
-def _bound(conn: AsyncConnection, now: datetime) -> Any:
-    """``now`` as the driver takes it for created_at (naive UTC; SQLite: its text form), converted once."""
-    column_type = _TABLE.c.created_at.type.dialect_impl(conn.dialect)  # type: ignore[attr-defined]
-    process = column_type.bind_processor(conn.dialect)
-    return process(now) if process is not None else now
-
-
-async def _sqlite(conn: AsyncConnection, notices: Sequence[Notice], stamp: Any) -> set[str] | None:
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection  # the aiosqlite.Connection under SQLAlchemy's adapter
-    if driver is None or driver.in_transaction:
-        return None  # something already ran in this transaction: its snapshot may be older than the write lock
-    await driver.execute("BEGIN IMMEDIATE")  # committed or rolled back by the session, as any transaction
-    (before,), = await driver.execute_fetchall(f"SELECT coalesce(max(rowid), 0) FROM {_TABLE.name}")  # type: ignore[attr-defined]
-    rows = _rows(notices, stamp)
-    cursor = await driver.executemany(_SQLITE_INSERT, rows)
-    if cursor.rowcount == len(rows):
-        return {row[0] for row in rows}
-    return {key for (key,) in await driver.execute_fetchall(f"SELECT key FROM {_TABLE.name} WHERE rowid > ?", (before,))}  # type: ignore[attr-defined]
-
-
-async def _postgres(conn: AsyncConnection, notices: Sequence[Notice], stamp: Any) -> set[str]:
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection  # the asyncpg connection
-    if not driver.is_in_transaction():
-        await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins its transaction with the first statement
-    keys, tasks, people, kinds = [], [], [], []
+    await _lock(conn)
+    taken: set[str] = set()
+    for (found,) in await conn.execute(select(SentBatch.keys).where(SentBatch.id > seen)):
+        taken.update(found.split("\n"))
+    batches: dict[tuple[str, int | None], dict[str, None]] = {}
     for n in notices:
-        keys.append(n.key)
-        tasks.append(n.task_ids[0] if len(n.task_ids) == 1 else None)
-        people.append(n.recipient.person_id)
-        kinds.append(n.kind)
-    return {row[0] for row in await driver.fetch(_POSTGRES_INSERT, keys, tasks, people, kinds, stamp)}
+        if n.key not in taken:
+            batches.setdefault((n.kind, n.recipient.person_id), {})[n.key] = None
+    if not batches:
+        return set()
+    await conn.execute(insert(SentBatch), [
+        {"kind": kind, "person_id": person_id, "keys": "\n".join(keys), "created_at": now}
+        for (kind, person_id), keys in batches.items()
+    ])
+    return {key for keys in batches.values() for key in keys}
+
+
+async def _lock(conn: AsyncConnection) -> None:
+    """Take the pass's write lock for the rest of the transaction, before later batches are read."""
+    if conn.dialect.name == "postgresql":
+        # Replicas enqueueing the same pass queue up here; the later one finds every key taken.
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PASS_LOCK})
+        return
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection  # the aiosqlite connection under SQLAlchemy's adapter
+    if not driver.in_transaction:
+        await driver.execute("BEGIN IMMEDIATE")  # committed or rolled back by the session, as any transaction
+    else:
+        # Something already ran in this transaction: a write takes the lock now (or fails, never silently).
+        await conn.exec_driver_sql(f"UPDATE {_BATCHES.name} SET id = id WHERE 0")  # type: ignore[attr-defined]
 
 
 async def forget_old(session: AsyncSession, now: datetime) -> int:
-    """Delete ledger keys no pass can match any more (see DAY_KEYS_KEPT); how many went."""
-    gone = await session.execute(delete(SentNotice).where(or_(
-        and_(SentNotice.kind.in_(DAY_KINDS), SentNotice.created_at < now - DAY_KEYS_KEPT),
-        and_(SentNotice.kind.not_in(DAY_KINDS + ONCE_KINDS), SentNotice.created_at < now - OTHER_KEYS_KEPT),
+    """Delete ledger batches no pass can match any more (see DAY_KEYS_KEPT); how many went."""
+    gone = await session.execute(delete(SentBatch).where(or_(
+        and_(SentBatch.kind.in_(DAY_KINDS), SentBatch.created_at < now - DAY_KEYS_KEPT),
+        and_(SentBatch.kind.not_in(DAY_KINDS + ONCE_KINDS), SentBatch.created_at < now - OTHER_KEYS_KEPT),
     )))
     return cast(CursorResult, gone).rowcount
+
+
+async def every_key(session: AsyncSession) -> list[tuple[str, str, int | None, datetime]]:
+    """Every key in the ledger as (key, kind, person id, recorded at), oldest batch first (for inspection)."""
+    rows = await session.execute(select(SentBatch.keys, SentBatch.kind, SentBatch.person_id, SentBatch.created_at).order_by(SentBatch.id))
+    return [(key, kind, person, at) for keys, kind, person, at in rows for key in keys.split("\n")]

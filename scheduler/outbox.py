@@ -1,8 +1,8 @@
 """The outbox: planned notices become rows in one transaction; a delivery loop sends them through Notifiers.
 
-Enqueueing claims each notice's idempotency key in ``sent_notices`` (scheduler.ledger: INSERT … ON CONFLICT DO
-NOTHING, SQLite and PostgreSQL alike) and renders a message only from the keys this run won, so two runs — or
-two replicas — never enqueue the same notice twice.
+Enqueueing claims each notice's idempotency key in the ledger (scheduler.ledger: under the pass's write lock,
+keys recorded since the planner's snapshot are dropped) and renders a message only from the keys this run
+won, so two runs — or two replicas — never enqueue the same notice twice.
 
 Delivery claims due rows under a lease (``next_attempt_at`` pushed forward; ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL so replicas take disjoint rows), sends them one at a time, and marks a row sent only after the
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
@@ -36,8 +36,6 @@ from scheduler.planner import Notice
 
 log = logging.getLogger(__name__)
 
-# Any constant works; it only has to be the same in every replica.
-_PASS_LOCK = 0x6475_6261  # "duba"
 _CHUNK = 500
 
 
@@ -79,16 +77,14 @@ async def insert_ignore(session: AsyncSession, table: Table, rows: Sequence[dict
     return {r[key] for r in fresh}
 
 
-async def enqueue(session: AsyncSession, envelopes: Sequence[Envelope], renderer: Renderer, day: date, now: datetime) -> list[Enqueued]:
-    """Record the envelopes' notices in the ledger and their messages in the outbox, in the session's transaction."""
+async def enqueue(session: AsyncSession, envelopes: Sequence[Envelope], renderer: Renderer, day: date, now: datetime,
+                  *, seen: int = 0) -> list[Enqueued]:
+    """Record the envelopes' notices in the ledger and their messages in the outbox, in the session's transaction
+    (``seen``: the last ledger batch the plan's snapshot read; 0 checks the whole ledger)."""
     routable = [e for e in envelopes if e.target is not None]
     if not routable:
         return []
-    conn = await session.connection()
-    if conn.dialect.name == "postgresql":
-        # Replicas running the same pass queue up here; the later one finds every key taken.
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PASS_LOCK})
-    won = await claim(session, [n for e in routable for n in e.notices], now)
+    won = await claim(session, [n for e in routable for n in e.notices], now, seen=seen)
     done: list[Enqueued] = []
     rows: list[dict[str, Any]] = []
     for env in routable:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.clock import UTC, from_local, local_date
@@ -16,7 +16,6 @@ from bot.db.models import (
     Account,
     ChatSubscription,
     Person,
-    SentNotice,
     Snooze,
     Task,
     TaskEvent,
@@ -25,17 +24,7 @@ from bot.db.models import (
 from bot.services.occurrences import load_states
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
-
-# Keys of daily notices carry their day and reminder keys their occurrence; 60 days covers the longest
-# reminder run (5 working days across the 8-day National Day break) many times over.
-SENT_WINDOW_DAYS = 60
-# Escalation keys are said once per occurrence however long ago, so they are always loaded.
-ONCE_KINDS = ("escalation_head", "escalation_leader")
-# These keys carry the day they were planned for (overdue:…:2025-10-13:p5, digest:…:2025-10-13), so only
-# today's can match: a running bureau writes tens of thousands a day, and loading 60 days of them would cost
-# millions of keys for nothing.
-DAY_KINDS = ("overdue", "snoozed", "digest", "unassigned")
-
+from scheduler.ledger import SENT_WINDOW_DAYS, recorded
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
@@ -110,6 +99,8 @@ class Snapshot:
     snoozes: dict[tuple[int, int], date] = field(default_factory=dict)
     groups: list[GroupRow] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)
+    # The last ledger batch ``sent`` includes: enqueue drops the keys of later ones (scheduler.ledger).
+    sent_upto: int = 0
     # Recurring tasks: who signed each period, by (task id, period key) (issue 9).
     period_acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
@@ -169,12 +160,7 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     snap.groups = [GroupRow(c, chat, title, None if secs is None else frozenset(secs)) for (c, chat), (title, secs) in groups.items()]
 
     since = from_local(datetime.combine(today - timedelta(days=SENT_WINDOW_DAYS), time()), tz)
-    start_of_today = from_local(datetime.combine(today, time()), tz)
-    snap.sent = set((await conn.execute(select(SentNotice.key).where(or_(
-        SentNotice.created_at >= start_of_today,
-        and_(SentNotice.created_at >= since, SentNotice.kind.not_in(DAY_KINDS)),
-        SentNotice.kind.in_(ONCE_KINDS),
-    )))).scalars())
+    snap.sent, snap.sent_upto = await recorded(session, from_local(datetime.combine(today, time()), tz), since)
     return snap
 
 

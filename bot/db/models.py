@@ -464,18 +464,21 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
 
-class SentNotice(Base):
-    """Idempotency ledger: one row per notice key (task, occurrence, recipient, kind, day or step) once planned."""
+class SentBatch(Base):
+    """Idempotency ledger: the notice keys (task, occurrence, recipient, kind, day or step) one pass recorded for
+    one recipient and kind, newline-separated: a row per recipient and kind, not per key (86,000 keys a pass at
+    100,000 tasks). Rows only ever come in under the pass's write lock (scheduler.ledger), so ids grow in
+    commit order; AUTOINCREMENT keeps SQLite from reusing the id of a deleted last row."""
 
-    __tablename__ = "sent_notices"
+    __tablename__ = "sent_batches"
 
-    key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    keys: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
-    __table_args__ = (Index("ix_sent_notices_task", "task_id"),)
+    __table_args__ = (Index("ix_sent_batches_created", "created_at"), {"sqlite_autoincrement": True})
 
 
 class HandledMessage(Base):

@@ -78,3 +78,30 @@ async def test_0002_fills_fixed_due_for_tasks_already_there(db: Database) -> Non
     async with db.engine.connect() as conn:
         found = dict((await conn.execute(text("SELECT id, fixed_due FROM tasks ORDER BY id"))).all())
     assert {k: str(v) if v is not None else None for k, v in found.items()} == {1: "2024-06-30", 2: None, 3: None}
+
+
+async def test_0010_keeps_every_recorded_key_as_a_batch_and_a_pass_still_finds_them(db: Database) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import DateTime, bindparam, text
+
+    from bot.db.clock import UTC
+    from scheduler.ledger import recorded
+
+    await db.drop_all()
+    await upgrade(db.engine, "0009")
+    keys = [("overdue:1:1:2025-10-09:2025-10-13:p5", "overdue", datetime(2025, 10, 13, 1, 0)),
+            ("reminder:2:2:2025-10-15:d3:p5", "reminder", datetime(2025, 10, 10, 1, 0)),
+            ("escalation_head:1:1:2025-10-09:p7", "escalation_head", datetime(2024, 1, 5, 1, 0)),
+            ("overdue:1:1:2025-10-09:2025-10-10:p5", "overdue", datetime(2025, 10, 10, 1, 0))]
+    insert = text("INSERT INTO sent_notices (key, kind, created_at) VALUES (:key, :kind, :at)").bindparams(
+        bindparam("at", type_=DateTime()))
+    async with db.engine.begin() as conn:
+        for key, kind, at in keys:
+            await conn.execute(insert, {"key": key, "kind": kind, "at": at})
+    await upgrade(db.engine)
+    async with db.session() as s:
+        sent, upto = await recorded(s, datetime(2025, 10, 12, 16, 0, tzinfo=UTC), datetime(2025, 8, 13, 16, 0, tzinfo=UTC))
+    # Today's overdue key, the window's reminder key and the old escalation come back; yesterday's overdue key
+    # (day-stamped) is not read, as before.
+    assert sent == {k for k, _, _ in keys[:3]} and upto == 4

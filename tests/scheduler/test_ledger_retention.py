@@ -4,21 +4,27 @@ notice is still said exactly as often as before (daily ones daily, reminders and
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from dataclasses import dataclass
 
 from bot.core import Core
-from bot.db.models import SentNotice
-from scheduler.ledger import DAY_KEYS_KEPT
-from scheduler.snapshot import DAY_KINDS, load_snapshot
+from scheduler.ledger import DAY_KEYS_KEPT, DAY_KINDS, every_key
+from scheduler.snapshot import load_snapshot
 from tests.scheduler.conftest import at, pass_at, seen
 from tests.scheduler.seed import Bureau, add_task, dated
 
 
-async def _ledger(core: Core) -> list[SentNotice]:
+@dataclass(frozen=True)
+class _Key:
+    key: str
+    kind: str
+    created_at: datetime
+
+
+async def _ledger(core: Core) -> list[_Key]:
     async with core.db.session() as s:
-        return list((await s.scalars(select(SentNotice))).all())
+        return [_Key(key, kind, at) for key, kind, _, at in await every_key(s)]
 
 
 async def test_day_stamped_keys_are_neither_read_nor_kept_once_their_day_is_over(core: Core, bureau: Bureau) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from bot.core import Core
-from bot.db.models import Account, Milestone, OutboxMessage, SentNotice, Task, TaskEvent
+from bot.db.models import Account, Milestone, OutboxMessage, SentBatch, Task, TaskEvent
 from bot.services.snooze import snooze
 from bot.services.notices import decode_buttons
 from tests.scheduler.conftest import at, pass_at, seen
@@ -40,7 +40,7 @@ async def test_running_the_same_pass_twice_sends_nothing_the_second_time(core: C
 async def test_a_dry_run_lists_recipients_and_texts_and_writes_nothing(core: Core, bureau: Bureau) -> None:
     await add_task(core, bureau, "1", milestones=[dated(date(2025, 10, 10))], title="完善<胸痛中心>建设")
     dry = await pass_at(core, "2025-10-09T09:00", dry_run=True)
-    assert await count(core, OutboxMessage) == 0 and await count(core, SentNotice) == 0
+    assert await count(core, OutboxMessage) == 0 and await count(core, SentBatch) == 0
     zhang = next(m for m in dry.messages if m.recipient == "张三 (telegram:101)")
     assert zhang.target is not None and zhang.target.key == "telegram:101"
     assert "完善&lt;胸痛中心&gt;建设" in zhang.texts[0] and "还有 1 个工作日" in zhang.texts[0]
