@@ -110,3 +110,21 @@ async def test_a_person_with_no_tasks_gets_an_empty_listing(db: Database) -> Non
         await s.flush()
         listing = await queries.my_tasks(s, DAY, nobody.id)
     assert listing.entries == [] and listing.count == 0 and listing.pages(10) == 1
+
+
+async def test_a_member_of_two_sections_sees_each_shared_task_once(db: Database) -> None:
+    person, mine = await _seed(db, random.Random(11))
+    async with db.session() as s:
+        theirs = await s.scalar(select(Section.id).where(Section.id != mine))
+        s.add(SectionMember(person_id=person, section_id=theirs))
+        # Some tasks belong to both of the person's sections (and some led ones too): each must be listed once,
+        # in its lower role.
+        placed = set(await s.scalars(select(TaskSection.task_id).where(TaskSection.section_id == theirs)))
+        s.add_all(TaskSection(task_id=task_id, section_id=mine, position=1) for task_id in sorted(placed)[::2])
+    expected = await _everything(db, person)
+    assert len({e.id for e in expected}) == len(expected) > queries.HEAD
+    async with db.session() as s:
+        for upto in (queries.HEAD, len(expected) + 1):
+            listing = await queries.my_tasks(s, DAY, person, upto=upto)
+            assert listing.count == len(expected)
+            assert listing.entries == expected[:upto], upto
