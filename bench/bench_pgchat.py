@@ -4,7 +4,8 @@ A diagnostic for issue 12's chat target: ``python bench/bench_pgchat.py URL [--c
 asks 我的任务 through ``handlers.app.handle`` N times for the first P bound people (bench_scheduler's large
 table, e.g. a database built by bench_service's ``build``), with no pass running, and reports p50/p99 of the
 whole call. On asyncpg it also counts the calls each 我的任务 makes on the driver connection and lists their
-statements with their mean milliseconds (``--trace``).
+statements with their mean milliseconds (``--trace``). ``--gap`` pauses between calls, as between real messages (a bot answering back to back
+runs warmer than one woken by each message).
 """
 
 from __future__ import annotations
@@ -82,7 +83,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     for person in range(1, args.people + 1):
         await ask(person)
     trace.on = True
-    samples = [await ask(1 + n % args.people) for n in range(args.calls)]
+    samples = []
+    for n in range(args.calls):
+        samples.append(await ask(1 + n % args.people))
+        if args.gap:  # a pause between calls, as between real messages: caches cool, the server's backend sleeps
+            await asyncio.sleep(args.gap / 1000)
     trace.on = False
     await core.db.dispose()
     report: dict[str, Any] = {"calls": args.calls, "ms": summary(samples)}
@@ -99,5 +104,6 @@ if __name__ == "__main__":
     parser.add_argument("url")
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--people", type=int, default=8)
+    parser.add_argument("--gap", type=float, default=0.0, help="milliseconds of pause between calls")
     parser.add_argument("--trace", action="store_true")
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=1, ensure_ascii=False))

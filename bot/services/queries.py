@@ -424,24 +424,23 @@ def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
                 select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
             )
         )
+    r = aliased(Milestone)
     if lateral:
+        # Whether a task recurs, probed within its own lookup: a task with none finds no index entry and reads
+        # no table page, while hashing every recurring milestone's task per statement grows with the whole
+        # database and, on pages not yet vacuumed, reads each of them (15 -> 12.5 ms on fresh tables at
+        # 100,000 tasks; the same once vacuumed).
+        probe = exists().where(r.task_id == Task.id, r.kind == recurring).label("recurs")
         # OFFSET 0 keeps the subquery from being merged into a join the planner may run as a hash join.
-        task = own.where(Task.id == roles.c.task_id).offset(0).lateral("t")
+        task = own.add_columns(probe).where(Task.id == roles.c.task_id).offset(0).lateral("t")
         tasks = select(roles.c.role, task).select_from(roles).join(task, true())
     else:
         task = own.subquery("t")
-        tasks = select(roles.c.role, task).select_from(roles).join(task, task.c.id == roles.c.task_id)
-    # Whether a task recurs. PostgreSQL hashes the (small) set of recurring milestones' tasks once, cheaper
-    # than a probe per task; SQLite would build that set anew for each statement, and probes its partial
-    # index per task faster.
-    r = aliased(Milestone)
-    if lateral:
-        recurs = task.c.id.in_(select(r.task_id).where(r.kind == recurring)).label("recurs")
-    else:
+        # SQLite probes its partial index per task.
         recurs = exists().where(r.task_id == task.c.id, r.kind == recurring).label("recurs")
+        tasks = select(roles.c.role, task, recurs).select_from(roles).join(task, task.c.id == roles.c.task_id)
     mine = (
-        tasks.add_columns(recurs)
-        .where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
+        tasks.where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
         .cte("mine")
         # Read three times below, worked out once (SQLite materializes such a CTE by itself).
         .prefix_with("MATERIALIZED", dialect="postgresql")
