@@ -172,130 +172,140 @@ def _live() -> tuple[Any, ...]:
 
 # The same condition as _live, for the plain SQL below (both databases read it alike).
 _LIVE = "t.table_id IN (SELECT id FROM task_tables WHERE active) AND t.status IN ('open', 'done')"
-_LIVE_IDS = f"SELECT t.id FROM tasks t WHERE {_LIVE}"
-# Rows come in index order (task, id); the position puts a task's milestones in order. On SQLite a milestone's
-# kind, period and dates come as one text: one value to read instead of four (dates are text there anyway),
-# and the key its facts are shared by; asyncpg reads the four columns as fast.
-_MILESTONES = ("SELECT m.task_id, m.id, m.position, {facts} FROM milestones m "
-               f"WHERE m.task_id IN ({_LIVE_IDS}) ORDER BY m.task_id, m.id")
-_FACTS = {
-    "sqlite": "m.kind || '|' || ifnull(m.period, '') || '|' || ifnull(m.due, '') || '|' || ifnull(m.window_start, '')",
-    "postgresql": "m.kind, m.period, m.due, m.window_start",
+# One row per task, its milestones and links folded into text by the database: the pass reads 100,000 rows,
+# not 600,000 (Python's cost is per row and value). A task's milestones are ``position|kind|period|due|start``
+# joined by ``;``, then ``#`` and their ids in the same order; leaders and sections ``position:id`` joined by
+# ``,``. The database folds them in whatever order it reads them, so the text carries the positions and is put
+# in order in Python, once per distinct text (tasks share a handful). SQLite is fastest with a subquery per
+# task, PostgreSQL with one grouped scan per table.
+_FOLD = {
+    "sqlite": ("{v}", "group_concat({item}, '{sep}')"),
+    "postgresql": ("{v}::text", "string_agg({item}, '{sep}')"),
 }
-_TASKS = ("SELECT t.id, t.no, t.title, t.table_id, t.status, t.progress_percent, t.progress_at, t.done_at "
-          f"FROM tasks t WHERE {_LIVE} ORDER BY t.table_id, t.seq, t.id")
-_LINKS = f"SELECT x.task_id, x.position, x.{{column}} FROM {{table}} x WHERE x.task_id IN ({_LIVE_IDS}) ORDER BY x.task_id"
-_RECURRING = -1
+_TASK_COLUMNS = "t.id, t.no, t.title, t.table_id, t.status, t.progress_percent, t.progress_at, t.done_at"
+_TASK_ORDER = f"WHERE {_LIVE} ORDER BY t.table_id, t.seq, t.id"
+
+
+def _task_rows(dialect: str) -> str:
+    """The tasks' rows with their milestones, leaders and sections folded, in ``dialect``'s SQL."""
+    postgres = dialect == "postgresql"
+    as_text, fold = _FOLD["postgresql" if postgres else "sqlite"]
+    value = lambda column: as_text.format(v=column)  # noqa: E731
+    fact = " || '|' || ".join([value("m.position"), "m.kind", "coalesce(m.period, '')", f"coalesce({value('m.due')}, '')",
+                               f"coalesce({value('m.window_start')}, '')"])
+    milestones = f"{fold.format(item=fact, sep=';')} || '#' || {fold.format(item=value('m.id'), sep=',')}"
+    leaders = fold.format(item=f"{value('x.position')} || ':' || {value('x.person_id')}", sep=",")
+    sections = fold.format(item=f"{value('x.position')} || ':' || {value('x.section_id')}", sep=",")
+    if not postgres:
+        return (f"SELECT {_TASK_COLUMNS}, "
+                f"(SELECT {milestones} FROM milestones m WHERE m.task_id = t.id), "
+                f"(SELECT {leaders} FROM task_leaders x WHERE x.task_id = t.id), "
+                f"(SELECT {sections} FROM task_sections x WHERE x.task_id = t.id) "
+                f"FROM tasks t {_TASK_ORDER}")
+    return (f"SELECT {_TASK_COLUMNS}, m.v, l.v, s.v FROM tasks t "
+            f"LEFT JOIN (SELECT m.task_id, {milestones} AS v FROM milestones m GROUP BY m.task_id) m ON m.task_id = t.id "
+            f"LEFT JOIN (SELECT x.task_id, {leaders} AS v FROM task_leaders x GROUP BY x.task_id) l ON l.task_id = t.id "
+            f"LEFT JOIN (SELECT x.task_id, {sections} AS v FROM task_sections x GROUP BY x.task_id) s ON s.task_id = t.id "
+            f"{_TASK_ORDER}")
+
+
+_NO_SHAPE: tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool] = (0, (), None, False)
 
 
 async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, frozenset[str]]) -> None:
-    """Every live task as a TaskRow; what tasks have in common (milestone facts, their tuples, leader and section
-    tuples, dates) is one object shared by all of them, so 100,000 tasks cost little more than their titles."""
+    """Every live task as a TaskRow; what tasks have in common (milestone facts and their tuples, leader and
+    section tuples, dates) is one object shared by all of them, so 100,000 tasks cost little more than their titles."""
     no_closed: frozenset[str] = frozenset()
-    # Each distinct milestone (kind, period, dates; a recurring one with its closed periods) becomes one
-    # MilestoneFacts, numbered; a task's shape is the tuple of its numbers (cheap to hash), and each shape has
-    # one tuple of facts.
-    numbers: dict[object, int] = {}
-    facts: list[MilestoneFacts] = []
-    shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]] = {}
-    by_task: dict[int, tuple[tuple[int, tuple[MilestoneFacts, ...]], tuple[int, ...]]] = {}
-    group: list[tuple[int, int, int]] = []  # (position, milestone id, fact number) of the task being read
-    previous = None
-    ordered = True
-    text = raw.dialect != "postgresql"
-    async for batch in raw.batches(_MILESTONES.format(facts=_FACTS["sqlite" if text else "postgresql"])):
-        if not text:  # the four columns as one key
-            batch = [(row[0], row[1], row[2], (row[3], row[4], row[5], row[6])) for row in batch]
-        for task_id, mid, position, sig in batch:
-            if task_id != previous:
-                if previous is not None:
-                    by_task[previous] = _grouped(group, ordered, shapes, facts)
-                previous, group, ordered = task_id, [], True
-            number = numbers.get(sig)
-            if number is None:
-                number = numbers[sig] = _fact(sig, no_closed, raw, facts)
-            if number == _RECURRING:
-                key = (sig, closed.get(task_id, no_closed))
-                number = numbers.get(key)  # type: ignore[assignment]
-                if number is None:
-                    number = numbers[key] = _fact(sig, key[1], raw, facts, recurring=True)
-            if group and position < group[-1][0]:
-                ordered = False
-            group.append((position, mid, number))
-    if previous is not None:
-        by_task[previous] = _grouped(group, ordered, shapes, facts)
-    del group
-
-    leaders = await _links(raw, "task_leaders", "person_id")
-    sections = await _links(raw, "task_sections", "section_id")
     empty: tuple[int, ...] = ()
-    nothing = (_shape(shapes, (), facts), empty)
+    # Milestones' text (without ids) → (shape number, facts in position order, the order of the ids when it
+    # differs from the text's, whether a fact is recurring); a recurring task's shape also depends on its closed
+    # periods, so those are numbered per (text, closed).
+    shapes: dict[object, tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool]] = {"": _NO_SHAPE}
+    pool = _Pool()
+    links: dict[str | None, tuple[int, ...]] = {None: empty}
     profiles: dict[tuple[object, ...], int] = {}
     moment = raw.moment
     tasks = snap.tasks
-    async for batch in raw.batches(_TASKS):
-        for tid, no, title, table_id, status, percent, progress_at, done_at in batch:
-            (shape, milestones), milestone_ids = by_task.get(tid, nothing)
+    async for batch in raw.batches(_task_rows(raw.dialect)):
+        for tid, no, title, table_id, status, percent, progress_at, done_at, folded, leader_text, section_text in batch:
+            text, _, id_text = (folded or "").partition("#")
+            shape = shapes.get(text)
+            if shape is None:
+                shape = shapes[text] = _shape_of(text, no_closed, raw, pool)
+            if shape[3]:
+                key = (text, closed.get(tid, no_closed))
+                found = shapes.get(key)
+                if found is None:
+                    found = shapes[key] = _shape_of(text, key[1], raw, pool)
+                shape = found
+            ids = tuple([int(i) for i in id_text.split(",")]) if id_text else empty
+            if shape[2] is not None:
+                if shape[2] is _TIED:  # two milestones at one position: their ids decide, task by task
+                    shape, ids = _tied(text, ids, closed.get(tid, no_closed), raw, pool)
+                else:
+                    ids = tuple([ids[i] for i in shape[2]])
+            leaders = links.get(leader_text)
+            if leaders is None:
+                leaders = links[leader_text] = _ordered_ids(leader_text)
+            sections = links.get(section_text)
+            if sections is None:
+                sections = links[section_text] = _ordered_ids(section_text)
             last_report = local_date(moment(progress_at), tz) if progress_at else None
-            profile = profiles.setdefault((shape, status, percent, last_report), len(profiles))
+            profile = profiles.setdefault((shape[0], status, percent, last_report), len(profiles))
             tasks.append(TaskRow(tid, no, title, table_id, status, percent, last_report,
-                                 local_date(moment(done_at), tz) if done_at else None, milestones, leaders.get(tid, empty),
-                                 sections.get(tid, empty), shape, profile, milestone_ids))
+                                 local_date(moment(done_at), tz) if done_at else None, shape[1], leaders,
+                                 sections, shape[0], profile, ids))
 
 
-def _fact(sig: str | tuple[Any, ...], closed: frozenset[str], raw: _Raw, facts: list[MilestoneFacts], *,
-          recurring: bool = False) -> int:
-    """Number a new milestone fact read from its columns or their text (_RECURRING: a recurring one, which is
-    numbered with its closed periods)."""
-    if isinstance(sig, str):
-        kind, period, due_text, start_text = sig.split("|")
-        period, due, start = period or None, raw.date(due_text or None), raw.date(start_text or None)
-    else:
-        kind, period, due, start = sig
-    if kind == "recurring" and not recurring:
-        return _RECURRING
-    facts.append(MilestoneFacts(0, due, kind, period, start, closed))
-    return len(facts) - 1
+class _Pool:
+    """Equal milestone facts, and equal tuples of them, as one object each; each distinct tuple numbered."""
+
+    def __init__(self) -> None:
+        self.facts: dict[MilestoneFacts, MilestoneFacts] = {}
+        self.shapes: dict[tuple[MilestoneFacts, ...], tuple[int, tuple[MilestoneFacts, ...]]] = {(): (0, ())}
+
+    def shape(self, facts: list[MilestoneFacts]) -> tuple[int, tuple[MilestoneFacts, ...]]:
+        """The number and the shared tuple of these facts."""
+        shared = tuple([self.facts.setdefault(f, f) for f in facts])
+        return self.shapes.setdefault(shared, (len(self.shapes), shared))
 
 
-def _grouped(group: list[tuple[int, int, int]], ordered: bool, shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]],
-             facts: list[MilestoneFacts]) -> tuple[tuple[int, tuple[MilestoneFacts, ...]], tuple[int, ...]]:
-    """A task's shape and its milestone ids, in (position, id) order."""
-    if not ordered:
-        group.sort()
-    return _shape(shapes, tuple([number for _, _, number in group]), facts), tuple([mid for _, mid, _ in group])
+_TIED: tuple[int, ...] = (-1,)  # a marker, compared by identity
 
 
-def _shape(shapes: dict[tuple[int, ...], tuple[int, tuple[MilestoneFacts, ...]]], numbers: tuple[int, ...],
-           facts: list[MilestoneFacts]) -> tuple[int, tuple[MilestoneFacts, ...]]:
-    """The shape of a task whose milestones have these fact numbers: its number and its shared facts."""
-    found = shapes.get(numbers)
-    if found is None:
-        found = shapes[numbers] = (len(shapes), tuple(facts[n] for n in numbers))
-    return found
+def _shape_of(text: str, closed: frozenset[str], raw: _Raw, pool: _Pool,
+              ids: tuple[int, ...] = ()) -> tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool]:
+    """A task's milestones from their folded text: (shape number, facts in (position, id) order, the ids' order
+    when it is not the text's, or _TIED when two share a position and no ``ids`` were given; whether one is
+    recurring)."""
+    items = []
+    for i, part in enumerate(text.split(";")):
+        position, kind, period, due_text, start_text = part.split("|")
+        items.append(((int(position), ids[i] if ids else 0, i), MilestoneFacts(
+            0, raw.date(due_text or None), kind, period or None, raw.date(start_text or None),
+            closed if kind == "recurring" else frozenset())))
+    items.sort(key=lambda item: item[0])
+    order = tuple([i for (_, _, i), _ in items])
+    number, facts = pool.shape([f for _, f in items])
+    recurring = any(f.kind == "recurring" for f in facts)
+    if not ids and len({position for (position, _, _), _ in items}) < len(items):
+        return number, facts, _TIED, recurring
+    return number, facts, None if order == tuple(range(len(order))) else order, recurring
 
 
-async def _links(raw: _Raw, table: str, column: str) -> dict[int, tuple[int, ...]]:
-    """Task id → its linked ids in position order (leaders, sections); equal tuples are one object."""
-    out: dict[int, tuple[int, ...]] = {}
-    single: dict[int, tuple[int, ...]] = {}  # value → (value,): most tasks have one leader and one section
-    several: dict[int, list[tuple[int, int]]] = {}  # rows come by task: a task's second row starts its list
-    previous, first, group = None, (0, 0), None
-    async for batch in raw.batches(_LINKS.format(table=table, column=column)):
-        for task_id, position, value in batch:
-            if task_id == previous:
-                if group is None:
-                    group = several[task_id] = [first]
-                group.append((position, value))
-                continue
-            previous, first, group = task_id, (position, value), None
-            out[task_id] = single.get(value) or single.setdefault(value, (value,))
-    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-    for task_id, links in several.items():
-        links.sort()
-        found = tuple([value for _, value in links])
-        out[task_id] = shared.setdefault(found, found)
-    return out
+def _tied(text: str, ids: tuple[int, ...], closed: frozenset[str], raw: _Raw,
+          pool: _Pool) -> tuple[tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool], tuple[int, ...]]:
+    """The shape and ids of a task two of whose milestones share a position (ordered by id among them)."""
+    shape = _shape_of(text, closed, raw, pool, ids)
+    return shape, tuple([ids[i] for i in shape[2]]) if shape[2] is not None else ids
+
+
+def _ordered_ids(text: str | None) -> tuple[int, ...]:
+    """``position:id`` pairs joined by commas as the ids in position order."""
+    if not text:
+        return ()
+    pairs = sorted(tuple(int(v) for v in pair.split(":")) for pair in text.split(","))
+    return tuple(value for _, value in pairs)
 
 
 class _Raw:

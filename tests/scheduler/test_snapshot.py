@@ -35,3 +35,19 @@ async def test_links_and_milestones_follow_their_positions_and_equal_milestones_
     assert second.milestones is not first.milestones and second.milestones[0] is first.milestones[1]
     assert second.milestone_ids == (b.milestones["2.0"], b.milestones["2.1"])
     assert second.sections is tasks[three].sections and second.leaders == (b.people["李康民"],)
+
+
+async def test_milestones_at_one_position_follow_their_ids_and_other_tasks_keep_their_shapes(core: Core, bureau: Bureau) -> None:
+    b = bureau
+    tied = await add_task(core, b, "1", milestones=[dated(date(2025, 12, 31)), dated(date(2025, 10, 31)), dated(date(2025, 11, 30))])
+    plain = await add_task(core, b, "2", milestones=[dated(date(2025, 12, 31)), dated(date(2025, 10, 31)), dated(date(2025, 11, 30))])
+    async with core.db.session() as s:  # the first two of task 1 at one position, after the third
+        await s.execute(update(Milestone).where(Milestone.task_id == tied, Milestone.position < 2).values(position=7))
+    async with core.db.session() as s:
+        snap = await load_snapshot(s, date(2025, 10, 13), tz=core.tz)
+    tasks = {task.id: task for task in snap.tasks}
+    assert tasks[tied].milestone_ids == (b.milestones["1.2"], b.milestones["1.0"], b.milestones["1.1"])
+    assert [m.due for m in tasks[tied].milestones] == [date(2025, 11, 30), date(2025, 12, 31), date(2025, 10, 31)]
+    assert tasks[plain].milestone_ids == (b.milestones["2.0"], b.milestones["2.1"], b.milestones["2.2"])
+    assert [m.due for m in tasks[plain].milestones] == [date(2025, 12, 31), date(2025, 10, 31), date(2025, 11, 30)]
+    assert tasks[plain].shape != tasks[tied].shape
