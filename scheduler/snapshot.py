@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.clock import UTC, from_local, local_date
+from bot.db.fold import fold_sql
 from bot.db.models import (
     Account,
     ChatSubscription,
@@ -21,7 +22,7 @@ from bot.db.models import (
     TaskEvent,
     TaskTable,
 )
-from bot.services.occurrences import load_states
+from bot.services.occurrences import CLOSED_STATES, load_states
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
 from scheduler.ledger import SENT_WINDOW_DAYS, recorded
@@ -119,9 +120,9 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     conn = await session.connection()
     raw = await _Raw.open(conn)
     snap.tables = dict(await raw.rows("SELECT id, title FROM task_tables WHERE active"))
-    states = await load_states(conn, select(Task.id).where(*_live()))  # occurrences: rows only for periods signed, reported or waived
-    snap.period_acks = states.acks
-    await _load_tasks(raw, snap, tz, states.closed)
+    # Occurrences: who signed each period (the closed periods come with each task's row).
+    snap.period_acks = (await load_states(conn, select(Task.id).where(*_live()), closed=False)).acks
+    await _load_tasks(raw, snap, tz)
     snap.people = dict(await raw.rows("SELECT id, name FROM people"))
     snap.sections = dict(await raw.rows("SELECT id, name FROM sections"))
     members: dict[int, list[int]] = defaultdict(list)
@@ -172,12 +173,13 @@ def _live() -> tuple[Any, ...]:
 
 # The same condition as _live, for the plain SQL below (both databases read it alike).
 _LIVE = "t.table_id IN (SELECT id FROM task_tables WHERE active) AND t.status IN ('open', 'done')"
-# One row per task, its milestones and links folded into text by the database: the pass reads 100,000 rows,
-# not 600,000 (Python's cost is per row and value). A task's milestones are ``position|kind|period|due|start``
-# joined by ``;``, then ``#`` and their ids in the same order; leaders and sections ``position:id`` joined by
-# ``,``. The database folds them in whatever order it reads them, so the text carries the positions and is put
-# in order in Python, once per distinct text (tasks share a handful). SQLite is fastest with a subquery per
-# task, PostgreSQL with one grouped scan per table.
+# One row per task, its milestones, links and closed periods folded into text: the pass reads 100,000 rows,
+# not 600,000 (Python's cost is per row and value). The milestones come folded on the task row (tasks.schedule,
+# kept by the database's triggers, see bot.db.fold; folded here only where it is missing); leaders and sections
+# are ``position:id`` joined by ``,``, and a recurring task's closed (reported or waived) period keys joined by
+# ``,``. The database folds in whatever order it reads, so the text carries the positions and is put in order
+# in Python, once per distinct text (tasks share a handful). SQLite is fastest with a subquery per task,
+# PostgreSQL with one grouped scan per table.
 _FOLD = {
     "sqlite": ("{v}", "group_concat({item}, '{sep}')"),
     "postgresql": ("{v}::text", "string_agg({item}, '{sep}')"),
@@ -187,32 +189,32 @@ _TASK_ORDER = f"WHERE {_LIVE} ORDER BY t.table_id, t.seq, t.id"
 
 
 def _task_rows(dialect: str) -> str:
-    """The tasks' rows with their milestones, leaders and sections folded, in ``dialect``'s SQL."""
+    """The tasks' rows with their milestones, leaders, sections and closed periods folded, in ``dialect``'s SQL."""
     postgres = dialect == "postgresql"
-    as_text, fold = _FOLD["postgresql" if postgres else "sqlite"]
+    as_text, agg = _FOLD["postgresql" if postgres else "sqlite"]
     value = lambda column: as_text.format(v=column)  # noqa: E731
-    fact = " || '|' || ".join([value("m.position"), "m.kind", "coalesce(m.period, '')", f"coalesce({value('m.due')}, '')",
-                               f"coalesce({value('m.window_start')}, '')"])
-    milestones = f"{fold.format(item=fact, sep=';')} || '#' || {fold.format(item=value('m.id'), sep=',')}"
-    leaders = fold.format(item=f"{value('x.position')} || ':' || {value('x.person_id')}", sep=",")
-    sections = fold.format(item=f"{value('x.position')} || ':' || {value('x.section_id')}", sep=",")
+    milestones = f"coalesce(t.schedule, {fold_sql('postgresql' if postgres else 'sqlite', 't.id')})"
+    leaders = agg.format(item=f"{value('x.position')} || ':' || {value('x.person_id')}", sep=",")
+    sections = agg.format(item=f"{value('x.position')} || ':' || {value('x.section_id')}", sep=",")
+    closed = agg.format(item="o.period_key", sep=",")
+    closed_states = f"o.state IN ({', '.join(repr(state) for state in CLOSED_STATES)})"
     if not postgres:
-        return (f"SELECT {_TASK_COLUMNS}, "
-                f"(SELECT {milestones} FROM milestones m WHERE m.task_id = t.id), "
+        return (f"SELECT {_TASK_COLUMNS}, {milestones}, "
                 f"(SELECT {leaders} FROM task_leaders x WHERE x.task_id = t.id), "
-                f"(SELECT {sections} FROM task_sections x WHERE x.task_id = t.id) "
+                f"(SELECT {sections} FROM task_sections x WHERE x.task_id = t.id), "
+                f"(SELECT {closed} FROM occurrences o WHERE o.task_id = t.id AND {closed_states}) "
                 f"FROM tasks t {_TASK_ORDER}")
-    return (f"SELECT {_TASK_COLUMNS}, m.v, l.v, s.v FROM tasks t "
-            f"LEFT JOIN (SELECT m.task_id, {milestones} AS v FROM milestones m GROUP BY m.task_id) m ON m.task_id = t.id "
+    return (f"SELECT {_TASK_COLUMNS}, {milestones}, l.v, s.v, c.v FROM tasks t "
             f"LEFT JOIN (SELECT x.task_id, {leaders} AS v FROM task_leaders x GROUP BY x.task_id) l ON l.task_id = t.id "
             f"LEFT JOIN (SELECT x.task_id, {sections} AS v FROM task_sections x GROUP BY x.task_id) s ON s.task_id = t.id "
-            f"{_TASK_ORDER}")
+            f"LEFT JOIN (SELECT o.task_id, {closed} AS v FROM occurrences o WHERE {closed_states} GROUP BY o.task_id) c "
+            f"ON c.task_id = t.id {_TASK_ORDER}")
 
 
 _NO_SHAPE: tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool] = (0, (), None, False)
 
 
-async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, frozenset[str]]) -> None:
+async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str) -> None:
     """Every live task as a TaskRow; what tasks have in common (milestone facts and their tuples, leader and
     section tuples, dates) is one object shared by all of them, so 100,000 tasks cost little more than their titles."""
     no_closed: frozenset[str] = frozenset()
@@ -223,25 +225,30 @@ async def _load_tasks(raw: _Raw, snap: Snapshot, tz: str, closed: dict[int, froz
     shapes: dict[object, tuple[int, tuple[MilestoneFacts, ...], tuple[int, ...] | None, bool]] = {"": _NO_SHAPE}
     pool = _Pool()
     links: dict[str | None, tuple[int, ...]] = {None: empty}
+    closed: dict[str | None, frozenset[str]] = {None: no_closed}
     profiles: dict[tuple[object, ...], int] = {}
     moment = raw.moment
     tasks = snap.tasks
     async for batch in raw.batches(_task_rows(raw.dialect)):
-        for tid, no, title, table_id, status, percent, progress_at, done_at, folded, leader_text, section_text in batch:
+        for tid, no, title, table_id, status, percent, progress_at, done_at, folded, leader_text, section_text, closed_text in batch:
             text, _, id_text = (folded or "").partition("#")
             shape = shapes.get(text)
             if shape is None:
                 shape = shapes[text] = _shape_of(text, no_closed, raw, pool)
+            periods = no_closed
             if shape[3]:
-                key = (text, closed.get(tid, no_closed))
+                periods = closed.get(closed_text)
+                if periods is None:
+                    periods = closed[closed_text] = frozenset(closed_text.split(","))  # type: ignore[union-attr]
+                key = (text, periods)
                 found = shapes.get(key)
                 if found is None:
                     found = shapes[key] = _shape_of(text, key[1], raw, pool)
                 shape = found
-            ids = tuple([int(i) for i in id_text.split(",")]) if id_text else empty
+            ids = tuple(map(int, id_text.split(","))) if id_text else empty
             if shape[2] is not None:
                 if shape[2] is _TIED:  # two milestones at one position: their ids decide, task by task
-                    shape, ids = _tied(text, ids, closed.get(tid, no_closed), raw, pool)
+                    shape, ids = _tied(text, ids, periods, raw, pool)
                 else:
                     ids = tuple([ids[i] for i in shape[2]])
             leaders = links.get(leader_text)
@@ -333,6 +340,9 @@ class _Raw:
         if dialect.name == "postgresql" and dialect.driver == "asyncpg":
             if not driver.is_in_transaction():
                 await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins its transaction with the first statement
+            # The task query's cost estimate (a scan of every task) sets off JIT compilation, which took longer
+            # (1.8 s of CPU across the parallel workers) than running the query plainly (0.3 s).
+            await driver.execute("SET LOCAL jit = off")
             return cls(driver, "postgresql")
 
         async def through_sqlalchemy(sql: str) -> list[Any]:

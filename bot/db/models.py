@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
+from bot.db import fold
 from bot.db.clock import UTC
 
 
@@ -143,6 +144,9 @@ class Task(Base):
     # and filter tasks without reading every milestone. Every ORM flush keeps it in step (_keep_fixed_due);
     # rows written with Core statements must set it themselves.
     fixed_due: Mapped[date | None] = mapped_column(Date)
+    # Its milestones folded into one text for the daily pass, written only by the database's triggers (see
+    # bot.db.fold); the application never sets it.
+    schedule: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -243,6 +247,9 @@ class Milestone(Base):
     window_start: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_milestones_task", "task_id"), Index("ix_milestones_due", "due"))
+
+
+fold.attach(Milestone.__table__)  # type: ignore[arg-type]  # its triggers keep tasks.schedule
 
 
 class TaskEvent(Base):

@@ -72,14 +72,14 @@ class States:
     acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
 
 
-async def load_states(conn: AsyncConnection, task_ids: Select | None = None) -> States:
-    """The occurrence rows and per-period 签收 of ``task_ids`` (a subquery; all when None), in two queries."""
-    closed: dict[int, set[str]] = defaultdict(set)
+async def load_states(conn: AsyncConnection, task_ids: Select | None = None, *, closed: bool = True) -> States:
+    """The closed periods (unless not ``closed``) and per-period 签收 of ``task_ids`` (a subquery; all when None)."""
+    shut: dict[int, set[str]] = defaultdict(set)
     rows = select(Occurrence.task_id, Occurrence.period_key).where(Occurrence.state.in_(CLOSED_STATES))
     if task_ids is not None:
         rows = rows.where(Occurrence.task_id.in_(task_ids))
-    for task_id, key in (await conn.execute(rows)).all():
-        closed[task_id].add(key)
+    for task_id, key in (await conn.execute(rows)).all() if closed else ():
+        shut[task_id].add(key)
     acks: dict[tuple[int, str], set[int]] = defaultdict(set)
     for task_id, person_id, data in (await conn.execute(
         select(TaskEvent.task_id, TaskEvent.person_id, TaskEvent.data).where(
@@ -90,7 +90,7 @@ async def load_states(conn: AsyncConnection, task_ids: Select | None = None) -> 
     )).all():
         if data and data.get("period"):
             acks[(task_id, str(data["period"]))].add(person_id)
-    return States({k: frozenset(v) for k, v in closed.items()}, {k: frozenset(v) for k, v in acks.items()})
+    return States({k: frozenset(v) for k, v in shut.items()}, {k: frozenset(v) for k, v in acks.items()})
 
 
 async def closed_keys(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, frozenset[str]]:
