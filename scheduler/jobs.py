@@ -135,15 +135,13 @@ async def _pass_in_worker(db: Database, settings: Settings, calendar: WorkCalend
                           capabilities: dict[str, Capabilities], now: datetime, dry_run: bool, details: bool) -> PassResult:
     """In the worker: the pass on the worker's own database, with the collector paused."""
     with paused_gc():
-        result = await _run_pass(Core(settings=settings, db=db, calendar=calendar, capabilities=capabilities), now, dry_run)
-    if not details:
-        result.counted = (len(result.notices), len(result.messages), result.enqueued)
-        result.notices, result.messages = [], []
-    return result
+        return await _run_pass(Core(settings=settings, db=db, calendar=calendar, capabilities=capabilities), now, dry_run,
+                               details)
 
 
-async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
-    """Load, plan, render and (unless ``dry_run``) enqueue and sweep, each step in its own transaction."""
+async def _run_pass(core: Core, now: datetime, dry_run: bool, details: bool = True) -> PassResult:
+    """Load, plan, render and (unless ``dry_run``) enqueue and sweep, each step in its own transaction; without
+    ``details`` only the counts come back (run_pass)."""
     tz = core.tz
     local = to_local(now, tz)
     day = local.date()
@@ -164,15 +162,18 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
             if env.target is not None:
                 texts = tuple(c.text for c in renderer.render(env))
                 result.messages.append(PlannedMessage(env.label, env.target, env.bucket, tuple(n.key for n in env.notices), texts))
-        return result
+        return result if details else _counts_only(result, len(result.messages), 0)
     # A fresh transaction for the writes: the ledger's unique keys, not the snapshot, decide what is new.
     mark = time.perf_counter()
     async with core.db.session() as session:
         done = await enqueue(session, envs, renderer, day, now, seen=snap.sent_upto)
     phases["enqueue"] = time.perf_counter() - mark
-    for item in done:
-        result.messages.append(PlannedMessage(item.envelope.label, item.envelope.target, item.envelope.bucket,
-                                              tuple(n.key for n in item.notices), item.texts))
+    if details:
+        for item in done:
+            result.messages.append(PlannedMessage(item.envelope.label, item.envelope.target, item.envelope.bucket,
+                                                  tuple(n.key for n in item.notices), item.texts))
+    else:
+        _counts_only(result, len(done), sum(len(item.texts) for item in done))
     # Daily housekeeping rides on the pass: old import previews and handled message ids go.
     mark = time.perf_counter()
     async with core.db.session() as session:
@@ -183,6 +184,13 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool) -> PassResult:
     if swept.pending_imports or swept.handled_messages or forgotten:
         log.info("housekeeping: %d import previews, %d handled message ids, %d old ledger keys deleted",
                  swept.pending_imports, swept.handled_messages, forgotten)
+    return result
+
+
+def _counts_only(result: PassResult, messages: int, rows: int) -> PassResult:
+    """Keep the counts of ``result``, not its lists (tens of thousands of notices are not sent back to the loop)."""
+    result.counted = (len(result.notices), messages, rows)
+    result.notices, result.messages = [], []
     return result
 
 
