@@ -158,12 +158,23 @@ class GcPauses:
                 for gen in range(3)}
 
 
+async def _lag_probe(lags: list[tuple[float, float]]) -> None:
+    """Sleep 5 ms over and over, recording (ms late, when it began) for each wake-up more than 2 ms late."""
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(0.005)
+        late = (time.perf_counter() - before - 0.005) * 1000
+        if late > 2:
+            lags.append((late, before))
+
+
 class Chatter:
     """Bound members asking 我的任务 through handlers.app.handle, each its own task, at a steady rate."""
 
     def __init__(self, core: Any, people: list[int], every: float) -> None:
         self.core, self.people, self.every = core, people, every
         self.latencies_ms: list[float] = []
+        self.started_at: list[float] = []  # when each reply was asked for (perf_counter), beside its latency
         self.errors = 0
         self._running = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -177,6 +188,7 @@ class Chatter:
         replies = await handle(self.core, Request(Sender("telegram", ident, ident), Chat("telegram", ident), NOW,
                                                   text="我的任务"))
         self.latencies_ms.append((time.perf_counter() - started) * 1000)
+        self.started_at.append(started)
         if not replies or "抱歉" in replies[0].text:
             self.errors += 1
 
@@ -191,17 +203,25 @@ class Chatter:
 
     async def during(self, work: Any) -> tuple[Any, float, dict[str, Any]]:
         """Run ``work()`` while they ask; its result, its seconds and the replies' latencies."""
-        self.latencies_ms, self.errors, self._running = [], 0, True
+        self.latencies_ms, self.started_at, self.errors, self._running = [], [], 0, True
         pauses = GcPauses()
         gc.callbacks.append(pauses)
         chat = asyncio.create_task(self._loop())
         started = time.perf_counter()
+        lags: list[tuple[float, float]] = []
+        probe = asyncio.create_task(_lag_probe(lags))
         result = await work()
         seconds = time.perf_counter() - started
+        probe.cancel()
         self._running = False
         await asyncio.gather(chat, *self._tasks)
         gc.callbacks.remove(pauses)
-        return result, seconds, {**summary(self.latencies_ms), "errors": self.errors, "gc": pauses.report()}
+        # The five slowest replies, each with the second (from the start of ``work``) it was asked at.
+        slowest = sorted(zip(self.latencies_ms, self.started_at, strict=True), reverse=True)[:5]
+        return result, seconds, {**summary(self.latencies_ms), "errors": self.errors, "gc": pauses.report(),
+                                 "slowest": [[round(at - started, 2), round(ms, 1)] for ms, at in slowest],
+                                 # The event loop's longest stalls (a 5 ms sleep that woke late), with when they began.
+                                 "loop_stalls": [[round(at - started, 2), round(ms, 1)] for ms, at in sorted(lags, reverse=True)[:5]]}
 
 
 async def child(args: argparse.Namespace) -> dict[str, Any]:
