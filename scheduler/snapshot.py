@@ -341,8 +341,9 @@ class _Raw:
             if not driver.is_in_transaction():
                 await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins its transaction with the first statement
             # The task query's cost estimate (a scan of every task) sets off JIT compilation, which took longer
-            # (1.8 s of CPU across the parallel workers) than running the query plainly (0.3 s).
-            await driver.execute("SET LOCAL jit = off")
+            # (1.8 s of CPU across the parallel workers) than running the query plainly (0.3 s). And one server
+            # process, not three: the pass must leave the other CPUs to the chats' queries.
+            await driver.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
             return cls(driver, "postgresql")
 
         async def through_sqlalchemy(sql: str) -> list[Any]:
