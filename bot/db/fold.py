@@ -7,7 +7,7 @@ the order is the database's, so the positions travel with the text.
 
 Triggers on ``milestones`` write it, not the application: every write (ORM, Core, a migration, an operator's
 SQL) keeps it right, and nothing in the code has to remember to. SQLite refolds a task per changed row;
-PostgreSQL once per statement for all the tasks it touched (transition tables). The models attach the same
+PostgreSQL once per statement for each task it touched (transition tables). The models attach the same
 DDL to ``create_all`` (tests); migration 0011 installs it in deployed databases.
 """
 
@@ -47,15 +47,18 @@ SQLITE_TRIGGERS = (
 )
 
 
-def _postgres_refold(rows: str) -> str:
-    return (f"UPDATE tasks t SET schedule = {fold_sql('postgresql', 't.id')} "
-            f"WHERE t.id IN (SELECT DISTINCT task_id FROM {rows});")
-
-
+# A loop of one-row updates by id, not one UPDATE joined to the transition table: the planner cannot know how
+# many rows that table has, and with asyncpg's executemany (a statement per row) a joined UPDATE that scanned
+# every task per row made a large import quadratic.
 POSTGRES_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION duban_fold_milestones() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {_postgres_refold('new_rows')} END IF; "
-    f"IF TG_OP IN ('DELETE', 'UPDATE') THEN {_postgres_refold('old_rows')} END IF; "
+    "CREATE OR REPLACE FUNCTION duban_fold_milestones() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "DECLARE task integer; touched integer[]; BEGIN "
+    "IF TG_OP = 'INSERT' THEN SELECT array_agg(DISTINCT task_id) INTO touched FROM new_rows; "
+    "ELSIF TG_OP = 'DELETE' THEN SELECT array_agg(DISTINCT task_id) INTO touched FROM old_rows; "
+    "ELSE SELECT array_agg(DISTINCT task_id) INTO touched "
+    "FROM (SELECT task_id FROM new_rows UNION ALL SELECT task_id FROM old_rows) AS changed; END IF; "
+    "FOREACH task IN ARRAY coalesce(touched, '{}') LOOP "
+    f"UPDATE tasks SET schedule = {fold_sql('postgresql', 'task')} WHERE id = task; END LOOP; "
     "RETURN NULL; END $$",
     "CREATE TRIGGER milestones_fold_insert AFTER INSERT ON milestones REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION duban_fold_milestones()",
