@@ -62,7 +62,8 @@ SCRATCH = "duban_bench_service"
 
 
 class Sampler(threading.Thread):
-    """The RSS of this process and of each descendant (fork server, workers), sampled every 10 ms."""
+    """The RSS of this process and of each descendant (fork server, workers), sampled every 10 ms (the
+    descendants listed anew every 100 ms)."""
 
     def __init__(self) -> None:
         import psutil
@@ -77,11 +78,17 @@ class Sampler(threading.Thread):
         """Sample until stopped."""
         import psutil
 
+        kids: list[Any] = []
+        listed = 0.0
         while not self._halt.is_set():
             info = self.me.memory_info()
             self.main_peak = max(self.main_peak, info.rss)
             self.main_anon_peak = max(self.main_anon_peak, info.rss - info.shared)
-            for child in self.me.children(recursive=True):
+            # Listing descendants reads every process on the machine (several ms holding the GIL): every 100 ms,
+            # not at each sample, or the sampler itself would hold up the chats it measures.
+            if time.monotonic() - listed > 0.1:
+                kids, listed = self.me.children(recursive=True), time.monotonic()
+            for child in kids:
                 try:
                     rss = child.memory_info().rss
                     entry = self.children.setdefault(child.pid, {"role": _role(child, self.me.pid), "peak": 0})
@@ -237,6 +244,7 @@ async def child(args: argparse.Namespace) -> dict[str, Any]:
                         log_level="WARNING")
     configure_logging(settings.log_level, settings)
     core = await open_core(settings)
+    await core.db.warm()
     notifiers, _ = _notifiers(core)
     scheduler = build_scheduler(core, notifiers, lambda: NOW)
     for job in scheduler.get_jobs():  # only delivery ticks: the bench fires the pass itself, at a chosen moment

@@ -136,6 +136,7 @@ async def run_all(settings: Settings) -> int:
     from scheduler.jobs import build_scheduler, stop_scheduler
 
     core = await open_core(settings)
+    await core.db.warm()
     from bot.services.buckets import share_limits
 
     share_limits(core.db)  # replicas on PostgreSQL keep the platforms' flood limits together

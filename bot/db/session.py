@@ -50,7 +50,12 @@ def make_engine(url: str, *, echo: bool = False, connect_args: dict | None = Non
         engine = create_async_engine(url, echo=echo, async_creator=sqlite_conn.creator(url_args))
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_timeout * 1000))
         return engine
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
+    args = dict(connect_args or {})
+    if parsed.get_driver_name() == "asyncpg":
+        # No JIT: Duban's statements are short, and JIT compiled asyncpg's type introspection on each new
+        # connection (a pass's worker opens one) and the pass's task query, for far more CPU than they take.
+        args["server_settings"] = {"jit": "off", **args.get("server_settings", {})}
+    engine = create_async_engine(url, echo=echo, pool_pre_ping=True, connect_args=args)
     if engine.dialect.driver == "asyncpg":
         engine.sync_engine.dialect.do_ping = _ping_asyncpg  # type: ignore[method-assign]
     return engine
@@ -129,6 +134,15 @@ class Database:
             # shielded so that a cancelled request still hands its connection back to the pool.
             if session.in_transaction():
                 await asyncio.shield(session.close())
+
+    async def warm(self, connections: int = 3) -> None:
+        """Open ``connections`` pooled connections now (PostgreSQL), so that the first chats and the first pass of
+        a fresh process do not each wait for a new connection (a backend to start, asyncpg's type lookups)."""
+        if self.is_sqlite:
+            return
+        held = [await self.engine.connect() for _ in range(connections)]
+        for conn in held:
+            await conn.close()
 
     async def create_all(self) -> None:
         """Create every table straight from the models (tests and throwaway demo databases)."""

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import update
 
 from bot.core import Core
-from bot.db.models import Milestone, TaskLeader, TaskSection
+from bot.db.models import Milestone, Task, TaskLeader, TaskSection
 from scheduler.snapshot import load_snapshot
 from tests.scheduler.seed import Bureau, add_task, dated
 
@@ -51,3 +51,15 @@ async def test_milestones_at_one_position_follow_their_ids_and_other_tasks_keep_
     assert tasks[plain].milestone_ids == (b.milestones["2.0"], b.milestones["2.1"], b.milestones["2.2"])
     assert [m.due for m in tasks[plain].milestones] == [date(2025, 12, 31), date(2025, 10, 31), date(2025, 11, 30)]
     assert tasks[plain].shape != tasks[tied].shape
+
+
+async def test_tasks_come_in_the_tables_order_even_where_ids_do_not_follow_it(core: Core, bureau: Bureau) -> None:
+    b = bureau
+    ids = [await add_task(core, b, str(no), milestones=[dated(date(2025, 12, 31))]) for no in (1, 2, 3, 4)]
+    async with core.db.session() as s:  # as a revision does: the newest row goes between the first and second
+        await s.execute(update(Task).where(Task.id == ids[3]).values(seq=-1))
+        await s.execute(update(Task).where(Task.id == ids[0]).values(seq=-2))
+        await s.execute(update(Task).where(Task.id == ids[1]).values(progress_percent=30))  # moves its row on PostgreSQL
+    async with core.db.session() as s:
+        snap = await load_snapshot(s, date(2025, 10, 13), tz=core.tz)
+    assert [t.id for t in snap.tasks] == [ids[0], ids[3], ids[1], ids[2]]

@@ -46,3 +46,12 @@ async def test_a_connection_the_server_dropped_is_replaced_before_use(db: Databa
     # The pooled connection is dead now: the ping notices, and the pool opens a new one instead of failing.
     second = await _backend_pid(db)
     assert second != first
+
+
+async def test_warm_opens_the_pool_ahead_of_the_first_requests(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite's connections are files, opened as needed")
+    await db.engine.dispose()
+    assert db.engine.pool.checkedin() == 0
+    await db.warm(3)
+    assert db.engine.pool.checkedin() == 3 and db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
