@@ -17,6 +17,7 @@ database cannot be opened from another process; then the work runs on the loop a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ from bot.redact import Redactor, install_redactor
 T = TypeVar("T")
 
 WORKERS = 2  # an import and the daily pass can run side by side
+WARM_SECONDS = 5.0  # how long a starting worker waits to connect before leaving it to its job
 NICENESS = 10  # the workers' CPU weight is about a tenth of the bot's when both want the CPU
 # Loaded once, in the fork server, so each worker starts with the importer's libraries in place. A module whose
 # jobs must start quickly adds itself with preload() (the scheduler does: a fresh worker per pass would otherwise
@@ -46,7 +48,7 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _executor() -> ProcessPoolExecutor:
+def _executor(db: Database) -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
@@ -57,7 +59,8 @@ def _executor() -> ProcessPoolExecutor:
             # server, so the hundreds of MB a 100,000-task pass allocates go back to the system instead of
             # staying with an idle worker until the next day (CPython keeps freed memory in its arenas).
             _pool = ProcessPoolExecutor(
-                max_workers=WORKERS, mp_context=context, initializer=_start_worker, initargs=_logging_recipe(),
+                max_workers=WORKERS, mp_context=context, initializer=_start_worker,
+                initargs=(*_logging_recipe(), db.twin_recipe()),
                 max_tasks_per_child=1,
             )
         return _pool
@@ -77,18 +80,37 @@ def _logging_recipe() -> tuple[int, str, tuple[str, ...]]:
     return root.level, fmt, tuple(sorted(secrets))
 
 
-def _start_worker(level: int, fmt: str, secrets: tuple[str, ...]) -> None:
-    """In each worker: log as the bot does, secrets masked, and a lower CPU priority so chats run first."""
+# In a worker: the database its job will most likely name, opened (and on PostgreSQL connected) when the worker
+# started, with the event loop it is bound to.
+_opened: tuple[tuple[str, dict[str, Any]], Database, asyncio.AbstractEventLoop] | None = None
+
+
+def _start_worker(level: int, fmt: str, secrets: tuple[str, ...], recipe: tuple[str, dict[str, Any]]) -> None:
+    """In each worker: log as the bot does, secrets masked, and a lower CPU priority so chats run first; then open
+    the bot's database ahead of the job. Workers start long before their job (each replaces the last one's), so
+    a 09:00 pass does not begin by starting a database server process whose work the chats would wait behind."""
+    global _opened
     logging.basicConfig(level=level, handlers=[log_handler(sys.stderr, fmt)], force=True)
     install_redactor(Redactor(secrets))
     os.nice(NICENESS)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    url, options = recipe
+    db = Database(url, **options)
+    try:
+        loop.run_until_complete(asyncio.wait_for(db.warm(1), WARM_SECONDS))
+    except Exception:  # the database is away now: the job opens its own, and reports what it finds then
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(db.dispose())
+        return
+    _opened = (recipe, db, loop)
 
 
 async def off_loop(db: Database, work: Callable[..., Awaitable[T]], *args: Any) -> T:
     """``await work(db', *args)`` in a worker process, where ``db'`` is a twin of ``db`` opened there."""
     if not shareable(db.url):
         return await work(db, *args)
-    pool = _executor()
+    pool = _executor(db)
     try:
         # Submitted from a thread: the first submissions start the fork server and the workers, and wait
         # for them (seconds on a busy machine), which must not happen on the loop.
@@ -118,15 +140,21 @@ def restart_workers() -> None:
 def _in_worker(recipe: tuple[str, dict[str, Any]], work: Callable[..., Awaitable[T]], args: tuple[Any, ...]) -> T:
     """In the worker process: open the twin database, run the work on a fresh loop, close the database."""
 
-    async def main() -> T:
-        url, options = recipe
-        db = Database(url, **options)
+    async def main(db: Database) -> T:
         try:
             return await work(db, *args)
         finally:
             await db.dispose()
 
-    return asyncio.run(main())
+    if _opened is not None and _opened[0] == recipe:
+        _, db, loop = _opened
+        try:
+            return loop.run_until_complete(main(db))
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+    url, options = recipe
+    return asyncio.run(main(Database(url, **options)))
 
 
 def shareable(url: str) -> bool:

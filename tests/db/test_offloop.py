@@ -113,3 +113,26 @@ async def test_workers_log_like_the_bot_with_its_secrets_masked(core: Core) -> N
         restart_workers()
     assert "rejected" in line and "duban.test" in line
     assert secret not in line and "AAH-worker" not in line
+
+
+async def _opened_ahead(db: Database) -> tuple[bool, int]:
+    """Whether the worker's job got the database its worker opened at start, and how many people it sees."""
+    from bot.db import offloop
+
+    return offloop._opened is not None and offloop._opened[1] is db, (await _pid_and_people(db))[1]
+
+
+async def test_a_worker_opens_the_bots_database_before_its_job_and_another_database_still_works(core: Core, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    if not shareable(core.db.url):
+        pytest.skip("an in-memory database runs its jobs on the loop")
+    async with core.db.session() as session:
+        session.add(Person(name="张三", created_at=NOW))
+    restart_workers()  # the next pool's workers open core.db's database as they start
+    assert await off_loop(core.db, _opened_ahead) == (True, 1)
+    other = Database(f"sqlite+aiosqlite:///{tmp_path / 'other.sqlite3'}")
+    await other.create_all()
+    try:
+        assert await off_loop(other, _opened_ahead) == (False, 0)  # a job naming another database opens it itself
+    finally:
+        await other.dispose()
+    restart_workers()
