@@ -98,8 +98,9 @@ def _start_worker(level: int, fmt: str, secrets: tuple[str, ...], recipe: tuple[
     url, options = recipe
     db = Database(url, **options)
     try:
-        loop.run_until_complete(asyncio.wait_for(db.warm(1), WARM_SECONDS))
-    except Exception:  # the database is away now: the job opens its own, and reports what it finds then
+        # A database away now is no error: the job connects when it runs, and reports what it finds then.
+        loop.run_until_complete(db.warm(1, timeout=WARM_SECONDS))
+    except Exception:
         with contextlib.suppress(Exception):
             loop.run_until_complete(db.dispose())
         return

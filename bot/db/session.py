@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -10,11 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only  # the name in both 2.0 and 2.1
 
 from bot.db import sqlite_conn
 from bot.db.models import Base
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int = 30_000) -> None:  # type: ignore[no-untyped-def]
@@ -135,14 +139,24 @@ class Database:
             if session.in_transaction():
                 await asyncio.shield(session.close())
 
-    async def warm(self, connections: int = 3) -> None:
+    async def warm(self, connections: int = 3, *, timeout: float = 10.0) -> bool:
         """Open ``connections`` pooled connections now (PostgreSQL), so that the first chats and the first pass of
-        a fresh process do not each wait for a new connection (a backend to start, asyncpg's type lookups)."""
+        a fresh process do not each wait for a new connection (a backend to start, asyncpg's type lookups).
+        Whether it could: a database that is away is not an error here (/readyz reports it; requests retry)."""
         if self.is_sqlite:
-            return
-        held = [await self.engine.connect() for _ in range(connections)]
-        for conn in held:
-            await conn.close()
+            return True
+        held = []
+        try:
+            async with asyncio.timeout(timeout):
+                for _ in range(connections):
+                    held.append(await self.engine.connect())
+            return True
+        except (OSError, TimeoutError, SQLAlchemyError) as error:
+            log.warning("database not reachable at start (%s); connections open as requests need them", type(error).__name__)
+            return False
+        finally:
+            for conn in held:
+                await conn.close()
 
     async def create_all(self) -> None:
         """Create every table straight from the models (tests and throwaway demo databases)."""

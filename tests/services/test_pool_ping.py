@@ -55,3 +55,11 @@ async def test_warm_opens_the_pool_ahead_of_the_first_requests(db: Database) -> 
     assert db.engine.pool.checkedin() == 0
     await db.warm(3)
     assert db.engine.pool.checkedin() == 3 and db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_warm_with_the_database_away_says_so_and_does_not_fail_the_start() -> None:
+    away = Database("postgresql+asyncpg://postgres@127.0.0.1:1/duban")  # nothing listens on port 1
+    try:
+        assert await away.warm(3, timeout=5) is False
+    finally:
+        await away.dispose()
