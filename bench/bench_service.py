@@ -316,13 +316,7 @@ async def build(url: str, tasks: int) -> None:
     # VACUUM (it cannot run in a transaction) as autovacuum would have on a live database: visibility data, so
     # index lookups skip the table, and no autovacuum starting in the middle of a measurement. ANALYZE with it.
     if not url.startswith("sqlite"):
-        import asyncpg
-
-        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-        try:
-            await conn.execute("VACUUM ANALYZE")
-        finally:
-            await conn.close()
+        await postgres_admin(url, "VACUUM ANALYZE")
 
 
 def sqlite_copy(tasks: int, folder: Path) -> tuple[str, float]:

@@ -51,7 +51,7 @@ def machine() -> dict[str, object]:
 
 
 async def postgres_admin(url: str, statement: str) -> None:
-    """Run one statement (CREATE/DROP DATABASE, which cannot run in a transaction) on the server of ``url``."""
+    """Run one statement (CREATE/DROP DATABASE, VACUUM: none can run in a transaction) on the database of ``url``."""
     import asyncpg
     from sqlalchemy.engine import make_url
 

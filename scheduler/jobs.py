@@ -163,7 +163,8 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool, details: bool = Tr
                 texts = tuple(c.text for c in renderer.render(env))
                 result.messages.append(PlannedMessage(env.label, env.target, env.bucket, tuple(n.key for n in env.notices), texts))
         return result if details else _counts_only(result, len(result.messages), 0)
-    # A fresh transaction for the writes: the ledger's unique keys, not the snapshot, decide what is new.
+    # A fresh transaction for the writes: the ledger under the pass's lock, not the snapshot alone, decides what
+    # is new (keys recorded after the snapshot are dropped there).
     mark = time.perf_counter()
     async with core.db.session() as session:
         done = await enqueue(session, envs, renderer, day, now, seen=snap.sent_upto)
@@ -174,7 +175,7 @@ async def _run_pass(core: Core, now: datetime, dry_run: bool, details: bool = Tr
                                                   tuple(n.key for n in item.notices), item.texts))
     else:
         _counts_only(result, len(done), sum(len(item.texts) for item in done))
-    # Daily housekeeping rides on the pass: old import previews and handled message ids go.
+    # Daily housekeeping rides on the pass: old import previews, handled message ids and ledger keys go.
     mark = time.perf_counter()
     async with core.db.session() as session:
         swept = await sweep(session, now)

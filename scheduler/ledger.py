@@ -5,8 +5,8 @@ most of a second on SQLite and over two on PostgreSQL, in index and row writes a
 row per recipient and kind, its keys newline-separated: a few hundred rows.
 
 Uniqueness no longer comes from a unique index but from order: every batch is written under the pass's write
-lock (PostgreSQL's advisory lock, taken by scheduler.outbox.enqueue; SQLite's ``BEGIN IMMEDIATE``, taken
-here), so batch ids grow in commit order. The planner planned against the keys its snapshot saw up to batch
+lock (PostgreSQL's advisory lock, SQLite's ``BEGIN IMMEDIATE``; both taken by ``claim``), so batch ids grow in
+commit order. The planner planned against the keys its snapshot saw up to batch
 ``seen``; under the lock, the keys of later batches (another replica's pass, a ``duban remind``) are read and
 their notices dropped. What is left is this run's, and is written before the lock is released.
 """

@@ -22,10 +22,11 @@ from bot.db.models import (
     TaskEvent,
     TaskTable,
 )
-from bot.services.occurrences import CLOSED_STATES, load_states
+from bot.services.occurrences import CLOSED_STATES, period_acks
 from bot.services.status import MilestoneFacts
 from scheduler.gcpause import paused_gc
 from scheduler.ledger import SENT_WINDOW_DAYS, recorded
+
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
@@ -121,7 +122,7 @@ async def _load(session: AsyncSession, today: date, tz: str, admins: Sequence[st
     raw = await _Raw.open(conn)
     snap.tables = dict(await raw.rows("SELECT id, title FROM task_tables WHERE active"))
     # Occurrences: who signed each period (the closed periods come with each task's row).
-    snap.period_acks = (await load_states(conn, select(Task.id).where(*_live()), closed=False)).acks
+    snap.period_acks = await period_acks(conn)
     await _load_tasks(raw, snap, tz)
     snap.people = dict(await raw.rows("SELECT id, name FROM people"))
     snap.sections = dict(await raw.rows("SELECT id, name FROM sections"))
@@ -353,10 +354,9 @@ class _Raw:
         if dialect.name == "postgresql" and dialect.driver == "asyncpg":
             if not driver.is_in_transaction():
                 await conn.exec_driver_sql("SELECT 1")  # SQLAlchemy begins its transaction with the first statement
-            # The task query's cost estimate (a scan of every task) sets off JIT compilation, which took longer
-            # (1.8 s of CPU across the parallel workers) than running the query plainly (0.3 s). And one server
-            # process, not three: the pass must leave the other CPUs to the chats' queries.
-            await driver.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            # One server process, not three: the pass must leave the other CPUs to the chats' queries. (JIT, which
+            # compiled this query for 1.8 s of CPU to save nothing, is off for every connection: bot.db.session.)
+            await driver.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             return cls(driver, "postgresql")
 
         async def through_sqlalchemy(sql: str) -> list[Any]:

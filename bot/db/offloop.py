@@ -139,7 +139,8 @@ def restart_workers() -> None:
 
 
 def _in_worker(recipe: tuple[str, dict[str, Any]], work: Callable[..., Awaitable[T]], args: tuple[Any, ...]) -> T:
-    """In the worker process: open the twin database, run the work on a fresh loop, close the database."""
+    """In the worker process: the work on the twin database (the one opened at the worker's start when it is the
+    one named, on that loop; else opened now on a fresh loop), then close it."""
 
     async def main(db: Database) -> T:
         try:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.models import Milestone, Occurrence, Person, Task, TaskEvent
@@ -64,22 +64,8 @@ def facts(m: Milestone, closed: Iterable[str] = ()) -> MilestoneFacts:
 # ---- reading state ---------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class States:
-    """Occurrence state for the planner: closed period keys per task, and who signed each period (task, key)."""
-
-    closed: dict[int, frozenset[str]] = field(default_factory=dict)
-    acks: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
-
-
-async def load_states(conn: AsyncConnection, task_ids: Select | None = None, *, closed: bool = True) -> States:
-    """The closed periods (unless not ``closed``) and per-period 签收 of ``task_ids`` (a subquery; all when None)."""
-    shut: dict[int, set[str]] = defaultdict(set)
-    rows = select(Occurrence.task_id, Occurrence.period_key).where(Occurrence.state.in_(CLOSED_STATES))
-    if task_ids is not None:
-        rows = rows.where(Occurrence.task_id.in_(task_ids))
-    for task_id, key in (await conn.execute(rows)).all() if closed else ():
-        shut[task_id].add(key)
+async def period_acks(conn: AsyncConnection) -> dict[tuple[int, str], frozenset[int]]:
+    """Who signed each period, by (task id, period key), read from the 签收 events of tasks with a signed period."""
     acks: dict[tuple[int, str], set[int]] = defaultdict(set)
     for task_id, person_id, data in (await conn.execute(
         select(TaskEvent.task_id, TaskEvent.person_id, TaskEvent.data).where(
@@ -90,7 +76,7 @@ async def load_states(conn: AsyncConnection, task_ids: Select | None = None, *, 
     )).all():
         if data and data.get("period"):
             acks[(task_id, str(data["period"]))].add(person_id)
-    return States({k: frozenset(v) for k, v in shut.items()}, {k: frozenset(v) for k, v in acks.items()})
+    return {k: frozenset(v) for k, v in acks.items()}
 
 
 async def closed_keys(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, frozenset[str]]:
