@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-HEAD_REVISION = "0011"  # a test checks it against the migrations' head
+HEAD_REVISION = "0012"  # a test checks it against the migrations' head
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

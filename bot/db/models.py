@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
-from bot.db import fold
+from bot.db import fold, listing
 from bot.db.clock import UTC
 
 
@@ -208,10 +208,17 @@ class TaskLeader(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+    # The task's listing keys, written only by the database's triggers (see bot.db.listing).
+    task_open: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_recurs: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_due: Mapped[date | None] = mapped_column(Date, deferred=True)
+    task_table: Mapped[int | None] = mapped_column(Integer, deferred=True)
+    task_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
+
     person: Mapped[Person] = relationship(lazy="joined")
 
-    # With task_id in the index, "the tasks this person leads" is read from the index alone.
-    __table_args__ = (Index("ix_task_leaders_person", "person_id", "task_id"),)
+    # With the task and its listing keys in the index, "the open tasks this person leads" are read from one range.
+    __table_args__ = (Index("ix_task_leaders_listing", *listing.index_columns("person_id")),)
 
 
 class TaskSection(Base):
@@ -223,10 +230,20 @@ class TaskSection(Base):
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+    # The task's listing keys, written only by the database's triggers (see bot.db.listing).
+    task_open: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_recurs: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_due: Mapped[date | None] = mapped_column(Date, deferred=True)
+    task_table: Mapped[int | None] = mapped_column(Integer, deferred=True)
+    task_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
+
     section: Mapped[Section] = relationship(lazy="joined")
 
-    # With task_id in the index, "the tasks of this section" is read from the index alone.
-    __table_args__ = (Index("ix_task_sections_section", "section_id", "task_id"),)
+    # With the task and its listing keys in the index, "the open tasks of this section" are read from one range.
+    __table_args__ = (Index("ix_task_sections_listing", *listing.index_columns("section_id")),)
+
+
+listing.attach(TaskSection.__table__)  # type: ignore[arg-type]  # its triggers keep the links' listing keys
 
 
 class Milestone(Base):

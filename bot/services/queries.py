@@ -7,7 +7,8 @@ the working-day calendar and is worked out in Python. The second loads one page:
 milestone facts of at most a page of tasks, coloured with ``bot.services.status``.
 
 我的任务, the hot path, sorts in SQL too: its first query returns only the count, the recurring tasks and
-the head of the others in listing order (see ``_my_tasks_query``), not a row per task.
+the head of the others in listing order (see ``_my_tasks_query``), not a row per task, and reads what it sorts
+by from the person's link rows (``bot.db.listing``) without looking up a task.
 """
 
 from __future__ import annotations
@@ -390,62 +391,46 @@ def _my_tasks_query(group: str, lateral: bool) -> CompoundSelect:
     1 section; the lower if both) and whether it has recurring milestones, and returns, marked by ``part``:
     0) how many tasks have none; 1) the recurring milestones of those that have (their current due date
     depends on the calendar and is worked out in Python); 2) the first ``upto`` of the others in listing
-    order (their next due date is ``Task.fixed_due``). ``lateral`` (PostgreSQL) looks each task up by key, in
-    id order, with whether it recurs in the same lookup; the planner could otherwise trade that for a hash join
-    over every task. At 100,000 tasks a section member's 2,000 tasks take about 6 ms of server time.
+    order (their next due date is the task's ``fixed_due``). Everything but the recurring milestones is read
+    from the link rows' copies of their tasks' keys (``bot.db.listing``), one index range per role: no task is
+    looked up. ``lateral`` (PostgreSQL) looks each recurring task's milestones up by key.
     """
     person = bindparam("person", type_=Integer)
+    opened = literal_column("true") if lateral else literal_column("1")
     reach = union_all(
-        select(TaskLeader.task_id.label("task_id"), literal_column("0").label("role")).where(
-            TaskLeader.person_id == person
-        ),
-        select(TaskSection.task_id, literal_column("1"))
+        select(
+            TaskLeader.task_id.label("id"),
+            literal_column("0").label("role"),
+            TaskLeader.task_recurs.label("recurs"),
+            TaskLeader.task_due.label("fixed_due"),
+            TaskLeader.task_table.label("table_id"),
+            TaskLeader.task_seq.label("seq"),
+        ).where(TaskLeader.person_id == person, TaskLeader.task_open == opened),
+        select(
+            TaskSection.task_id, literal_column("1"), TaskSection.task_recurs, TaskSection.task_due,
+            TaskSection.task_table, TaskSection.task_seq,
+        )
         .join(SectionMember, SectionMember.section_id == TaskSection.section_id)
-        .where(SectionMember.person_id == person),
+        .where(SectionMember.person_id == person, TaskSection.task_open == opened),
     ).subquery("reach")
-    if lateral:
-        # DISTINCT ON hands the tasks over sorted by id, so the lookups below walk the task index in order
-        # (about a millisecond less than GROUP BY's hashed, unordered output at 2,000 tasks).
-        roles = (
-            select(reach.c.task_id, reach.c.role)
-            .distinct(reach.c.task_id)
-            .order_by(reach.c.task_id, reach.c.role)
-            .subquery("roles")
-        )
-    else:
-        roles = (
-            select(reach.c.task_id, func.min(reach.c.role).label("role")).group_by(reach.c.task_id).subquery("roles")
-        )
-    # Literal values, not parameters: a prepared statement's generic plan can then use partial indexes.
-    recurring = literal_column("'recurring'")
-    own = select(Task.id, Task.table_id, Task.seq, Task.fixed_due).where(Task.status == literal_column("'open'"))
+    # A task reached twice (led and in a section, or in two sections) counts once, in its lower role; its
+    # other keys are the same on every link.
+    same = (reach.c.id, reach.c.table_id, reach.c.seq, reach.c.fixed_due, reach.c.recurs)
+    tasks = select(*same, func.min(reach.c.role).label("role")).group_by(*same)
+    active = select(TaskTable.id).where(TaskTable.active.is_(True))
+    tasks = tasks.where(reach.c.table_id.in_(active))
     if group == "some":
-        own = own.where(
-            Task.id.in_(
+        tasks = tasks.where(
+            reach.c.id.in_(
                 select(TaskSection.task_id).where(TaskSection.section_id.in_(bindparam("sections", expanding=True)))
             )
         )
-    r = aliased(Milestone)
-    if lateral:
-        # Whether a task recurs, probed within its own lookup: a task with none finds no index entry and reads
-        # no table page, while hashing every recurring milestone's task per statement grows with the whole
-        # database and, on pages not yet vacuumed, reads each of them (15 -> 12.5 ms on fresh tables at
-        # 100,000 tasks; the same once vacuumed).
-        probe = exists().where(r.task_id == Task.id, r.kind == recurring).label("recurs")
-        # OFFSET 0 keeps the subquery from being merged into a join the planner may run as a hash join.
-        task = own.add_columns(probe).where(Task.id == roles.c.task_id).offset(0).lateral("t")
-        tasks = select(roles.c.role, task).select_from(roles).join(task, true())
-    else:
-        task = own.subquery("t")
-        # SQLite probes its partial index per task.
-        recurs = exists().where(r.task_id == task.c.id, r.kind == recurring).label("recurs")
-        tasks = select(roles.c.role, task, recurs).select_from(roles).join(task, task.c.id == roles.c.task_id)
     mine = (
-        tasks.where(task.c.table_id.in_(select(TaskTable.id).where(TaskTable.active.is_(True))))
-        .cte("mine")
+        tasks.cte("mine")
         # Read three times below, worked out once (SQLite materializes such a CTE by itself).
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    recurring = literal_column("'recurring'")
     m = aliased(Milestone)
     wanted = select(m.task_id, m.id, m.due, m.kind, m.period, m.window_start).where(m.kind == recurring)
     if lateral:

@@ -105,3 +105,58 @@ async def test_0010_keeps_every_recorded_key_as_a_batch_and_a_pass_still_finds_t
     # Today's overdue key, the window's reminder key and the old escalation come back; yesterday's overdue key
     # (day-stamped) is not read, as before.
     assert sent == {k for k, _, _ in keys[:3]} and upto == 4
+
+
+async def test_0012_gives_links_already_there_their_tasks_keys_and_goes_back(db: Database) -> None:
+    from datetime import date, datetime
+
+    from sqlalchemy import Date, DateTime, bindparam, text
+
+    from bot.db.migrate import alembic_config
+
+    await db.drop_all()
+    await upgrade(db.engine, "0011")
+    now = datetime(2025, 3, 1, 2, 0)
+    statements = [
+        ("INSERT INTO task_tables (id, title, year, source_name, source_hash, source_format, columns, active,"
+         " imported_at, updated_at) VALUES (1, 't', 2025, 'f.csv', 'h', 'csv', '[]', true, :now, :now)", {}),
+        ("INSERT INTO people (id, name, created_at) VALUES (1, '李康民', :now)", {}),
+        ("INSERT INTO sections (id, name, created_at) VALUES (1, '疾控股', :now)", {}),
+        *(("INSERT INTO tasks (id, table_id, no, seq, title, content, units, status, fixed_due, created_at, updated_at)"
+           " VALUES (:id, 1, :no, :seq, 't', 'c', '[]', :status, :due, :now, :now)",
+           {"id": i, "no": str(i), "seq": seq, "status": status, "due": due})
+          for i, seq, status, due in ((1, 7, "open", date(2025, 6, 30)), (2, 9, "done", None))),
+        ("INSERT INTO milestones (task_id, position, due, text, kind, estimate) VALUES (2, 0, :due, '', 'recurring', false)",
+         {"due": date(2025, 12, 31)}),
+        *(("INSERT INTO task_leaders (task_id, person_id, position) VALUES (:id, 1, 0)", {"id": i}) for i in (1, 2)),
+        *(("INSERT INTO task_sections (task_id, section_id, position) VALUES (:id, 1, 0)", {"id": i}) for i in (1, 2)),
+    ]
+    async with db.engine.begin() as conn:
+        for sql, values in statements:
+            typed = text(sql).bindparams(*(bindparam(p, type_=t) for p, t in (("now", DateTime()), ("due", Date()))
+                                           if f":{p}" in sql))
+            await conn.execute(typed, {"now": now, **values})
+    await upgrade(db.engine)
+    for link in ("task_leaders", "task_sections"):
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text(f"SELECT task_id, task_open, task_recurs, task_due, task_table, task_seq"
+                                            f" FROM {link} ORDER BY task_id"))).all()
+        assert [(r[0], bool(r[1]), bool(r[2]), str(r[3]) if r[3] else None, r[4], r[5]) for r in rows] == [
+            (1, True, False, "2025-06-30", 1, 7), (2, False, True, None, 1, 9)], link
+
+    def downgrade(connection) -> None:  # type: ignore[no-untyped-def]
+        from alembic import command
+
+        cfg = alembic_config(db.engine.url.render_as_string(hide_password=False))
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0011")
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(downgrade)
+    assert await current(db.engine) == "0011"
+    async with db.engine.begin() as conn:  # no trigger is left to write the columns that went
+        await conn.execute(text("UPDATE tasks SET status = 'open' WHERE id = 2"))
+        await conn.execute(text("DELETE FROM task_leaders WHERE task_id = 1"))
+    await upgrade(db.engine)
+    async with db.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT task_open FROM task_sections WHERE task_id = 2"))).scalar() in (True, 1)
