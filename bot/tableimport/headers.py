@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from bot.tableimport.cells import join_lines, looks_like_no
 from bot.tableimport.grid import GridRow
+from bot.tableimport.periods import is_period_label
 
 # Exact names seen in published tables (compared after normalize_header()).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -121,6 +122,12 @@ class Header:
     other_texts: dict[int, str] = field(default_factory=dict)  # the same for the other row of a two-row header
     skipped: set[int] = field(default_factory=set)  # columns the admin said not to read
     score: tuple[int, int] = (0, 0)
+    first: int | None = None  # position of the first header row, when the header has two (else index)
+
+    @property
+    def top(self) -> int:
+        """Position in grid.rows of the first header row: what is above it is the title and notes."""
+        return self.index if self.first is None else min(self.first, self.index)
 
     def field_columns(self, name: str) -> list[int]:
         """The columns read as field ``name``, left to right."""
@@ -134,6 +141,8 @@ def _row_matches(cells: list[str]) -> dict[int, tuple[str, bool]]:
             fld, exact = match_header(cell)
             if fld:
                 found[col] = (fld, exact)
+            elif is_period_label(cell):  # 一季度 | 二季度 | …: the schedule, a column per period
+                found[col] = ("deadline", False)
     return found
 
 
@@ -174,6 +183,7 @@ def find_header(rows: list[GridRow]) -> Header | None:
     # A header repeated on every page repeats both its rows: the row under it, or (when merged cells were
     # filled down so that the second row names every column and won) the row above it.
     other = header.index if header.index != index else _parent_row(rows, index, header.texts)
+    header.first = index if header.index != index else other
     if other is not None:
         cells = rows[other].cells
         header.other_texts = {c: normalize_header(cells[c]) for c in header.fields if c < len(cells) and cells[c].strip()}
@@ -221,17 +231,25 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
     if not filled or any(len(c) > MAX_HEADER or looks_like_no(c) for c in filled):
         return
     sub = _row_matches(sub_cells)
-    # Only under a merged parent: the sub row names a column the header row leaves blank.
+
+    def parent_of(col: int) -> str:
+        left = range(min(col, len(parent_cells) - 1), -1, -1)
+        return next((parent_cells[c] for c in left if parent_cells[c].strip()), "")
+
+    # Only under a merged parent: the sub row names a column the header row leaves blank, or splits the
+    # schedule into periods ("时间进度安排" over 第一季度 | 第二季度 | …).
     under_blank = any(
         col >= len(parent_cells) or not parent_cells[col].strip() for col, (_, exact) in sub.items() if exact
     )
-    if not under_blank:
+    # Two periods side by side are a schedule whatever the parent is called (推进计划, 目标进度, 形象进度 …).
+    period_cols = [col for col, cell in enumerate(sub_cells) if is_period_label(cell)]
+    periods = len(period_cols) >= 2 or any(match_header(parent_of(col))[0] == "deadline" for col in period_cols)
+    if not (under_blank or periods):
         return
     for col, cell in enumerate(sub_cells):
         if not cell.strip():
             continue
-        left = range(min(col, len(parent_cells) - 1), -1, -1)
-        parent = next((parent_cells[c] for c in left if parent_cells[c].strip()), "")
+        parent = parent_of(col)
         if normalize_header(cell) == normalize_header(parent):
             continue
         fld, exact = match_header(cell)
@@ -240,6 +258,8 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
             fld, label = combined, display_header(parent + cell)
         elif fld:
             label = display_header(cell)
+        elif periods and col in period_cols:
+            fld, label = "deadline", display_header(cell)
         else:
             continue
         header.fields[col] = fld

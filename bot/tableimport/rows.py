@@ -24,6 +24,7 @@ from bot.tableimport.model import (
     column_letter,
 )
 from bot.tableimport.override import apply_columns
+from bot.tableimport.periods import is_period_label, under_period
 from bot.tableimport.readers.text import PointList
 from bot.tableimport.roles import split_roles
 
@@ -76,6 +77,15 @@ class _Reading:
         """The text of the column(s) read as ``name`` in this row."""
         return "\n".join(cells[c] for c in self.cols[name] if c < len(cells) and cells[c].strip())
 
+    def schedule(self, cells: list[str]) -> str:
+        """The deadline column(s) of this row; a column named after a period reads as "第一季度：…"."""
+        labels = self.where.header.labels
+        texts = (
+            under_period(labels.get(c, ""), cells[c]) if is_period_label(labels.get(c, "")) else cells[c]
+            for c in self.cols["deadline"] if c < len(cells)
+        )
+        return "\n".join(text for text in texts if text.strip())
+
 
 def _row_text(cells: list[str]) -> str:
     return " ".join(dict.fromkeys(C.join_lines(c) for c in cells if c.strip()))
@@ -120,7 +130,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     if reading.problems:
         raise ImportFailure(reading.problems)
     before, after = grid.context()
-    above = [_row_text(r.cells) for r in grid.rows[:max(header.index, 0)] if any(c.strip() for c in r.cells)]
+    above = [_row_text(r.cells) for r in grid.rows[:max(header.top, 0)] if any(c.strip() for c in r.cells)]
     meta = read_meta([*before, *above], [*reading.notes, *after], title_lines=above or None)
     columns = tuple(ColumnMap(f, header.labels.get(c, f), c) for c, f in sorted(header.fields.items()))
     unassigned = not (cols["leaders"] or cols["sections"])
@@ -218,7 +228,7 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         leaders=C.split_people(reading.value(cells, "leaders")),
         sections=sections,
         units=units,
-        deadline=C.clean_verbatim(reading.value(cells, "deadline")),
+        deadline=C.clean_verbatim(reading.schedule(cells)),
         remarks=C.clean_verbatim(reading.value(cells, "remarks")),
     )
     below = _under_merged_number(parsed, reading.previous) if not no and cols["no"] else None
