@@ -133,6 +133,22 @@ def split_people(text: str) -> tuple[str, ...]:
     return names or _unique([_strip_formula(item) for item in _split(text, 3)])
 
 
+# A person among units in a 责任分工 cell, marked as one: "王明同志", "王明分管", "副局长王明", "王明（副局长）".
+_MARKED_PERSON = re.compile(
+    rf"(?P<post>{_POSTS.pattern})?(?P<name>[\u4e00-\u9fff]{{2,4}}?)\s*"
+    rf"(?P<mark>同志|[(（]?{_POSTS.pattern}[)）]?|分管|负总责)?"
+)
+_UNIT_NAME_END = re.compile(r"[室股科局院办站所委部队组会处厅馆心镇村县区市]$")
+
+
+def marked_person(item: str) -> str | None:
+    """The name in an item marked as a person (a post or 同志 beside it, or 分管); None for anything else."""
+    m = _MARKED_PERSON.fullmatch(item.strip())
+    if m is None or not (m["post"] or m["mark"]) or _UNIT_NAME_END.search(m["name"]):
+        return None
+    return m["name"]
+
+
 @lru_cache(maxsize=8192)
 def split_sections(text: str) -> tuple[str, ...]:
     """Lead sections without the closing formula ("…等按职责分工落实") or a list's trailing 等."""

@@ -219,13 +219,16 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         return
     no = C.normalize_no(raw_no)
     sections, units = _lead_and_related(reading.value(cells, "sections"), reading.value(cells, "units"))
+    leaders = C.split_people(reading.value(cells, "leaders"))
+    if not leaders:  # "由王明同志牵头，医政股负责": a 责任分工 cell may name the leader among the units
+        leaders, sections = _marked_leaders(sections)
     parsed = ParsedRow(
         line=row.line,
         no=no,
         category=_under_heading(category, reading.heading),
         title=C.clean_text(reading.value(cells, "title")),
         content=content,
-        leaders=C.split_people(reading.value(cells, "leaders")),
+        leaders=leaders,
         sections=sections,
         units=units,
         deadline=C.clean_verbatim(reading.schedule(cells)),
@@ -293,6 +296,13 @@ def _lead_and_related(lead_text: str, related_text: str) -> tuple[tuple[str, ...
     others = split_roles(related_text) if related_text.strip() else None
     more = (*others[0], *others[1]) if others else C.split_units(related_text)
     return _distinct(lead, (*related, *more))
+
+
+def _marked_leaders(sections: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(leaders, sections): the lead items marked as people (王明同志, 副局长王明) are the leaders."""
+    names = [C.marked_person(item) for item in sections]
+    leaders = tuple(dict.fromkeys(name for name in names if name))
+    return leaders, tuple(item for item, name in zip(sections, names, strict=True) if not name)
 
 
 def _distinct(lead: tuple[str, ...], related: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -85,3 +85,35 @@ def test_roles_stated_in_words(cell: str, lead: tuple[str, ...], related: tuple[
 def test_cells_stating_no_role(cell: str) -> None:
     assert split_roles(cell) is None
 
+
+
+@pytest.mark.parametrize("item,name", [("王明同志", "王明"), ("王明分管", "王明"), ("副局长王明", "王明"),
+                                       ("王明（副局长）", "王明"), ("党组成员、副局长李华", "李华"), ("张三丰同志", "张三丰")])
+def test_an_item_marked_as_a_person(item: str, name: str) -> None:
+    from bot.tableimport.cells import marked_person
+
+    assert marked_person(item) == name
+
+
+@pytest.mark.parametrize("item", ["王明", "疾控", "医政股", "医保", "各乡镇卫生院", "疾控中心", "办公室主任"])
+def test_items_not_marked_as_people(item: str) -> None:
+    from bot.tableimport.cells import marked_person
+
+    assert marked_person(item) is None
+
+
+def test_a_duties_column_names_leader_lead_and_related() -> None:
+    """A 责任分工 column with roles in words: the marked person leads, the units split by role."""
+    from bot.tableimport import read_table
+    from tests.tableimport.builders import csv_bytes
+
+    rows = [["2024年卫生健康重点工作责任分解表"], ["序号", "工作任务", "责任分工", "完成时限"],
+            ["1", "推进紧密型县域医共体建设", "由王明同志牵头，医政股负责，疾控股、办公室配合", "10月底前"],
+            ["2", "加强院前急救体系建设", "医政股（牵头）、财务股、各乡镇卫生院", "年内"],
+            ["3", "开展健康县城创建", "疾控、医政", "年内"]]
+    table = read_table(csv_bytes(rows), "t.csv")
+    assert [(r.leaders, r.sections, r.units) for r in table.rows] == [
+        (("王明",), ("医政股",), ("疾控股", "办公室")),
+        ((), ("医政股",), ("财务股", "各乡镇卫生院")),
+        ((), ("疾控", "医政"), ()),  # short section names are no people
+    ]
