@@ -18,6 +18,9 @@ Readings worth knowing (each is covered by tests/timenodes):
 - Vague words (尽快, 适时, 按序时, 如期) and placeholders (20xx年) give warnings and no date.
 """
 
+import sys
+import types
+
 from bot.timenodes.model import (
     WARNING_CODES,
     Extraction,
@@ -27,6 +30,20 @@ from bot.timenodes.model import (
     TimeWarning,
 )
 from bot.timenodes.recurrence import occurrences
+
+
+class _Package(types.ModuleType):
+    """This package: ``extract`` stays the function even after the submodule of that name is imported."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Importing bot.timenodes.extract binds the submodule here under the function's name, and then
+        # `from bot.timenodes import extract` would hand out a module (import order decided which one).
+        if name == "extract" and isinstance(value, types.ModuleType):
+            value = value.extract
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> object:

@@ -84,6 +84,10 @@ _DATE = (
 )
 
 _PERIOD = r"半年|季度?|月|年度?|周|星期|天|日"
+_ITEM_DIGIT = r"(?:1[0-2]|0?[1-9])"
+_ITEM_CN = r"(?:十[一二]?|[一二三四五六七八九])"
+_ITEMS_DIGIT = rf"(?<![\d.]){_ITEM_DIGIT}(?:\s?[、和及]\s?{_ITEM_DIGIT})+(?!\d)"
+_ITEMS_CN = rf"{_ITEM_CN}(?:[、和及]{_ITEM_CN})+"
 
 # First characters (of folded text) each kind of expression can start with; see FIRST_CHARS below.
 _DIGITS = "0123456789"
@@ -104,18 +108,34 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("not_recurring", r"不定期", "不"),
     ("asof_suffix", rf"(?:[至到从自]\s?)?{LOOSE}\s?(?:为止|止|以来|至今)", "至到从自" + _DATE_FIRST),
     # --- readings ---
-    ("iso", r"(?<![\d/.\-])(?P<iy>(?:19|20)\d\d)[-/.](?P<im>1[0-2]|0?[1-9])(?:[-/.](?P<id>3[01]|[12]\d|0?[1-9]))?"
-            r"(?!\d)(?P<itime>[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?P<ipre>之前|以前|前)?", "12"),
+    # 2024.6.30, 2024/06/30, 2024-6-30 and ranges 2024.3-6, 2024.3-2024.6: one separator inside a date, so
+    # 2024.3-6 is March to June (not 6 March).
+    ("iso", r"(?<![\d/.\-])(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>1[0-2]|0?[1-9])(?:(?P=isep)(?P<id>3[01]|[12]\d|0?[1-9]))?"
+            r"(?!\d)(?:" + SEP + r"(?:(?P<iy2>(?:19|20)\d\d)[-/.])?(?P<im2>1[0-2]|0?[1-9])(?:[-/.](?P<id2>3[01]|[12]\d|0?[1-9]))?(?!\d))?"
+            r"(?P<itime>[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?P<ipre>之前|以前|前)?", "12"),
+    # 6.30前, 6.30, 4.1-4.30: month.day without a year (a reading only alone in the cell or with 前, as
+    # 2.5万人次, 3.0版本 and 6.5% share the shape).
+    ("md", r"(?<![\dA-Za-z.])(?P<dm>1[0-2]|0?[1-9])\.(?P<dd>3[01]|[12]\d|0?[1-9])(?![\d.%])"
+           r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])\.)?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%]))?"
+           r"(?P<dpre>日?(?:之前|以前|前))?", _DIGITS),
     ("span", rf"(?P<sy1>{YNUM})\s?年?{SEP}(?P<sy2>{YNUM})\s?年度?", "12"),
     ("duration", r"(?:用|花)\s?(?P<dn>[一二两三四五六七八九十]|\d{1,2})\s?个?年(?:时间|左右)?"
                  r"|(?<![\d一二三四五六七八九十两几])(?P<dn2>[一二两三四五]|\d)\s?年内", "用花一二两三四五" + _DIGITS),
-    ("one_per", r"一(?P<p1>月|季度?|年|周)一(?![日号十〇\d一二三四五六七八九])", "一"),
+    ("one_per", r"一(?P<p1>月|季度?|年|周)一(?![日号十〇\d一二三四五六七八九])(?!个?变?样)", "一"),  # 一年一个样: a slogan
+    # 每两个月, 每两周: reminded every period (the closest the scheduler has), flagged as an estimate.
+    ("every_n", rf"每隔?\s?(?P<en>[两二三四五六]|[2-6])\s?个?(?P<p6>月|周|星期|季度?)", "每"),
     ("every", rf"每(?:个|一)?\s?(?P<p2>{_PERIOD})(?P<rq>末|底|初|(?P<rqd>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s?[日号])?(?:之前|以前|前)?", "每"),
     ("by_period", r"按(?P<p3>月|季度?|半年|年度|周)(?![份龄节期])", "按"),
     ("yearly", r"逐(?P<p4>年|月|季度?)", "逐"),
     ("periodic", r"定期", "定"),
     ("vague", r"尽快|尽早|适时|按序时|如期", "尽适按如"),
-    ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
+    ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
+    # 6、12月 / 3、6、9、12月底前 / 二、三季度: one shared unit, a node per item (items in one script, so an
+    # outline number "一、" before "6月底前" is not an item).
+    ("enum", rf"(?:(?P<ly>{YNUM})\s?年)?(?P<litems>{_ITEMS_DIGIT}|{_ITEMS_CN})\s?(?P<lunit>月份?|季度)(?P<ltail>底|末)?(?P<lpre>之前|以前|前)?",
+     _DIGITS + _NUMERALS + "12"),
+    # 月度 / 季度 / 季度末 / 半年度 as the whole deadline cell: recurring (in running text, 季度考核 is a noun).
+    ("period_word", r"(?P<p5>月度|季度末?|季末|半年度)", "月季半"),
     ("date", _DATE, _DATE_FIRST),
 )
 
@@ -134,8 +154,8 @@ MASTER = _alternation(RULES)
 # 季, a dash … within a few characters); these lookaheads are necessary conditions, never sufficient ones.
 _LOOSE_FIRST = r"[\dxX_一二三四五六七八九十今明次本去上下年全前第]"
 _CONTINUATIONS: tuple[tuple[str, str], ...] = (
-    ("0123456789", r"[\dxXOo_\s]{0,4}[年月日号季\-/.~至到]"),
-    ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇\s]{0,3}[年月日号季\-~至到]"),
+    ("0123456789", r"[\dxXOo_\s]{0,4}[年月日号季\-/.~至到、和及]"),
+    ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇\s]{0,3}[年月日号季\-~至到、和及]"),
     ("xX_", r"[\dxXOo_\s]{0,4}[年月日号\-~至到]"),
     ("今明次本去上下", r"\s?年|半年"),
     ("年", r"[内底末终中]|度内"),
@@ -150,10 +170,13 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("完办", r"[成结](?:时间|日期|时限)"),
     ("不", r"定期"),
     ("用花", r"\s?[一二两三四五六七八九十\d]"),
-    ("每", r"[个一]?\s?[半季月年周星天日]"),
+    ("每", r"[个一隔]?\s?(?:[两二三四五六\d]\s?个?)?[半季月年周星天日]"),
     ("按", r"[月季半年周序]"),
     ("逐", r"[年月季]"),
     ("定", r"期"),
+    ("月", r"度"),
+    ("季", r"度|末"),
+    ("半", r"年度"),
     ("尽", r"[快早]"),
     ("适", r"时"),
     ("如", r"期"),
@@ -180,6 +203,10 @@ for _c in FIRST_CHARS:
 
 # Words near a bare year that make it a goal: 2025年达…目标, 完成2023年…, 到2025年.
 GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至")
+# Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).
+RANGE_GAP = re.compile(SEP)
+# After a date that starts something (自3月起, 从4月开始) rather than ends it.
+START_WORD = re.compile(r"\s?(?:起|开始|以后|之后)")
 CLAUSE_END = re.compile(r"[,;。!?\n:，；！？：]")
 # Nouns after 全年 that make it "the year's workload" (全年任务的50%), not a deadline of its own.
 YEAR_NOUN = re.compile(r"任务|目标|计划|工作|指标")

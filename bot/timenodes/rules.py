@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
-from bot.timenodes.patterns import YEAR_NOUN
+from bot.timenodes.patterns import RANGE_GAP, START_WORD, YEAR_NOUN
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -32,6 +32,9 @@ class Found:
     # Where the last 每年 ended and which milestone it made, so 每年6月底前 becomes one dated node.
     yearly_end: int = -1
     yearly_index: int = -1
+    # Where the last dated node ended and its index, so that "3月至次年2月" keeps only the range's end.
+    dated_end: int = -1
+    dated_index: int = -1
 
     def phrase(self, m: re.Match[str]) -> str:
         """The source text of a match."""
@@ -43,7 +46,21 @@ class Found:
     ) -> None:
         """Record a milestone quoting the match (``weak``: only if nothing else dates the text)."""
         draft = MilestoneDraft(due, self.phrase(m), kind, period, estimate)
-        (self.fallback if weak else self.milestones).append(draft)
+        if weak:
+            self.fallback.append(draft)
+            return
+        if kind in ("dated", "target") and self.dated_end >= 0 and RANGE_GAP.fullmatch(self.folded, self.dated_end, m.start()):
+            # 2024年10月至2025年3月, 二季度至三季度, 5月下旬至6月上旬: a range is due at its end.
+            start = self.dated_end - len(self.milestones[self.dated_index].text)
+            self.milestones[self.dated_index] = MilestoneDraft(due, self.source[start : m.end()], kind, period, estimate)
+        else:
+            self.milestones.append(draft)
+            self.dated_index = len(self.milestones) - 1
+        self.dated_end = m.end() if kind in ("dated", "target") else -1
+
+    def alone(self, m: re.Match[str]) -> bool:
+        """Whether the match is all the text holds (a deadline cell of its own)."""
+        return self.folded[: m.start()].strip() == "" and self.folded[m.end() :].strip() == ""
 
     def warn(self, code: str, m: re.Match[str]) -> None:
         """Record a warning quoting the match."""
@@ -93,7 +110,9 @@ def _dated(found: Found, m: re.Match[str], due: date | None, estimate: bool) -> 
         found.milestones[found.yearly_index] = MilestoneDraft(due, text, "dated", None, estimate)
         found.yearly_end = -1
         return
-    found.add(due, m, "dated", estimate=estimate)
+    # 自3月起每月开展一次, 从4月开始: a start, the deadline only when nothing else dates the task.
+    weak = m.group(0)[-1] != "前" and START_WORD.match(found.folded, m.end()) is not None
+    found.add(due, m, "dated", estimate=estimate, weak=weak)
 
 
 def _month_date(m: re.Match[str], year: int) -> tuple[date, bool, bool] | None:
@@ -162,17 +181,67 @@ def on_date(found: Found, m: re.Match[str]) -> None:
         found.add(date(doc, 12, 31), m, "dated")
     elif year >= doc and near_goal(found.folded, m.start(), m.end()):
         found.add(date(year, 12, 31), m, "dated" if year == doc else "target")
+    elif found.alone(m):  # a deadline cell reading just "2024年" / "2025年度": that year's end
+        _year_level(found, m, year)
 
 
 def on_iso(found: Found, m: re.Match[str]) -> None:
     """2023-10-31: a date only when the cell holds nothing else, or with 前 (not page-header metadata)."""
-    alone = found.folded[: m.start()].strip() == "" and found.folded[m.end() :].strip() == ""
-    if not (alone or m.group("ipre")):
+    if not (found.alone(m) or m.group("ipre")):
         return
     year, month = int(m.group("iy")), int(m.group("im"))
-    got = _safe_date(year, month, int(m.group("id")) if m.group("id") else 31)
+    day = m.group("id")
+    estimate = False
+    if (month2 := m.group("im2")) is not None:  # a range: due at its end
+        year2 = int(m.group("iy2") or year)
+        if m.group("iy2") is None and int(month2) < month:  # 2024.11-2: into the next year
+            year2, estimate = year + 1, True
+        year, month, day = year2, int(month2), m.group("id2")
+    got = _safe_date(year, month, int(day) if day else 31)
+    if got is not None:
+        _dated(found, m, got[0], got[1] or estimate)
+
+
+def on_md(found: Found, m: re.Match[str]) -> None:
+    """6.30前, 4.1-4.30: month.day in the document year, only alone in the cell or with 前."""
+    if not (found.alone(m) or m.group("dpre")):
+        return
+    month = int(m.group("dm2") or m.group("dm"))
+    got = _safe_date(found.doc_year, month, int(m.group("dd2") or m.group("dd")))
     if got is not None:
         _dated(found, m, got[0], got[1])
+
+
+def on_enum(found: Found, m: re.Match[str]) -> None:
+    """6、12月 / 二、三季度底前: one node per listed month or quarter."""
+    year = int(m.group("ly")) if m.group("ly") else found.doc_year
+    quarter = m.group("lunit") == "季度"
+    bare_before = m.group("lpre") is not None and m.group("ltail") is None and not quarter
+    for item in re.split(r"\s?[、和及]\s?", m.group("litems")):
+        n = cn_number(item)
+        if n is None or (quarter and not 1 <= n <= 4):
+            continue
+        month, day = _QUARTER_END[n] if quarter else (n, 31)
+        if bare_before:  # 6、10月前: each before its month begins, as for 10月前
+            got = _safe_date(year, n - 1, 31) if n > 1 else _safe_date(year - 1, 12, 31)
+            found.warn("month_before", m)
+        else:
+            got = _safe_date(year, month, day)
+        if got is not None:  # day 31 stands for the month's end, so a clamp is no estimate here
+            _dated(found, m, got[0], bare_before)
+        found.dated_end = -1  # the items are a list, not a range
+
+
+def on_every_n(found: Found, m: re.Match[str]) -> None:
+    """每两个月, 每两周: reminded every period, flagged as an estimate."""
+    _recurring(found, m, m.group("p6"), estimate=True)
+
+
+def on_period_word(found: Found, m: re.Match[str]) -> None:
+    """月度 / 季度 / 季度末 / 半年度 as the whole cell: recurring; in running text a noun, no node."""
+    if found.alone(m):
+        word = m.group("p5")
+        _recurring(found, m, "月" if word == "月度" else "半年" if word == "半年度" else "季度")
 
 
 def on_span(found: Found, m: re.Match[str]) -> None:
@@ -248,6 +317,10 @@ HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
     "k_not_recurring": _ignore,
     "k_asof_suffix": _ignore,
     "k_iso": on_iso,
+    "k_md": on_md,
+    "k_enum": on_enum,
+    "k_every_n": on_every_n,
+    "k_period_word": on_period_word,
     "k_span": on_span,
     "k_duration": on_duration,
     "k_one_per": on_one_per,

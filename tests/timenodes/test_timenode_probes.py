@@ -1,0 +1,167 @@
+"""Time nodes as bureaus write them in deadline cells and task text (the phrasings a probe found misread)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.services.import_plan import plan_milestones
+from bot.tableimport import ParsedRow
+from bot.timenodes import extract
+
+Y = 2024
+
+
+def _read(text: str) -> list[tuple[str | None, str]]:
+    return [(m.due.isoformat() if m.due else None, m.kind) for m in extract(text, Y).milestones]
+
+
+def _plan(deadline: str, content: str) -> list[tuple[str | None, str]]:
+    milestones, _ = plan_milestones(ParsedRow(1, "1", None, None, content, deadline=deadline), Y)
+    return [(m.due.isoformat() if m.due else None, m.kind) for m in milestones]
+
+
+@pytest.mark.parametrize("text,due", [
+    ("6.30前", "2024-06-30"),
+    ("6.30", "2024-06-30"),  # alone in the cell
+    ("12.20之前", "2024-12-20"),
+    ("4.1-4.30", "2024-04-30"),  # a range is due at its end
+    ("4.1-30", "2024-04-30"),
+])
+def test_month_dot_day_alone_or_with_qian_is_a_date(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+@pytest.mark.parametrize("text", ["服务2.5万人次", "上线3.0版本", "增长6.5%", "提高到12.5万元", "3.15消费者权益日宣传", "升级至V2.1版"])
+def test_decimals_and_versions_in_task_text_are_not_dates(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
+
+
+def test_a_deadline_column_of_month_dot_day_wins_over_task_text() -> None:
+    assert _plan("6.30前", "完成3个月的培训") == [("2024-06-30", "dated")]
+
+
+@pytest.mark.parametrize("text,due", [
+    ("2024.3-6", "2024-06-30"),  # one separator inside a date: March to June, not 6 March
+    ("2024.3-2024.6", "2024-06-30"),
+    ("2024/3/1-2024/6/30", "2024-06-30"),
+    ("2024-6-30", "2024-06-30"),
+    ("2024.6.30", "2024-06-30"),
+])
+def test_numeric_dates_and_their_ranges(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+def test_a_numeric_month_range_running_into_the_next_year_is_an_estimate() -> None:
+    (m,) = extract("2024.11-2", Y).milestones
+    assert (m.due.isoformat(), m.estimate) == ("2025-02-28", True)
+
+
+@pytest.mark.parametrize("text,due", [
+    ("2024年3月—2024年6月", "2024-06-30"),
+    ("2024年6月-2025年6月", "2025-06-30"),
+    ("2024年10月至2025年3月", "2025-03-31"),
+    ("10月-次年3月", "2025-03-31"),
+    ("11月至次年2月", "2025-02-28"),
+    ("二季度至三季度", "2024-09-30"),
+    ("5月下旬至6月上旬", "2024-06-10"),
+    ("2024年3月至2024年12月31日", "2024-12-31"),
+])
+def test_a_range_written_as_two_dates_is_due_at_its_end_only(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+def test_a_range_quotes_both_ends() -> None:
+    assert [m.text for m in extract("完成时间：2024年10月至2025年3月", Y).milestones] == ["2024年10月至2025年3月"]
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("6、12月", ["2024-06-30", "2024-12-31"]),
+    ("3、6、9、12月底前", ["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]),
+    ("二、三季度", ["2024-06-30", "2024-09-30"]),
+    ("一和四季度各开展一次", ["2024-03-31", "2024-12-31"]),
+    ("2025年6、12月", ["2025-06-30", "2025-12-31"]),
+    ("1-3月、4-6月", ["2024-03-31", "2024-06-30"]),  # two ranges in a list stay two nodes
+])
+def test_a_list_sharing_one_unit_gives_a_node_per_item(text: str, dues: list[str]) -> None:
+    assert _read(text) == [(d, "dated") for d in dues]
+
+
+def test_an_outline_number_is_not_a_list_item() -> None:
+    # "一、" numbers the paragraph; only 6月底前 is a node.
+    assert _read("一、6月底前完成方案") == [("2024-06-30", "dated")]
+
+
+def test_the_month_items_of_a_list_are_exact_month_ends() -> None:
+    assert not any(m.estimate for m in extract("2、6、9月", Y).milestones)
+
+
+@pytest.mark.parametrize("text,due,kind", [
+    ("2024年", "2024-12-31", "dated"),
+    ("2024年度", "2024-12-31", "dated"),
+    ("2025年", "2025-12-31", "target"),
+])
+def test_a_bare_year_alone_in_the_cell_is_its_year_end(text: str, due: str, kind: str) -> None:
+    assert _read(text) == [(due, kind)]
+
+
+def test_a_bare_year_in_running_text_without_a_goal_word_is_still_no_node() -> None:
+    assert _read("2024年全市GDP增长情况分析") == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,period", [
+    ("月度", "month"), ("季度", "quarter"), ("季度末", "quarter"), ("季末", "quarter"), ("半年度", "half"),
+])
+def test_a_period_word_alone_in_the_cell_is_recurring(text: str, period: str) -> None:
+    (m,) = extract(text, Y).milestones
+    assert (m.kind, m.period) == ("recurring", period)
+
+
+def test_a_period_word_in_running_text_is_a_noun() -> None:
+    assert _read("完善季度考核办法") == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,period", [("每两个月", "month"), ("每隔两个月", "month"), ("每两周", "week")])
+def test_every_n_periods_is_recurring_and_an_estimate(text: str, period: str) -> None:
+    (m,) = extract(text, Y).milestones
+    assert (m.kind, m.period, m.estimate) == ("recurring", period, True)
+
+
+@pytest.mark.parametrize("text", ["持续抓好", "持续加强", "长期跟进", "常态化做好"])
+def test_more_ongoing_verbs_as_a_clause_of_their_own(text: str) -> None:
+    assert _read(text) == [(None, "ongoing")]
+
+
+def test_an_ongoing_verb_with_an_object_is_still_no_node() -> None:
+    assert _read("持续加强基层医疗队伍建设") == [("2024-12-31", "default")]
+
+
+def test_yi_nian_yi_ge_yang_is_a_slogan_not_a_yearly_task() -> None:
+    assert _read("实现城乡面貌一年一个样") == [("2024-12-31", "default")]
+
+
+def test_a_start_month_gives_way_to_the_recurrence_it_starts() -> None:
+    # 自3月起: the work starts in March; the deadline is each month's, not 31 March.
+    assert _read("自3月起每月开展一次") == [("2024-12-31", "recurring")]
+
+
+def test_a_start_month_alone_is_still_read() -> None:
+    assert _read("2024年4月起") == [("2024-04-30", "dated")]
+
+
+def test_extract_is_the_function_whichever_module_is_imported_first() -> None:
+    code = (
+        "from bot.timenodes.extract import extract as f\n"
+        "from bot.timenodes import extract\n"
+        "from bot.services.import_plan import plan_milestones\n"
+        "from bot.tableimport import ParsedRow\n"
+        "assert extract is f\n"
+        "print(plan_milestones(ParsedRow(1, '1', None, None, 'x', deadline='6月底前'), 2024)[0][0].due)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "2024-06-30"
