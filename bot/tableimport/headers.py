@@ -49,6 +49,11 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("category", ("任务", "类别", "重点工作", "分类")),
 )
 
+# Columns no field is read from, although their names hold a field's word: when work starts (开始时间 is no
+# deadline), last quarter's progress and the next steps (下一步工作措施 is no task text), a supervision grade
+# (督办类别 A/B/C is no category), a contact.
+_NOT_READ = re.compile(r"开始|起始|启动|下一步|下步|打算|进展|完成情况|落实情况|推进情况|存在问题|督办|督查|联系")
+
 TEXT_FIELDS = ("content", "title", "category")
 MAX_HEADER = 20
 MAX_KEYWORD_HEADER = 12
@@ -101,6 +106,8 @@ def match_header(text: str) -> tuple[str | None, bool]:
     key = bare or key
     if len(key) > MAX_KEYWORD_HEADER or _TITLE_LIKE.search(key):
         return None, False  # a title ("2024年…分解表") or a data cell, not a column name
+    if _NOT_READ.search(key):
+        return None, False
     for fld, words in KEYWORDS:
         if any(word in key for word in words):
             return fld, False
@@ -254,6 +261,10 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
         parent = parent_of(col)
         if normalize_header(cell) == normalize_header(parent):
             continue
+        if _NOT_READ.search(normalize_header(cell)):  # 时间节点 over 开始时间 | 完成时间: the start is no deadline
+            header.fields.pop(col, None)
+            header.labels.pop(col, None)
+            continue
         fld, exact = match_header(cell)
         combined, combined_exact = match_header(parent + cell)
         if combined_exact and not exact:
@@ -286,6 +297,12 @@ def _resolve(header: Header) -> None:
         elif fld == "no":
             del header.fields[col]
             header.labels.pop(col, None)
+    # 责任领导 | 责任股室 | 责任人: beside a column naming the leaders, a 责任人/负责人 is the section's own person.
+    leaders = header.field_columns("leaders")
+    if any("领导" in header.labels.get(c, "") for c in leaders):
+        for col in leaders:
+            if "领导" not in header.labels.get(col, ""):
+                del header.fields[col]
     # "牵头责任单位 | 主体责任单位 | 配合单位": beside a column named as the lead, other unit columns are related.
     lead = [c for c in header.field_columns("sections") if "牵头" in normalize_header(header.labels.get(c, ""))]
     if lead:
