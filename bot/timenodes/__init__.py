@@ -15,7 +15,13 @@ Readings worth knowing (each is covered by tests/timenodes):
   document's, not the task's. 全年任务 / 全年目标 / 全年计划 / 全年工作 / 全年指标 are the year's workload:
   their year end counts only when nothing else in the text has a due date (全年 on its own is a year end).
 - ISO dates (2023-10-31) count only alone in the cell or with 前, never inside header metadata.
-- Vague words (尽快, 适时, 按序时, 如期) and placeholders (20xx年) give warnings and no date.
+- Vague words (尽快, 适时, 按序时, 如期, 立即) and placeholders (20xx年) give warnings and no date.
+- A range of two dates (2024年10月至2025年3月, 二季度至三季度, 4.1-4.30) is due at its end only; a list sharing
+  one unit (6、12月, 二、三季度) gives a node per item. A date followed by 起/开始/后 starts the work: it counts
+  only when nothing else dates the task.
+- Alone in a cell (a deadline column): 6.30 and 6/30 are dates (in running text only with 前, as 2.5万 and
+  3.0版 share the shape), 2024年 is that year's end, 月度/季度/季度末 are recurring, and 截至2024年底 is a
+  deadline (elsewhere 截至 states a fact). 十四五末 is the plan's last year end; 十四五 alone is no node.
 """
 
 import sys

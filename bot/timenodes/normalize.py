@@ -24,7 +24,7 @@ _SINGLE = {
 TABLE = str.maketrans(_SINGLE)
 # Most cells are simplified Chinese with ASCII digits and need no folding; a C-speed search says so.
 _NEEDS_FOLD = re.compile("[" + re.escape("".join(_SINGLE)) + "]")
-_CN_DIGITS = {"〇": 0, "O": 0, "o": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+_CN_DIGITS = {"〇": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 
 

@@ -21,7 +21,7 @@ SEP = r"\s?(?:-{1,2}|~|至|到)\s?"
 MID_LA = r"(?=前|之前|以前|完成|左右|[" + BOUND + r"]|$)"
 
 YNUM = r"(?<!\d)(?:19|20)\d{2}(?!\d)"
-YCN = r"(?<![一二三四五六七八九〇])[一二][〇九][〇一二三四五六七八九]{2}"
+YCN = r"(?<![一二三四五六七八九〇])[一二][〇九0][〇一二三四五六七八九0]{2}"  # 二0二四: a zero typed as a digit
 # Template years: 20xx, 20__, 201x, 20X, __, and 2O24 with a letter O.
 YPH = r"(?<![0-9A-Za-z_])(?=[0-9xXOo_]{0,3}[xXOo_])(?:[12][0-9xXOo_]{1,3}|[xX_]{2,4})"
 YREL = r"[今明次本去上下]"
@@ -113,10 +113,10 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("iso", r"(?<![\d/.\-])(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>1[0-2]|0?[1-9])(?:(?P=isep)(?P<id>3[01]|[12]\d|0?[1-9]))?"
             r"(?!\d)(?:" + SEP + r"(?:(?P<iy2>(?:19|20)\d\d)[-/.])?(?P<im2>1[0-2]|0?[1-9])(?:[-/.](?P<id2>3[01]|[12]\d|0?[1-9]))?(?!\d))?"
             r"(?P<itime>[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?P<ipre>之前|以前|前)?", "12"),
-    # 6.30前, 6.30, 4.1-4.30: month.day without a year (a reading only alone in the cell or with 前, as
+    # 6.30前, 6/30, 4.1-4.30: month.day without a year (a reading only alone in the cell or with 前, as
     # 2.5万人次, 3.0版本 and 6.5% share the shape).
-    ("md", r"(?<![\dA-Za-z.])(?P<dm>1[0-2]|0?[1-9])\.(?P<dd>3[01]|[12]\d|0?[1-9])(?![\d.%])"
-           r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])\.)?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%]))?"
+    ("md", r"(?<![\dA-Za-z./])(?P<dm>1[0-2]|0?[1-9])(?P<dsep>[./])(?P<dd>3[01]|[12]\d|0?[1-9])(?![\d.%/])"
+           r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])(?P=dsep))?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%/]))?"
            r"(?P<dpre>日?(?:之前|以前|前))?", _DIGITS),
     ("span", rf"(?P<sy1>{YNUM})\s?年?{SEP}(?P<sy2>{YNUM})\s?年度?", "12"),
     ("duration", r"(?:用|花)\s?(?P<dn>[一二两三四五六七八九十]|\d{1,2})\s?个?年(?:时间|左右)?"
@@ -128,7 +128,10 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("by_period", r"按(?P<p3>月|季度?|半年|年度|周)(?![份龄节期])", "按"),
     ("yearly", r"逐(?P<p4>年|月|季度?)", "逐"),
     ("periodic", r"定期", "定"),
-    ("vague", r"尽快|尽早|适时|按序时|如期", "尽适按如"),
+    ("vague", r"尽快|尽早|适时|按序时|如期|立即|立行立改|即知即改|即查即改", "尽适按如立即"),
+    # 十四五末 / “十四五”期末: the end of a five-year plan (十一五 ended 2010, 十四五 ends 2025); 十四五 alone
+    # or 十四五期间 names a span, not a deadline.
+    ("plan_end", r"十(?P<fy>[一二三四五六七八九])五[”\"']?\s?(?:规划)?(?:期末|末期|末|收官之年|收官)", "十"),
     ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
     # 6、12月 / 3、6、9、12月底前 / 二、三季度: one shared unit, a node per item (items in one script, so an
     # outline number "一、" before "6月底前" is not an item).
@@ -155,7 +158,7 @@ MASTER = _alternation(RULES)
 _LOOSE_FIRST = r"[\dxX_一二三四五六七八九十今明次本去上下年全前第]"
 _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("0123456789", r"[\dxXOo_\s]{0,4}[年月日号季\-/.~至到、和及]"),
-    ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇\s]{0,3}[年月日号季\-~至到、和及]"),
+    ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇0\s]{0,3}[年月日号季\-~至到、和及]"),
     ("xX_", r"[\dxXOo_\s]{0,4}[年月日号\-~至到]"),
     ("今明次本去上下", r"\s?年|半年"),
     ("年", r"[内底末终中]|度内"),
@@ -178,6 +181,9 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("季", r"度|末"),
     ("半", r"年度"),
     ("尽", r"[快早]"),
+    ("立", r"[即行]"),
+    ("即", r"[知查]即"),
+    ("十", r"[一二三四五六七八九]五"),
     ("适", r"时"),
     ("如", r"期"),
     ("长", r"[期效]"),
@@ -206,7 +212,10 @@ GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至
 # Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).
 RANGE_GAP = re.compile(SEP)
 # After a date that starts something (自3月起, 从4月开始) rather than ends it.
-START_WORD = re.compile(r"\s?(?:起|开始|以后|之后)")
+START_WORD = re.compile(r"\s?(?:起|开始|以后|之后|后)")
+# What 截至/截止 swallows before its date, and what may follow when the cell is just "截至2024年底(前)".
+ASOF_HEAD = re.compile(r"截[止至](?:到|至)?\s?")
+DATE = re.compile(_DATE)
 CLAUSE_END = re.compile(r"[,;。!?\n:，；！？：]")
 # Nouns after 全年 that make it "the year's workload" (全年任务的50%), not a deadline of its own.
 YEAR_NOUN = re.compile(r"任务|目标|计划|工作|指标")

@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
-from bot.timenodes.patterns import RANGE_GAP, START_WORD, YEAR_NOUN
+from bot.timenodes.patterns import ASOF_HEAD, DATE, RANGE_GAP, START_WORD, YEAR_NOUN
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -60,7 +60,11 @@ class Found:
 
     def alone(self, m: re.Match[str]) -> bool:
         """Whether the match is all the text holds (a deadline cell of its own)."""
-        return self.folded[: m.start()].strip() == "" and self.folded[m.end() :].strip() == ""
+        return self.alone_from(m.start(), m)
+
+    def alone_from(self, start: int, m: re.Match[str]) -> bool:
+        """Whether nothing but blanks stands before ``start`` or after the match."""
+        return self.folded[:start].strip() == "" and self.folded[m.end() :].strip() == ""
 
     def warn(self, code: str, m: re.Match[str]) -> None:
         """Record a warning quoting the match."""
@@ -91,9 +95,22 @@ def _year_level(found: Found, m: re.Match[str], year: int, weak: bool = False) -
     if year > found.doc_year:
         found.add(date(year, 12, 31), m, "target", weak=weak)
     elif year == found.doc_year:
+        if not weak and _after_yearly(found, m, date(year, 12, 31), False):
+            return
         found.add(date(year, 12, 31), m, "dated", weak=weak)
     else:
         found.warn("past", m)
+
+
+def _after_yearly(found: Found, m: re.Match[str], due: date, estimate: bool) -> bool:
+    """每年6月底前 / 每年年底前: the date right after 每年 replaces its node as the real deadline."""
+    if found.yearly_end < 0 or found.folded[found.yearly_end : m.start()].strip() != "":
+        return False
+    old = found.milestones[found.yearly_index]
+    text = found.source[found.yearly_end - len(old.text) : m.end()]
+    found.milestones[found.yearly_index] = MilestoneDraft(due, text, "dated", None, estimate)
+    found.yearly_end = -1
+    return True
 
 
 def _dated(found: Found, m: re.Match[str], due: date | None, estimate: bool) -> None:
@@ -103,12 +120,7 @@ def _dated(found: Found, m: re.Match[str], due: date | None, estimate: bool) -> 
     if due.year < found.doc_year:
         found.warn("past", m)
         return
-    if found.yearly_end >= 0 and found.folded[found.yearly_end : m.start()].strip() == "":
-        # 每年6月底前: the yearly rule already added a node for 每年; this date is its real deadline.
-        old = found.milestones[found.yearly_index]
-        text = found.source[found.yearly_end - len(old.text) : m.end()]
-        found.milestones[found.yearly_index] = MilestoneDraft(due, text, "dated", None, estimate)
-        found.yearly_end = -1
+    if _after_yearly(found, m, due, estimate):
         return
     # 自3月起每月开展一次, 从4月开始: a start, the deadline only when nothing else dates the task.
     weak = m.group(0)[-1] != "前" and START_WORD.match(found.folded, m.end()) is not None
@@ -252,7 +264,7 @@ def on_span(found: Found, m: re.Match[str]) -> None:
 def on_duration(found: Found, m: re.Match[str]) -> None:
     """用三年时间完成 / 三年内实现: counted from the document year, so its (N−1)th following year end."""
     n = cn_number(m.group("dn") or m.group("dn2") or "")
-    if n is None or not 1 <= n <= 20 or not near_goal(found.folded, m.end(), m.end()):
+    if n is None or not 1 <= n <= 20 or not (near_goal(found.folded, m.end(), m.end()) or found.alone(m)):
         return
     year = found.doc_year + n - 1
     kind: MilestoneKind = "dated" if year == found.doc_year else "target"
@@ -303,6 +315,22 @@ def on_vague(found: Found, m: re.Match[str]) -> None:
     found.warn("vague", m)
 
 
+def on_plan_end(found: Found, m: re.Match[str]) -> None:
+    """十四五末: the five-year plan's last year end (十一五 ended 2010)."""
+    n = cn_number(m.group("fy"))
+    if n is not None:
+        _year_level(found, m, 1955 + 5 * (10 + n))
+
+
+def on_asof(found: Found, m: re.Match[str]) -> None:
+    """截至6月底，已完成…: an as-of fact; but a cell that is only "截至2024年底(前)" is a deadline."""
+    if found.folded[m.end() :].strip() not in ("", "前", "之前", "以前"):
+        return
+    date_match = DATE.match(found.folded, ASOF_HEAD.match(found.folded, m.start()).end())  # type: ignore[union-attr]
+    if date_match is not None and date_match.end() > date_match.start() and found.alone_from(m.start(), date_match):
+        on_date(found, date_match)
+
+
 def _ignore(found: Found, m: re.Match[str]) -> None:
     """Cited titles, document numbers, section numbers, as-of facts, baselines: consumed, never deadlines."""
 
@@ -312,10 +340,11 @@ HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
     "k_docno": _ignore,
     "k_section": _ignore,
     "k_label": _ignore,
-    "k_asof_pre": _ignore,
+    "k_asof_pre": on_asof,
     "k_baseline": _ignore,
     "k_not_recurring": _ignore,
     "k_asof_suffix": _ignore,
+    "k_plan_end": on_plan_end,
     "k_iso": on_iso,
     "k_md": on_md,
     "k_enum": on_enum,

@@ -165,3 +165,60 @@ def test_extract_is_the_function_whichever_module_is_imported_first() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "2024-06-30"
+
+
+@pytest.mark.parametrize("text,due", [
+    ("截至2024年底", "2024-12-31"),  # a cell that is only 截至…: a deadline, not an as-of fact
+    ("截止2024年6月30日前", "2024-06-30"),
+    ("截至9月底", "2024-09-30"),
+])
+def test_jiezhi_alone_in_the_cell_is_a_deadline(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+@pytest.mark.parametrize("text", ["截至6月底，已完成80%", "截至6月底完成率达80%"])
+def test_jiezhi_before_a_fact_is_still_no_node(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,due", [("十四五末", "2025-12-31"), ("到“十四五”期末基本建成", "2025-12-31"), ("十五五收官", "2030-12-31")])
+def test_the_end_of_a_five_year_plan_is_its_last_year_end(text: str, due: str) -> None:
+    assert _read(text) == [(due, "target")]
+
+
+@pytest.mark.parametrize("text", ["“十四五”期间", "落实“十四五”规划", "编制十五五规划"])
+def test_a_five_year_plan_named_without_its_end_is_no_node(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,due", [("6/30前", "2024-06-30"), ("6/30", "2024-06-30"), ("4/1-4/30", "2024-04-30")])
+def test_month_slash_day_alone_or_with_qian_is_a_date(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+def test_a_fraction_in_task_text_is_not_a_date() -> None:
+    assert _read("完成1/3工程量") == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text", ["立即", "立行立改", "即知即改"])
+def test_immediately_is_vague_not_a_date(text: str) -> None:
+    e = extract(text, Y)
+    assert [m.kind for m in e.milestones] == ["default"] and [w.code for w in e.warnings] == ["vague"]
+
+
+def test_a_chinese_year_with_a_typed_zero() -> None:
+    assert _read("二0二五年六月底前") == [("2025-06-30", "dated")]
+
+
+def test_a_duration_alone_in_the_cell_counts_from_the_table_year() -> None:
+    (m,) = extract("3年内", Y).milestones
+    assert (m.due.isoformat(), m.kind, m.estimate) == ("2026-12-31", "target", True)
+
+
+def test_every_year_by_year_end_is_one_node() -> None:
+    assert _read("每年年底前") == [("2024-12-31", "dated")]
+
+
+def test_a_date_followed_by_hou_gives_way_to_another_date() -> None:
+    # 7月1日后 starts the work; the deadline is 9月底前.
+    assert _read("7月1日后启动，9月底前完成") == [("2024-09-30", "dated")]
