@@ -141,6 +141,31 @@ _MARKED_PERSON = re.compile(
 _UNIT_NAME_END = re.compile(r"[室股科局院办站所委部队组会处厅馆心镇村县区市]$")
 
 
+_UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,20}(?:股|室|科|处|局|院|办|中心|站|所|队|委|部)")
+_NAME_AND_UNIT = re.compile(r"(?P<name>[^（(]+?)\s*[（(](?P<unit>[^（）()]+)[）)]")
+
+
+def people_and_units(items: tuple[str, ...], *, named: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A leaders cell that also names sections: (people, units). A unit in brackets counts always ("王明（医政股）",
+    "王明\n（医政股）"); a bare one ("王明/医政股") only when the column is ``named`` for both (责任领导/股室), since
+    a name may end like a unit (王广部)."""
+    people: list[str] = []
+    units: list[str] = []
+    for item in items:
+        text = item.strip()
+        pair = _NAME_AND_UNIT.fullmatch(text)
+        bracketed = len(text) > 2 and text[0] in "（(" and text[-1] in "）)"
+        bare = text[1:-1].strip() if bracketed else text
+        if pair and _UNIT_LIKE.fullmatch(pair["unit"].strip()):
+            people.append(pair["name"].strip())
+            units.append(pair["unit"].strip())
+        elif (bracketed or named) and len(bare) >= 3 and _UNIT_LIKE.fullmatch(bare):
+            units.append(bare)
+        else:
+            people.append(item)
+    return tuple(people), tuple(units)
+
+
 def marked_person(item: str) -> str | None:
     """The name in an item marked as a person (a post or 同志 beside it, or 分管); None for anything else."""
     m = _MARKED_PERSON.fullmatch(item.strip())

@@ -73,6 +73,12 @@ class _Reading:
     levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
 
+    @property
+    def leaders_name_units(self) -> bool:
+        """Whether a leaders column is named for sections too (责任领导/股室, 责任领导及责任科室)."""
+        labels = self.where.header.labels
+        return any(re.search(r"股|室|科|处|单位|部门", normalize_header(labels.get(c, ""))) for c in self.cols["leaders"])
+
     def value(self, cells: list[str], name: str) -> str:
         """The text of the column(s) read as ``name`` in this row."""
         return "\n".join(cells[c] for c in self.cols[name] if c < len(cells) and cells[c].strip())
@@ -219,7 +225,10 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         return
     no = C.normalize_no(raw_no)
     sections, units = _lead_and_related(reading.value(cells, "sections"), reading.value(cells, "units"))
-    leaders = C.split_people(reading.value(cells, "leaders"))
+    leaders, named_units = C.people_and_units(C.split_people(reading.value(cells, "leaders")),
+                                              named=reading.leaders_name_units)
+    if named_units:  # 责任领导/股室: "王明/医政股", "王明（医政股）"
+        sections, units = _distinct((*sections, *named_units), units)
     if not leaders:  # "由王明同志牵头，医政股负责": a 责任分工 cell may name the leader among the units
         leaders, sections = _marked_leaders(sections)
     parsed = ParsedRow(

@@ -117,3 +117,23 @@ def test_a_duties_column_names_leader_lead_and_related() -> None:
         ((), ("医政股",), ("财务股", "各乡镇卫生院")),
         ((), ("疾控", "医政"), ()),  # short section names are no people
     ]
+
+
+@pytest.mark.parametrize("label,cell", [("责任领导/股室", "王明/医政股"), ("责任领导及股室", "王明（医政股）"),
+                                        ("责任领导\n（责任股室）", "王明\n（医政股）"), ("责任领导", "王明（医政股）")])
+def test_a_leaders_column_that_also_names_the_section(label: str, cell: str) -> None:
+    from bot.tableimport import read_table
+    from tests.tableimport.builders import csv_bytes
+
+    rows = [["序号", "工作任务", label, "配合单位", "完成时限"], ["1", "推进医共体建设", cell, "县人民医院", "6月底前"]]
+    row = read_table(csv_bytes(rows), "2024年任务.csv").rows[0]
+    assert (row.leaders, row.sections, row.units) == (("王明",), ("医政股",), ("县人民医院",))
+
+
+def test_a_name_ending_like_a_unit_stays_a_leader() -> None:
+    from bot.tableimport import read_table
+    from tests.tableimport.builders import csv_bytes
+
+    rows = [["序号", "工作任务", "责任领导", "责任股室"], ["1", "推进医共体建设", "王广部、李华", "医政股"]]
+    row = read_table(csv_bytes(rows), "2024年任务.csv").rows[0]
+    assert (row.leaders, row.sections) == (("王广部", "李华"), ("医政股",))
