@@ -35,6 +35,8 @@ class Found:
     # Where the last dated node ended and its index, so that "3月至次年2月" keeps only the range's end.
     dated_end: int = -1
     dated_index: int = -1
+    # Where the last date before the document year stood, so "2023年12月至2024年6月" is one range, no warning.
+    past_span: tuple[int, int] = (-1, -1)
 
     def phrase(self, m: re.Match[str]) -> str:
         """The source text of a match."""
@@ -49,6 +51,11 @@ class Found:
         if weak:
             self.fallback.append(draft)
             return
+        if kind in ("dated", "target") and self.past_span[1] >= 0 and RANGE_GAP.fullmatch(self.folded, self.past_span[1], m.start()):
+            # The range began before the document year: its start was history, its end is this node.
+            self.warnings.remove(TimeWarning("past", self.source[self.past_span[0] : self.past_span[1]]))
+            draft = MilestoneDraft(due, self.source[self.past_span[0] : m.end()], kind, period, estimate)
+        self.past_span = (-1, -1)
         if kind in ("dated", "target") and self.dated_end >= 0 and RANGE_GAP.fullmatch(self.folded, self.dated_end, m.start()):
             # 2024年10月至2025年3月, 二季度至三季度, 5月下旬至6月上旬: a range is due at its end.
             start = self.dated_end - len(self.milestones[self.dated_index].text)
@@ -69,6 +76,11 @@ class Found:
     def warn(self, code: str, m: re.Match[str]) -> None:
         """Record a warning quoting the match."""
         self.warnings.append(TimeWarning(code, self.phrase(m)))
+
+    def past(self, m: re.Match[str]) -> None:
+        """A date before the document year: history (a ``past`` warning), unless a range goes on from it."""
+        self.warn("past", m)
+        self.past_span = (m.start(), m.end())
 
 
 def _safe_date(year: int, month: int, day: int) -> tuple[date, bool] | None:
@@ -99,7 +111,7 @@ def _year_level(found: Found, m: re.Match[str], year: int, weak: bool = False) -
             return
         found.add(date(year, 12, 31), m, "dated", weak=weak)
     else:
-        found.warn("past", m)
+        found.past(m)
 
 
 def _after_yearly(found: Found, m: re.Match[str], due: date, estimate: bool) -> bool:
@@ -118,7 +130,7 @@ def _dated(found: Found, m: re.Match[str], due: date | None, estimate: bool) -> 
     if due is None:
         return
     if due.year < found.doc_year:
-        found.warn("past", m)
+        found.past(m)
         return
     if _after_yearly(found, m, due, estimate):
         return

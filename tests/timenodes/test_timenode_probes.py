@@ -222,3 +222,14 @@ def test_every_year_by_year_end_is_one_node() -> None:
 def test_a_date_followed_by_hou_gives_way_to_another_date() -> None:
     # 7月1日后 starts the work; the deadline is 9月底前.
     assert _read("7月1日后启动，9月底前完成") == [("2024-09-30", "dated")]
+
+
+@pytest.mark.parametrize("text,due", [("2023年12月至2024年6月", "2024-06-30"), ("2023年10月-2024年3月底前", "2024-03-31")])
+def test_a_range_begun_last_year_is_due_at_its_end_without_a_past_warning(text: str, due: str) -> None:
+    e = extract(text, Y)
+    assert [(m.due.isoformat(), m.kind, m.text) for m in e.milestones] == [(due, "dated", text)]
+    assert e.warnings == ()
+
+
+def test_a_date_of_last_year_on_its_own_still_warns() -> None:
+    assert [w.code for w in extract("2023年底前完成", Y).warnings] == ["past"]
