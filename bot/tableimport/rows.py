@@ -243,6 +243,11 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         deadline=C.clean_verbatim(reading.schedule(cells)),
         remarks=C.clean_verbatim(reading.value(cells, "remarks")),
     )
+    if not no and cols["no"] and not any(c in row.spanned for c in cols["no"]) \
+            and _wraps_onto(parsed, reading.previous):
+        # The rest of the task above, typed or converted onto a row of its own: one task, not N-1 and N-2.
+        reading.rows[-1] = reading.previous = _joined(reading.previous, parsed)  # type: ignore[arg-type]
+        return
     below = _under_merged_number(parsed, reading.previous) if not no and cols["no"] else None
     if below is not None:
         parsed, no = below, below.no
@@ -261,6 +266,24 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
         reading.warnings.append(RowWarning(row.line, "missing_section", {"no": no or "?"}))
     reading.rows.append(parsed)
     reading.previous = parsed
+
+
+_UNFINISHED = re.compile(r"[，,、；;：:（(\u4e00-\u9fff0-9A-Za-z]$")
+
+
+def _wraps_onto(row: ParsedRow, above: ParsedRow | None) -> bool:
+    """A row that only carries on the task above: its text goes on from a sentence the row above left unfinished
+    ("…挂牌运行，"), it is not a numbered sub-item ("（1）…"), and it names no leader, section or deadline of its own."""
+    if above is None or not above.no or row.leaders or row.sections or row.deadline:
+        return False
+    return bool(_UNFINISHED.search(above.content)) and not _TEXT_NO.match(row.content)
+
+
+def _joined(above: ParsedRow, row: ParsedRow) -> ParsedRow:
+    """The task above with the wrapped row's text and units added."""
+    units = tuple(dict.fromkeys((*above.units, *row.units)))
+    return ParsedRow(above.line, above.no, above.category, above.title, above.content + row.content, above.leaders,
+                     above.sections, units, above.deadline, above.remarks)
 
 
 def _under_merged_number(row: ParsedRow, above: ParsedRow | None) -> ParsedRow | None:
