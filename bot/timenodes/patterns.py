@@ -28,9 +28,12 @@ YREL = r"[今明次本去上下]"
 
 
 def _month(sfx: str) -> str:
-    """A month number before 月: 1–12, 一–十二, or a placeholder x/_ (groups m, mc, mp + sfx)."""
+    """A month number before 月: 1–12, 一–十二, or a placeholder x/_ (groups m, mc, mp + sfx).
+
+    Not after a decimal point (1.5个月), except after a list number opening a clause ("1.6月底前完成方案").
+    """
     return (
-        rf"(?:(?P<m{sfx}>(?<![\d.])(?:1[0-2]|0?[1-9])(?!\d))"
+        rf"(?:(?P<m{sfx}>(?:(?<![\d.])|(?<=^\d\.)|(?<=[\s;。；:：]\d\.))(?:1[0-2]|0?[1-9])(?!\d))"
         rf"|(?P<mc{sfx}>(?<![一二三四五六七八九十两〇第统唯逐单划同专万之每任其])(?:十[一二]?|[一二三四五六七八九]))"
         rf"|(?P<mp{sfx}>(?<![A-Za-z0-9_])[xX_]{{1,2}}))"
     )
@@ -114,9 +117,10 @@ RULES: tuple[tuple[str, str, str], ...] = (
             r"(?!\d)(?:" + SEP + r"(?:(?P<iy2>(?:19|20)\d\d)[-/.])?(?P<im2>1[0-2]|0?[1-9])(?:[-/.](?P<id2>3[01]|[12]\d|0?[1-9]))?(?!\d))?"
             r"(?P<itime>[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?P<ipre>之前|以前|前)?", "12"),
     # 6.30前, 6/30, 4.1-4.30: month.day without a year (a reading only alone in the cell or with 前, as
-    # 2.5万人次, 3.0版本 and 6.5% share the shape).
-    ("md", r"(?<![\dA-Za-z./])(?P<dm>1[0-2]|0?[1-9])(?P<dsep>[./])(?P<dd>3[01]|[12]\d|0?[1-9])(?![\d.%/])"
-           r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])(?P=dsep))?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%/]))?"
+    # 2.5万人次, 3.0版本 and 6.5% share the shape;
+    # "1.6月底前" is item 1 of a numbered list).
+    ("md", r"(?<![\dA-Za-z./])(?P<dm>1[0-2]|0?[1-9])(?P<dsep>[./])(?P<dd>3[01]|[12]\d|0?[1-9])(?![\d.%/]|月)"
+           r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])(?P=dsep))?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%/]|月))?"
            r"(?P<dpre>日?(?:之前|以前|前))?", _DIGITS),
     ("span", rf"(?P<sy1>{YNUM})\s?年?{SEP}(?P<sy2>{YNUM})\s?年度?", "12"),
     ("duration", r"(?:用|花)\s?(?P<dn>[一二两三四五六七八九十]|\d{1,2})\s?个?年(?:时间|左右)?"
@@ -209,6 +213,8 @@ for _c in FIRST_CHARS:
 
 # Words near a bare year that make it a goal: 2025年达…目标, 完成2023年…, 到2025年.
 GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至")
+# Where a clause begins: a list item number such as "1、" stands there (see rules.on_enum).
+CLAUSE_START = re.compile(r"(?:^|[\s;。；:：])$")
 # Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).
 RANGE_GAP = re.compile(SEP)
 # After a date that starts something (自3月起, 从4月开始) rather than ends it.

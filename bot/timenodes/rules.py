@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
-from bot.timenodes.patterns import ASOF_HEAD, DATE, RANGE_GAP, START_WORD, YEAR_NOUN
+from bot.timenodes.patterns import ASOF_HEAD, CLAUSE_START, DATE, RANGE_GAP, START_WORD, YEAR_NOUN
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -241,7 +241,10 @@ def on_enum(found: Found, m: re.Match[str]) -> None:
     year = int(m.group("ly")) if m.group("ly") else found.doc_year
     quarter = m.group("lunit") == "季度"
     bare_before = m.group("lpre") is not None and m.group("ltail") is None and not quarter
-    for item in re.split(r"\s?[、和及]\s?", m.group("litems")):
+    items = re.split(r"\s?[、和及]\s?", m.group("litems"))
+    if _numbered(found, m, items[0]):
+        items = items[1:]
+    for item in items:
         n = cn_number(item)
         if n is None or (quarter and not 1 <= n <= 4):
             continue
@@ -254,6 +257,24 @@ def on_enum(found: Found, m: re.Match[str]) -> None:
         if got is not None:  # day 31 stands for the month's end, so a clamp is no estimate here
             _dated(found, m, got[0], bare_before)
         found.dated_end = -1  # the items are a list, not a range
+
+
+_CN_ITEM = "〇一二三四五六七八九十"
+
+
+def _numbered(found: Found, m: re.Match[str], first: str) -> bool:
+    """Whether the first item is a list number ("1、6月底前完成方案；2、12月底前完成"): it opens a clause, and
+    the next number opens a clause after it or the one before opens a clause before it."""
+    if m.group("ly") or not CLAUSE_START.search(found.folded, 0, m.start()):
+        return False
+    n = cn_number(first)
+    if n is None or n >= 10:
+        return False
+    def opens(k: int, text: str) -> bool:
+        number = str(k) if first.isdigit() else _CN_ITEM[k]
+        return re.search(rf"(?:^|[\s;。；:：]){number}、", text) is not None
+
+    return opens(n + 1, found.folded[m.end() :]) or (n > 1 and opens(n - 1, found.folded[: m.start()]))
 
 
 def on_every_n(found: Found, m: re.Match[str]) -> None:

@@ -233,3 +233,24 @@ def test_a_range_begun_last_year_is_due_at_its_end_without_a_past_warning(text: 
 
 def test_a_date_of_last_year_on_its_own_still_warns() -> None:
     assert [w.code for w in extract("2023年底前完成", Y).warnings] == ["past"]
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("1、6月底前完成方案；2、12月底前完成", ["2024-06-30", "2024-12-31"]),  # 1、 2、 number the steps
+    ("工作安排：1、6月底前完成方案 2、12月底前完成验收", ["2024-06-30", "2024-12-31"]),
+    ("1、3月完成摸底；2、6月完成", ["2024-03-31", "2024-06-30"]),
+    ("一、二季度完成方案；二、四季度完成验收", ["2024-06-30", "2024-12-31"]),
+    ("1.6月底前完成方案；2.12月底前完成", ["2024-06-30", "2024-12-31"]),
+    ("2.6月底前完成", ["2024-06-30"]),
+])
+def test_list_numbers_before_a_month_are_not_months(text: str, dues: list[str]) -> None:
+    assert _read(text) == [(d, "dated") for d in dues]
+
+
+def test_a_plain_list_of_months_from_one_is_still_a_list() -> None:
+    assert _read("1、2、3月") == [("2024-01-31", "dated"), ("2024-02-29", "dated"), ("2024-03-31", "dated")]
+
+
+@pytest.mark.parametrize("text", ["历时1.5个月", "增长1.5月均"])
+def test_a_decimal_before_month_words_is_still_no_date(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
