@@ -123,6 +123,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
            r"(?:" + SEP + r"(?:(?P<dm2>1[0-2]|0?[1-9])(?P=dsep))?(?P<dd2>3[01]|[12]\d|0?[1-9])(?![\d.%/]|月))?"
            r"(?P<dpre>日?(?:之前|以前|前))?", _DIGITS),
     ("span", rf"(?P<sy1>{YNUM})\s?年?{SEP}(?P<sy2>{YNUM})\s?年度?", "12"),
+    # 每年两次 / 一年开展4次: so many times a year is a period of its own (half, quarter, month).
+    ("times_a_year", r"[每一]年度?(?:至少|不少于)?(?:开展|组织|召开|举办|进行|报送|通报|更新)?(?:至少|不少于)?"
+                     r"(?P<tn>两|二|2|四|4|十二|12)\s?次", "每一"),
     ("duration", r"(?:用|花)\s?(?P<dn>[一二两三四五六七八九十]|\d{1,2})\s?个?年(?:时间|左右)?"
                  r"|(?<![\d一二三四五六七八九十两几])(?P<dn2>[一二两三四五]|\d)\s?年内", "用花一二两三四五" + _DIGITS),
     ("one_per", r"一(?P<p1>月|季度?|年|周)一(?![日号十〇\d一二三四五六七八九])(?!个?变?样)", "一"),  # 一年一个样: a slogan
@@ -213,6 +216,8 @@ for _c in FIRST_CHARS:
 
 # Words near a bare year that make it a goal: 2025年达…目标, 完成2023年…, 到2025年.
 GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至")
+# A completion verb right after a numeric date (2024.6.30完成): the date is the task's, not page metadata.
+DONE = re.compile(r"\s?(?:完成|完工|竣工|办结|建成|到位|上线|投用|投运)(?!情况|率|进度|数|量|值|比例|时间)")
 # Where a clause begins: a list item number such as "1、" stands there (see rules.on_enum).
 CLAUSE_START = re.compile(r"(?:^|[\s;。；:：])$")
 # Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).

@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
-from bot.timenodes.patterns import ASOF_HEAD, CLAUSE_START, DATE, RANGE_GAP, START_WORD, YEAR_NOUN
+from bot.timenodes.patterns import ASOF_HEAD, CLAUSE_START, DATE, DONE, RANGE_GAP, START_WORD, YEAR_NOUN
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -210,8 +210,8 @@ def on_date(found: Found, m: re.Match[str]) -> None:
 
 
 def on_iso(found: Found, m: re.Match[str]) -> None:
-    """2023-10-31: a date only when the cell holds nothing else, or with 前 (not page-header metadata)."""
-    if not (found.alone(m) or m.group("ipre")):
+    """2023-10-31: a date only alone in the cell, with 前 or before 完成… (not page-header metadata)."""
+    if not (found.alone(m) or m.group("ipre") or DONE.match(found.folded, m.end())):
         return
     year, month = int(m.group("iy")), int(m.group("im"))
     day = m.group("id")
@@ -275,6 +275,14 @@ def _numbered(found: Found, m: re.Match[str], first: str) -> bool:
         return re.search(rf"(?:^|[\s;。；:：]){number}、", text) is not None
 
     return opens(n + 1, found.folded[m.end() :]) or (n > 1 and opens(n - 1, found.folded[: m.start()]))
+
+
+_TIMES_A_YEAR = {"两": "半年", "二": "半年", "2": "半年", "四": "季度", "4": "季度", "十二": "月", "12": "月"}
+
+
+def on_times_a_year(found: Found, m: re.Match[str]) -> None:
+    """每年两次: half-yearly; 每年四次: quarterly; 每年12次: monthly."""
+    _recurring(found, m, _TIMES_A_YEAR[m.group("tn")])
 
 
 def on_every_n(found: Found, m: re.Match[str]) -> None:
@@ -382,6 +390,7 @@ HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
     "k_md": on_md,
     "k_enum": on_enum,
     "k_every_n": on_every_n,
+    "k_times_a_year": on_times_a_year,
     "k_period_word": on_period_word,
     "k_span": on_span,
     "k_duration": on_duration,

@@ -254,3 +254,22 @@ def test_a_plain_list_of_months_from_one_is_still_a_list() -> None:
 @pytest.mark.parametrize("text", ["历时1.5个月", "增长1.5月均"])
 def test_a_decimal_before_month_words_is_still_no_date(text: str) -> None:
     assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text", ["于2024.6.30完成", "2024/6/30完工", "2024-6-30 竣工"])
+def test_a_numeric_date_before_a_completion_verb_is_a_deadline(text: str) -> None:
+    assert _read(text) == [("2024-06-30", "dated")]
+
+
+@pytest.mark.parametrize("text", ["填报日期：2024-06-30", "2024-06-30 完成情况", "2024.6.30完成率"])
+def test_a_numeric_date_as_metadata_is_still_no_node(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,period", [
+    ("一年两次", "half"), ("每年至少开展2次", "half"), ("每年组织4次", "quarter"), ("每年12次", "month"),
+    ("每年至少更新一次", "year"),
+])
+def test_so_many_times_a_year_is_that_period(text: str, period: str) -> None:
+    (m,) = extract(text, Y).milestones
+    assert (m.kind, m.period) == ("recurring", period)
