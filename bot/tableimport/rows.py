@@ -23,6 +23,7 @@ from bot.tableimport.model import (
     RowWarning,
     column_letter,
 )
+from bot.tableimport.numbering import fold_group_rows, qualify_sub_numbers
 from bot.tableimport.override import apply_columns
 from bot.tableimport.periods import is_period_label, under_period
 from bot.tableimport.readers.text import PointList
@@ -126,6 +127,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     if reading.carried_rows:
         reading.warnings.append(RowWarning(reading.carried_rows[0], "cells_carried",
                                            {"count": len(reading.carried_rows)}))
+    rows = fold_group_rows(qualify_sub_numbers(rows), reading.warnings)
     rows = _number_across_parts(rows, reading)
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:
@@ -184,7 +186,10 @@ def _heading(cells: list[str], content: str, numbered: bool, reading: _Reading) 
     words = filled[1].rstrip("。") if any(reading.cols[n] for n in ("leaders", "sections", "units")) else filled[1]
     if len(filled) == 2 and _CN_NUMERAL.match(number) and len(filled[1]) <= HEADING_MAX \
             and not re.search(r"[。；;]", words):
-        return filled[1] if _HEADING.match(filled[1]) else f"{number}、{filled[1]}".replace("、、", "、")
+        if _HEADING.match(filled[1]):
+            return filled[1]
+        # "（一） | 医共体建设": the brackets already end the number
+        return f"{filled[0].strip()}{filled[1]}" if number[-1:] in ")）" else f"{number}、{filled[1]}".replace("、、", "、")
     return None
 
 
@@ -213,7 +218,7 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
     heading = _heading(cells, content, numbered, reading)
     if heading is not None:
         reading.notes.append(heading)
-        reading.heading = heading
+        reading.heading = _nested(reading.heading, heading)
         reading.levels.clear()
         reading.previous = None
         return
@@ -297,6 +302,28 @@ def _under_merged_number(row: ParsedRow, above: ParsedRow | None) -> ParsedRow |
     return ParsedRow(row.line, above.no, row.category, row.title, row.content, row.leaders or above.leaders,
                      row.sections or above.sections, row.units or above.units, row.deadline or above.deadline,
                      row.remarks)
+
+
+_LEVELS = ((re.compile(r"^第[一二三四五六七八九十百]+(?:部分|篇|章)"), 0), (re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]"), 1),
+           (re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]"), 2))
+
+
+def _heading_level(heading: str) -> int | None:
+    return next((level for pattern, level in _LEVELS if pattern.match(heading)), None)
+
+
+def _nested(current: str | None, heading: str) -> str:
+    """A heading under the one in force when it is a deeper level ("一、…" then "（一）…"): "一、… / （一）…"."""
+    if current is None:
+        return heading
+    parts = current.split(" / ")
+    level = _heading_level(heading)
+    if level is None or _heading_level(parts[0]) is None:
+        return heading
+    kept = [part for part in parts if (_heading_level(part) if _heading_level(part) is not None else 99) < level]
+    opens = re.match(r"^[(（]?一", heading) is not None or any(_heading_level(part) == level for part in parts)
+    # "二、…" then "（三）…": a part numbered on in another style, not the first of a deeper level
+    return " / ".join([*kept, heading]) if opens else heading
 
 
 def _under_heading(category: str | None, heading: str | None) -> str | None:
