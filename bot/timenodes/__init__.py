@@ -14,7 +14,10 @@ Readings worth knowing (each is covered by tests/timenodes):
 - A cited title (《…规划（2021—2025年）》, 《…2025年工作要点》) is consumed whole: its years are the
   document's, not the task's. 全年任务 / 全年目标 / 全年计划 / 全年工作 / 全年指标 are the year's workload:
   their year end counts only when nothing else in the text has a due date (全年 on its own is a year end).
-- ISO dates (2023-10-31) count only alone in the cell or with 前, never inside header metadata.
+- ISO dates (2023-10-31, 2024.3-6) count only alone in the cell, with 前 or before a completion verb
+  (2023.9.30完成), never inside header metadata (2023-10-31 完成情况).
+- 每年两次 / 每年4次 / 每年12次 are half-yearly / quarterly / monthly; 每两个月 is monthly (an estimate).
+- A list number opening a clause (1、6月底前…；2、12月底前…, 1.6月底前) is not a month.
 - Vague words (尽快, 适时, 按序时, 如期, 立即) and placeholders (20xx年) give warnings and no date.
 - A range of two dates (2024年10月至2025年3月, 二季度至三季度, 4.1-4.30) is due at its end only; a list sharing
   one unit (6、12月, 二、三季度) gives a node per item. A date followed by 起/开始/后 starts the work: it counts

@@ -66,11 +66,13 @@ _YEAR = (
     + f"(?P<yn>{YNUM})|(?P<yc>{YCN})|(?P<yp>{YPH})|(?P<yr>{YREL})"
     + r")\s?年(?:度)?)"
 )
+# 6月龄, 0-6月龄: a baby's age in months (health tables), not a month.
+NOT_AGE = r"(?!龄)"
 _TAIL = r"(?P<tail>月?(?:底|末)|上旬|中旬|下旬|初|中" + MID_LA + ")"
 _BODY_MONTH = (
     _month("")
-    + r"(?P<yue>\s?月份?)?(?:"
-    + SEP + _month("2") + r"\s?月份?(?:月?(?:底|末))?"
+    + r"(?P<yue>\s?月份?" + NOT_AGE + ")?(?:"
+    + SEP + _month("2") + r"\s?月份?" + NOT_AGE + r"(?:月?(?:底|末))?"
     + "|(?(yue)(?:" + _day("") + "(?:" + SEP + "(?:" + _month("3") + r"\s?月)?" + _day("2") + ")?|" + _TAIL + ")?|(?!))"
     + ")"
 )
@@ -142,10 +144,10 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
     # 6、12月 / 3、6、9、12月底前 / 二、三季度: one shared unit, a node per item (items in one script, so an
     # outline number "一、" before "6月底前" is not an item).
-    ("enum", rf"(?:(?P<ly>{YNUM})\s?年)?(?P<litems>{_ITEMS_DIGIT}|{_ITEMS_CN})\s?(?P<lunit>月份?|季度)(?P<ltail>底|末)?(?P<lpre>之前|以前|前)?",
+    ("enum", rf"(?:(?P<ly>{YNUM})\s?年)?(?P<litems>{_ITEMS_DIGIT}|{_ITEMS_CN})\s?(?P<lunit>月份?(?!龄)|季度)(?P<ltail>底|末)?(?P<lpre>之前|以前|前)?",
      _DIGITS + _NUMERALS + "12"),
-    # 月度 / 季度 / 季度末 / 半年度 as the whole deadline cell: recurring (in running text, 季度考核 is a noun).
-    ("period_word", r"(?P<p5>月度|季度末?|季末|半年度)", "月季半"),
+    # 月度 / 季度 / 季度末 / 半年度 / 月报 / 季报 as the whole deadline cell: recurring (in running text, 季度考核 is a noun).
+    ("period_word", r"(?P<p5>月度|季度末?|季末|半年度|[周月季年]报|半年报)", "月季半周年"),
     ("date", _DATE, _DATE_FIRST),
 )
 
@@ -184,9 +186,11 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("按", r"[月季半年周序]"),
     ("逐", r"[年月季]"),
     ("定", r"期"),
-    ("月", r"度"),
-    ("季", r"度|末"),
-    ("半", r"年度"),
+    ("月", r"[度报]"),
+    ("季", r"[度末报]"),
+    ("半", r"年[度报]"),
+    ("周", r"报"),
+    ("年", r"报"),
     ("尽", r"[快早]"),
     ("立", r"[即行]"),
     ("即", r"[知查]即"),

@@ -291,10 +291,10 @@ def on_every_n(found: Found, m: re.Match[str]) -> None:
 
 
 def on_period_word(found: Found, m: re.Match[str]) -> None:
-    """月度 / 季度 / 季度末 / 半年度 as the whole cell: recurring; in running text a noun, no node."""
+    """月度 / 季度 / 季度末 / 半年度 / 月报 as the whole cell: recurring; in running text a noun, no node."""
     if found.alone(m):
         word = m.group("p5")
-        _recurring(found, m, "月" if word == "月度" else "半年" if word == "半年度" else "季度")
+        _recurring(found, m, "半年" if word.startswith("半") else {"月": "月", "周": "周", "年": "年"}.get(word[0], "季度"))
 
 
 def on_span(found: Found, m: re.Match[str]) -> None:

@@ -273,3 +273,18 @@ def test_a_numeric_date_as_metadata_is_still_no_node(text: str) -> None:
 def test_so_many_times_a_year_is_that_period(text: str, period: str) -> None:
     (m,) = extract(text, Y).milestones
     assert (m.kind, m.period) == ("recurring", period)
+
+
+@pytest.mark.parametrize("text", ["6-12月龄儿童健康管理", "0-6月龄婴儿纯母乳喂养率达50%", "3月龄婴儿", "6、12月龄随访"])
+def test_an_age_in_months_is_not_a_month(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,period", [("月报", "month"), ("季报", "quarter"), ("半年报", "half"), ("周报", "week"), ("年报", "year")])
+def test_a_report_frequency_alone_in_the_cell_is_recurring(text: str, period: str) -> None:
+    (m,) = extract(text, Y).milestones
+    assert (m.kind, m.period) == ("recurring", period)
+
+
+def test_a_report_word_in_running_text_is_no_node() -> None:
+    assert _read("督促企业按时完成年报公示") == [("2024-12-31", "default")]
