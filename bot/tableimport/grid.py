@@ -27,6 +27,9 @@ class Grid:
     unit: str = "row"  # how render() names ``line``: a spreadsheet "row" or a text "line"
     letters: bool = True  # columns are named A, B, … (spreadsheets, CSV) rather than 1, 2, …
     around: Callable[[], tuple[list[str], list[str]]] | None = None  # text around it, computed on demand
+    # The lines between the document's table before this one and this one, computed on demand; it returns None
+    # when the two are no neighbours (this table sits inside the one before).
+    gap: Callable[[], list[str] | None] | None = None
 
     def context(self) -> tuple[list[str], list[str]]:
         """The text before and after the table."""
@@ -34,6 +37,10 @@ class Grid:
             self.before, self.after = self.around()
             self.around = None
         return self.before, self.after
+
+    def lead_in(self) -> list[str] | None:
+        """The text between the previous table of the document and this one; None when unknown or not neighbours."""
+        return self.gap() if self.gap is not None else None
 
 
 def fill_down(rows: list[list[str]], ranges: list[tuple[int, int, int, int]], budget: int,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.tableimport import cells as C
 from bot.tableimport.errors import ImportFailure, must_propagate
-from bot.tableimport.grid import Grid, GridRow
+from bot.tableimport.grid import Grid
 from bot.tableimport.headers import Header, find_header
+from bot.tableimport.joined import join_following, join_sheets, section_sheets, sheet_parts
 from bot.tableimport.limits import check_size
-from bot.tableimport.model import Format, ImportLimits, ParsedTable, Problem
+from bot.tableimport.model import Format, ImportLimits, ParsedTable, Problem, RowWarning
 from bot.tableimport.override import parse_columns
 from bot.tableimport.readers.csvfile import read_csv
 from bot.tableimport.readers.docx import WordDocument, read_docx
@@ -114,11 +115,54 @@ def _from_grids(grids, fmt: Format, filename: str, opts: Reading) -> ParsedTable
     if not found:
         raise _unmatched(first, filename)
     _rank, grid, header, cover = max(found, key=lambda item: item[0])
-    if fmt in ("xlsx", "xls") and not grid.before and not _sheet_lines(Grid(grid.rows[:header.index])):
+    notes: list[RowWarning] = []
+    if fmt in ("xlsx", "xls"):
+        grid, header, read = _workbook_table(found, grid, header, cover, notes)
+        others = [n for n in names if n and n not in read]
+    elif fmt == "html":
+        index, grid, header, joined = _page_table(grids, found, grid, header)
+        # A web page's layout, metadata and footer tables are no sheets: name only other task tables.
+        read = {g.name for g in grids[index:index + 1 + joined]}
+        others = [g.name for _r, g, _h, _c in found if g.name not in read]
+    else:
+        others = [n for n in names if n and n != grid.name] if len(names) > 1 else []
+    sheets = (grid.name, *others) if others else ()
+    table = build_table(grid, header, fmt, filename, opts.limits, opts.mapping, sheets)
+    return replace(table, warnings=(*notes, *table.warnings)) if notes else table
+
+
+def _workbook_table(found: list, grid: Grid, header: Header, cover: list[str],
+                    notes: list[RowWarning]) -> tuple[Grid, Header, set[str]]:
+    """The table of a workbook: the best sheet, or all sheets of its columns when there is one per 股室, per
+    quarter or per part (joined, with ``notes`` saying so); with the names of the sheets read."""
+    parts = sheet_parts([(g, h) for _r, g, h, _c in found], header)
+    if parts:
+        cover = next(c for _r, g, _h, c in found if g is parts[0][0])
+        sections = section_sheets(parts)
+        grid, header = join_sheets(parts, sections)
+        notes.append(RowWarning(header.line, "sheets_joined", {"count": len(parts)}))
+        if sections:
+            notes.append(RowWarning(header.line, "sheets_as_sections", {"count": len(parts)}))
+    if not grid.before and not _sheet_lines(Grid(grid.rows[:header.index])):
         # A table sheet starting at its header: the workbook's title is on a cover sheet in front of it.
         grid.before = cover
-    sheets = tuple(n for n in names if n) if len(names) > 1 else ()
-    return build_table(grid, header, fmt, filename, opts.limits, opts.mapping, sheets)
+    return grid, header, {g.name for g, _h in parts} if parts else {grid.name}
+
+
+def _page_table(grids: list[Grid], found: list, best: Grid, header: Header) -> tuple[int, Grid, Header, int]:
+    """The table of a web page read with the tables after it that continue it, from the earliest one that
+    reaches ``best`` (a page with one table per part ranks the longest part best): (position, grid, header,
+    how many tables were joined to it)."""
+    at = next(i for i, g in enumerate(grids) if g is best)
+    headers = {id(g): h for _r, g, h, _c in found}
+    for index, grid in enumerate(grids[:at]):
+        same = headers.get(id(grid))
+        if same is not None and same.texts and same.texts == header.texts:
+            joined_grid, joined = join_following(grids, index, same)
+            if index + joined >= at:
+                return index, joined_grid, same, joined
+    joined_grid, joined = join_following(grids, at, header)
+    return at, joined_grid, header, joined
 
 
 def _sheet_lines(grid: Grid, limit: int = 20) -> list[str]:
@@ -132,33 +176,11 @@ def _from_word(doc: WordDocument, filename: str, opts: Reading) -> ParsedTable:
         header = _candidate(grid, opts)
         if header is None:
             continue
-        merged = _merge_continuations(doc, index, header)
+        merged, _joined = join_following(doc.tables, index, header)
         return build_table(merged, header, "docx", filename, opts.limits, opts.mapping)
     if doc.tables:
         raise _unmatched(doc.tables[0], filename)
     return _from_text("\n".join(doc.paragraphs), "docx", filename, opts, no_table="import.no_table")
-
-
-def _merge_continuations(doc: WordDocument, index: int, header: Header) -> Grid:
-    # A table split across pages arrives as several tables, often each with the header repeated.
-    grid = doc.tables[index]
-    rows = list(grid.rows)
-    width = max((len(r.cells) for r in rows), default=0)
-    offset = rows[-1].line if rows else 0
-    after = grid.after
-    for nxt in range(index + 1, len(doc.tables)):
-        other = doc.tables[nxt]
-        again = find_header(other.rows)
-        if again is not None and again.texts == header.texts:
-            part = other.rows[again.index + 1:]
-        elif again is None and doc.adjacent[nxt] and max((len(r.cells) for r in other.rows), default=0) == width:
-            part = other.rows
-        else:
-            break
-        rows += [GridRow(offset + r.line, r.cells, r.spanned) for r in part]
-        offset += other.rows[-1].line if other.rows else 0
-        after = other.after
-    return Grid(rows=rows, before=grid.before, after=after, name=grid.name, unit=grid.unit, letters=grid.letters)
 
 
 def _from_text(text: str, fmt: Format, filename: str, opts: Reading, *, no_table: str) -> ParsedTable:

@@ -26,7 +26,6 @@ class WordDocument:
 
     tables: list[Grid] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
-    adjacent: list[bool] = field(default_factory=list)  # table i follows table i-1 with only blank text between
 
 
 def read_docx(data: bytes, file: str, limits: ImportLimits) -> WordDocument:
@@ -64,9 +63,9 @@ def _walk(body, limits: ImportLimits, file: str) -> WordDocument:  # type: ignor
             continue
         grid = _table(block, len(doc.tables) + 1)
         grid.before = list(doc.paragraphs)
-        doc.adjacent.append(bool(doc.tables) and not any(p.strip() for p in pending))
         if doc.tables:
             doc.tables[-1].after = list(pending)
+            grid.gap = lambda lines=list(pending): lines  # the paragraphs since the table before
         doc.tables.append(grid)
         pending = []
     if doc.tables:

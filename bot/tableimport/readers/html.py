@@ -38,8 +38,10 @@ def read_html(text: str, file: str, limits: ImportLimits) -> list[Grid]:
         grid, used = _table(table, len(grids) + 1, budget, file, limits)
         budget -= used
         grids.append(grid)
-    for table, grid in zip(tables, grids):
+    for n, (table, grid) in enumerate(zip(tables, grids)):
         grid.around = lambda table=table: _around(root, table)
+        if n:
+            grid.gap = lambda previous=tables[n - 1], table=table: _between(root, previous, table)
     return grids
 
 
@@ -142,25 +144,41 @@ def cell_text(element, nested: bool = True) -> str:  # type: ignore[no-untyped-d
     return "\n".join(line for line in lines if line)
 
 
+def _marked_text(root, tables) -> list[str]:  # type: ignore[no-untyped-def]
+    # The page text with each of ``tables`` replaced by a marker, split at the markers (len(tables) + 1 pieces).
+    swapped = []
+    try:
+        for table in tables:
+            parent = table.getparent()
+            marker = lxml.html.Element("p")
+            marker.text = _MARK
+            marker.tail = table.tail
+            position = parent.index(table)
+            parent.remove(table)
+            parent.insert(position, marker)
+            swapped.append((parent, position, marker, table))
+        body = root.find("body")
+        return cell_text(body if body is not None else root).split(_MARK)
+    finally:
+        for parent, position, marker, table in reversed(swapped):
+            parent.remove(marker)
+            table.tail = marker.tail
+            parent.insert(position, table)
+
+
+def _between(root, previous, table) -> list[str] | None:  # type: ignore[no-untyped-def]
+    # The lines between two tables in page order; None when this one sits inside the one before (a layout table).
+    if any(ancestor is previous for ancestor in table.iterancestors()) or table.getparent() is None:
+        return None
+    pieces = _marked_text(root, [previous, table])
+    return pieces[1].split("\n") if len(pieces) == 3 else None
+
+
 def _around(root, table) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
     # The page text with this table replaced by a marker, split into lines before and after it.
-    parent = table.getparent()
-    if parent is None:
+    if table.getparent() is None:
         return [], []
-    marker = lxml.html.Element("p")
-    marker.text = _MARK
-    marker.tail = table.tail
-    position = parent.index(table)
-    parent.remove(table)
-    parent.insert(position, marker)
-    try:
-        body = root.find("body")
-        text = cell_text(body if body is not None else root)
-    finally:
-        parent.remove(marker)
-        table.tail = marker.tail
-        parent.insert(position, table)
-    before, _, after = text.partition(_MARK)
+    before, _, after = _MARK.join(_marked_text(root, [table])).partition(_MARK)
     # The page's <title> names the document when the body only shows the table (saved from Excel or Word).
     head = " ".join((root.findtext(".//title") or "").split())
     # A <caption> is the table's own title, nearest to it.
