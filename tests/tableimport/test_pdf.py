@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.tableimport import read_table
+import pytest
+
+from bot.tableimport import ImportFailure, read_table
 
 OWN = Path(__file__).resolve().parent.parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -54,3 +56,13 @@ def test_a_pdf_without_tables_reads_its_text_as_the_page_would(fixtures_dir: Pat
     assert [(r.no, r.category, r.title, r.content) for r in pdf.rows] == [
         (r.no, r.category, r.title, r.content) for r in txt.rows]
     assert (pdf.title, pdf.issuer, pdf.issued, pdf.year) == (txt.title, txt.issuer, txt.issued, txt.year)
+
+
+def test_a_wide_sheet_printed_a_few_columns_per_page_is_refused_with_what_to_do() -> None:
+    # LibreOffice's default print of a 9-column sheet: 序号 工作类别 工作任务 on pages 1-3, 具体措施 责任领导 牵头股室 on
+    # 4-6, 配合单位 完成时限 备注 on 7-9, each over the same six tasks. Read apart, they made fifteen wrong tasks.
+    data = (OWN / "generated-wide-sheet-columns-per-page.pdf").read_bytes()
+    with pytest.raises(ImportFailure) as caught:
+        read_table(data, "wide.pdf")
+    assert [p.code for p in caught.value.problems] == ["import.pdf_columns_split"]
+    assert "fitted to one page" in caught.value.render("en")[0]

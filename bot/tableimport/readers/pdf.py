@@ -16,7 +16,7 @@ from pdfminer.pdftypes import resolve1
 from bot.tableimport.cells import is_cjk
 from bot.tableimport.errors import must_propagate
 from bot.tableimport.grid import Grid, GridRow
-from bot.tableimport.headers import find_header
+from bot.tableimport.headers import find_header, match_header, normalize_header
 from bot.tableimport.limits import refuse
 from bot.tableimport.model import ImportLimits
 from bot.tableimport.pdfguard import MAX_PAGES, GuardedPage, budget
@@ -304,7 +304,7 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
         if cells > limits.max_cells:
             raise refuse("import.too_many_cells", file, cells=cells, limit=limits.max_cells)
         width = max((len(r) for r in rows), default=0)
-        if current is not None and broken and width == max(len(r) for r in current):
+        if current is not None and broken and width == max(len(r) for r in current) and not _other_header(rows, header):
             _continue(current, rows, header)
         else:
             current = [list(r) for r in rows]
@@ -314,7 +314,31 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
         if len(grids[-1].rows) > limits.max_rows:
             raise refuse("import.too_many_rows", file, rows=len(grids[-1].rows), limit=limits.max_rows)
         broken = False
+    _refuse_column_slices(grids, file)
     return grids
+
+
+def _refuse_column_slices(grids: list[Grid], file: str) -> None:
+    """A wide sheet printed without "fit to page width" comes out a few columns per page: tables with headers
+    naming other columns, each over the same rows. Read apart they would be wrong tasks; say how to print it."""
+    if len(grids) < 2:
+        return
+    labels = [frozenset(normalize_header(c) for c in grid.rows[0].cells if c.strip() and match_header(c)[0])
+              for grid in grids if grid.rows]
+    # Over the same rows: as many, give or take a cell whose text wrapped onto a row of its own.
+    sizes = [len(grid.rows) for grid in grids]
+    if len(labels) == len(grids) and min(sizes) >= 3 and max(sizes) <= 1.5 * min(sizes) \
+            and all(len(found) >= 2 for found in labels) and not frozenset.intersection(*labels):
+        raise refuse("import.pdf_columns_split", file, tables=len(grids))
+
+
+def _other_header(rows: list[list[str]], header) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a page's table opens with a header naming other columns: a wide sheet printed a few columns per
+    page (序号 工作类别 工作任务 on one page, 具体措施 责任领导 on the next) is not one table going on."""
+    if header is None or not rows:
+        return False
+    named = [normalize_header(cell) for cell in rows[0] if cell.strip() and match_header(cell)[0]]
+    return len(named) >= 2 and not set(named) & set(header.texts.values())
 
 
 def _continue(current: list[list[str]], rows: list[list[str]], header) -> None:  # type: ignore[no-untyped-def]

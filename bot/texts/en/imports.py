@@ -16,6 +16,9 @@ MESSAGES = {
     "import.zip_bomb": "the file would unpack to an abnormal size ({reason}) and was refused for safety; "
                        "copy the table into a new file and re-upload.",
     "import.encrypted": "the file is password-protected; remove the password, save it again and re-upload.",
+    "import.pdf_columns_split": "this PDF prints the table's columns on different pages ({tables} parts, each with some "
+                                "of the columns), which cannot be put back together; upload the Excel/Word file, or "
+                                "export the PDF with all columns fitted to one page.",
     "import.too_many_rows": "the table has too many rows ({rows}); the limit is {limit}.",
     "import.too_many_cells": "the table has too many cells ({cells}); the limit is {limit}. "
                              "Look for large formatted empty areas.",

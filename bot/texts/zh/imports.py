@@ -15,6 +15,8 @@ MESSAGES = {
     "import.corrupt_zip": "文件已损坏或不是有效的 Excel/Word 文件，请重新保存后再上传。",
     "import.zip_bomb": "文件解压后的体积异常（{reason}），为安全起见拒绝读取；请把表格复制到新文件后再上传。",
     "import.encrypted": "文件有密码保护，请取消密码并重新保存后再上传。",
+    "import.pdf_columns_split": "这份 PDF 把表格的列分印在了不同页上（{tables} 段，各含一部分列），无法拼成一张表；"
+                                "请上传原 Excel/Word 文件，或打印时选择“将所有列调整为一页”后再导出 PDF。",
     "import.too_many_rows": "表格行数过多（{rows} 行），上限为 {limit} 行。",
     "import.too_many_cells": "表格单元格过多（{cells} 个），上限为 {limit} 个；请检查是否有大片空白格式区域。",
     "import.unreadable": "无法读取文件内容（{detail}）。",
