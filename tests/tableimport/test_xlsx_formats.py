@@ -12,6 +12,7 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+import xlwt
 from openpyxl import Workbook
 
 from bot.services.import_plan import plan_tasks
@@ -140,6 +141,30 @@ def test_a_1904_workbook_reads_its_serial_dates_from_1904() -> None:
 def test_text_cells_are_left_as_typed_whatever_their_format() -> None:
     table, _ = _read(_bytes(_book([("2024.10", "0.00", "完成率90%", "0%")])))
     assert (table.rows[0].deadline, table.rows[0].remarks) == ("2024.10", "完成率90%")
+
+
+def test_a_legacy_xls_shows_its_cells_through_their_formats_too() -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("说明").write(0, 0, "本表说明")
+    sheet = book.add_sheet("任务")
+    sheet.write(0, 0, TITLE)
+    for c, head in enumerate(HEADER):
+        sheet.write(1, c, head)
+    cells = [(datetime(2024, 6, 1), 'yyyy"年"m"月"', 0.9, "0%"), (2024.1, "0.00", 2024.5, "0.00"),
+             (datetime(2024, 9, 30), 'm"月"d"日"', 1234.5, "#,##0.00"), (7.0, "0", 3.0, "0")]
+    for i, (deadline, deadline_fmt, remark, remark_fmt) in enumerate(cells):
+        sheet.write(2 + i, 0, float(i + 1), xlwt.easyxf(num_format_str="0"))
+        for c, text in enumerate([f"{CONTENT}（第{i + 1}项）", "王明", "医政股"], start=1):
+            sheet.write(2 + i, c, text)
+        sheet.write(2 + i, 4, deadline, xlwt.easyxf(num_format_str=deadline_fmt))
+        sheet.write(2 + i, 5, remark, xlwt.easyxf(num_format_str=remark_fmt))
+    out = io.BytesIO()
+    book.save(out)
+    table = read_table(out.getvalue(), "责任分解表.xls")
+    assert [(row.no, row.deadline, row.remarks) for row in table.rows] == [
+        ("1", "2024年6月", "90%"), ("2", "2024.10", "2024.50"), ("3", "9月30日", "1,234.50"), ("4", "7", "3")]
+    assert [task.milestones[0].due for task in plan_tasks(table, 2024)] == [
+        date(2024, 6, 30), date(2024, 10, 31), date(2024, 9, 30), date(2024, 12, 31)]
 
 
 @pytest.mark.parametrize("value,fmt,shown", [
