@@ -224,6 +224,8 @@ GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至
 DONE = re.compile(r"\s?(?:完成|完工|竣工|办结|建成|到位|上线|投用|投运)(?!情况|率|进度|数|量|值|比例|时间)")
 # Where a clause begins: a list item number such as "1、" stands there (see rules.on_enum).
 CLAUSE_START = re.compile(r"(?:^|[\s;。；:：])$")
+# Where a sentence ends: a year named with a month carries over to bare months up to here.
+SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 # Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).
 RANGE_GAP = re.compile(SEP)
 # After a date that starts something (自3月起, 从4月开始) rather than ends it.

@@ -10,7 +10,16 @@ from datetime import date
 
 from bot.timenodes.model import MilestoneDraft, MilestoneKind, Period, TimeWarning
 from bot.timenodes.normalize import cn_number
-from bot.timenodes.patterns import ASOF_HEAD, CLAUSE_START, DATE, DONE, RANGE_GAP, START_WORD, YEAR_NOUN
+from bot.timenodes.patterns import (
+    ASOF_HEAD,
+    CLAUSE_START,
+    DATE,
+    DONE,
+    RANGE_GAP,
+    SENTENCE_END,
+    START_WORD,
+    YEAR_NOUN,
+)
 from bot.timenodes.recurrence import PERIOD_WORDS, last_occurrence
 from bot.timenodes.years import is_relative_this_year, named_year, near_goal
 
@@ -35,6 +44,8 @@ class Found:
     # Where the last dated node ended and its index, so that "3月至次年2月" keeps only the range's end.
     dated_end: int = -1
     dated_index: int = -1
+    # A later year named with a month ("2025年3月底前") and where: later bare months of the sentence are in it.
+    carry: tuple[int, int, int] | None = None
     # Where the last date before the document year stood, so "2023年12月至2024年6月" is one range, no warning.
     past_span: tuple[int, int] = (-1, -1)
 
@@ -64,6 +75,12 @@ class Found:
             self.milestones.append(draft)
             self.dated_index = len(self.milestones) - 1
         self.dated_end = m.end() if kind in ("dated", "target") else -1
+
+    def carried(self, m: re.Match[str]) -> tuple[int, int] | None:
+        """The later year (and its month) a bare month inherits: named earlier in the same sentence."""
+        if self.carry is None or SENTENCE_END.search(self.folded, self.carry[2], m.start()):
+            return None
+        return self.carry[0], self.carry[1]
 
     def alone(self, m: re.Match[str]) -> bool:
         """Whether the match is all the text holds (a deadline cell of its own)."""
@@ -168,6 +185,18 @@ def _month_date(m: re.Match[str], year: int) -> tuple[date, bool, bool] | None:
     return (got[0], False, False) if got else None
 
 
+def _fine_date(m: re.Match[str], year: int) -> tuple[date, bool, bool] | None:
+    """The date of a month, half or quarter in ``year``: (due, estimate, read as M月前); None otherwise."""
+    if m.group("m") is not None or m.group("mc") is not None:
+        return _month_date(m, year)
+    if (half := m.group("half")) is not None:
+        return (date(year, 12, 31) if half.startswith("下") else date(year, 6, 30)), False, False
+    if (q := m.group("q")) is not None:
+        month, day = _QUARTER_END[cn_number(q) or 4]
+        return date(year, month, day), False, False
+    return None
+
+
 def on_date(found: Found, m: re.Match[str]) -> None:
     """A calendar expression: months, days, halves, quarters, year ends, or a bare year."""
     if _is_placeholder(m):
@@ -178,22 +207,25 @@ def on_date(found: Found, m: re.Match[str]) -> None:
     year = named if named is not None else doc
     if not 1 <= year <= 9999:
         return
-    if m.group("m") is not None or m.group("mc") is not None:
-        got = _month_date(m, year)
-        if got is None:
-            return
-        due, estimate, before = got
+    fine = _fine_date(m, year)
+    if fine is not None:
+        if named is None and (carried := found.carried(m)) is not None:
+            later = _fine_date(m, carried[0])
+            if later is not None and later[0].month >= carried[1]:  # 2025年3月底前、6月底前: 2025年6月
+                fine = later
+        due, estimate, before = fine
         if before:
             found.warn("month_before", m)
+        if named is not None:
+            found.carry = (named, due.month, m.end()) if named > doc else None
         _dated(found, m, due, estimate)
-    elif (half := m.group("half")) is not None:
-        _dated(found, m, date(year, 12, 31) if half.startswith("下") else date(year, 6, 30), False)
-    elif (q := m.group("q")) is not None:
-        month, day = _QUARTER_END[cn_number(q) or 4]
-        _dated(found, m, date(year, month, day), False)
+    elif m.group("m") is not None or m.group("mc") is not None or m.group("half") or m.group("q"):
+        return
     elif (whole := m.group("yea") or m.group("yeb")) is not None:
         # "6月底前完成全年任务的50%": 全年任务 is the year's workload, the deadline is 6月底前.
         weak = whole == "全年" and m.group("pre") is None and YEAR_NOUN.match(found.folded, m.end()) is not None
+        if named is None and whole != "全年" and (carried := found.carried(m)) is not None:
+            year = carried[0]  # 2025年3月底前完成招标，年底前完工: the end of 2025
         _year_level(found, m, year, weak)
     elif m.group("pre") is not None:  # 2025年前: before 2025 begins
         found.warn("year_before", m)
@@ -240,6 +272,8 @@ def on_enum(found: Found, m: re.Match[str]) -> None:
     """6、12月 / 二、三季度底前: one node per listed month or quarter."""
     year = int(m.group("ly")) if m.group("ly") else found.doc_year
     quarter = m.group("lunit") == "季度"
+    if not m.group("ly") and (carried := found.carried(m)) is not None:
+        year = carried[0]  # 2025年3月、6、9月: the list goes on in 2025
     bare_before = m.group("lpre") is not None and m.group("ltail") is None and not quarter
     items = re.split(r"\s?[、和及]\s?", m.group("litems"))
     if _numbered(found, m, items[0]):

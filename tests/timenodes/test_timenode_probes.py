@@ -288,3 +288,25 @@ def test_a_report_frequency_alone_in_the_cell_is_recurring(text: str, period: st
 
 def test_a_report_word_in_running_text_is_no_node() -> None:
     assert _read("督促企业按时完成年报公示") == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("2025年3月底前、6月底前", ["2025-03-31", "2025-06-30"]),  # one year named for the whole list
+    ("2025年3月底前完成招标，6月底前完工", ["2025-03-31", "2025-06-30"]),
+    ("次年3月、6月", ["2025-03-31", "2025-06-30"]),
+    ("2025年一季度、二季度", ["2025-03-31", "2025-06-30"]),
+    ("2025年6月、9、12月", ["2025-06-30", "2025-09-30", "2025-12-31"]),
+    ("2025年3月底前完成招标，年底前完工", ["2025-03-31", "2025-12-31"]),
+])
+def test_a_later_year_named_once_carries_to_the_bare_months_after_it(text: str, dues: list[str]) -> None:
+    assert [d for d, _ in _read(text)] == dues
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("2025年6月完成；9月底前报送", ["2024-09-30", "2025-06-30"]),  # a new sentence: the table's year again
+    ("2025年6月、3月", ["2024-03-31", "2025-06-30"]),  # an earlier month cannot follow in 2025
+    ("2023年12月完成摸底，6月底前完成", ["2024-06-30"]),  # a past year carries nothing
+    ("到2025年实现全覆盖，6月底前完成方案", ["2024-06-30", "2025-12-31"]),  # a bare goal year carries nothing
+])
+def test_the_year_carries_no_further(text: str, dues: list[str]) -> None:
+    assert [d for d, _ in _read(text)] == dues
