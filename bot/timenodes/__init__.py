@@ -3,7 +3,9 @@
 Rule-based on purpose: general date parsers read 前 as "ago" and roll a bare month into next year.
 
 Readings worth knowing (each is covered by tests/timenodes):
-- A bare month belongs to the document year, never the next; 10月前 is 9-30 (estimate, warning).
+- A bare month belongs to the document year, never the next; 10月前 is 9-30 (estimate, warning). Only a later
+  year named with a month earlier in the same sentence carries on (2025年3月底前完成招标，6月底前完工 -> 2025).
+- 6月龄 / 0-6月龄 is a baby's age, not a month.
 - A year alone is a node only near a goal word (达, 完成, 目标, 到…): a later year is a ``target``, the
   document year ``dated``; an earlier year, or one after 较/比/同比, is history. Dates inside an earlier
   year give a ``past`` warning. 2023-2025年 ends at its last year; 用三年时间完成 / 三年内 count from the
