@@ -253,3 +253,45 @@ def test_a_problem_in_a_joined_sheet_names_the_file_row_and_column() -> None:
     lines = caught.value.render("en")
     assert len(lines) == 1
     assert "sections.xlsx" in lines[0] and "row 7" in lines[0] and "column B (工作任务)" in lines[0], lines
+
+
+# ---------------------------------------------------------------- Word: tables inside tables
+
+
+def _fill(table, rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+@pytest.mark.parametrize("frames", [1, 2])
+def test_a_task_table_inside_a_one_cell_frame_is_read(frames: int) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    holder = document
+    for _ in range(frames):
+        cell = holder.add_table(rows=1, cols=1).cell(0, 0)
+        cell.text = "附件1"
+        holder = cell
+    _fill(holder.add_table(rows=6, cols=6), [HEADER, *_rows(0, 5)])
+    out = io.BytesIO()
+    document.save(out)
+    table = read_table(out.getvalue(), "framed.docx")
+    assert [(r.no, r.content, r.leaders) for r in table.rows] == [
+        (str(i + 1), t[0], (t[1],)) for i, t in enumerate(TASKS)]
+    assert table.title == TITLE
+
+
+def test_a_small_table_inside_a_cell_gives_the_cell_its_lines() -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    outer = document.add_table(rows=4, cols=6)
+    _fill(outer, [HEADER, *_rows(0, 3)])
+    cell = outer.cell(1, 4)
+    cell.text = ""
+    _fill(cell.add_table(rows=2, cols=1), [["县人民医院"], ["县中医院"]])
+    out = io.BytesIO()
+    document.save(out)
+    table = read_table(out.getvalue(), "nested.docx")
+    assert table.rows[0].units == ("县人民医院", "县中医院")
+    assert [r.units for r in table.rows[1:]] == [("各乡镇卫生院",), ("县疾控中心", "县卫生监督所")]

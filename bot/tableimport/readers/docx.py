@@ -1,4 +1,4 @@
-"""Word documents: every top-level table as a Grid (vMerge filled down, gridSpan kept in its first column)."""
+"""Word documents: every table of the body as a Grid (vMerge filled down, gridSpan kept in its first column)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class WordDocument:
 
 
 def read_docx(data: bytes, file: str, limits: ImportLimits) -> WordDocument:
-    """Read the body of a .docx: top-level tables in order, and the paragraphs around them."""
+    """Read the body of a .docx: its tables in order (also those in a frame), and the paragraphs around them."""
     open_checked_zip(
         data, file, limits, lambda name: WordTableScanner(file, limits) if name.lower().endswith(".xml") else None
     )
@@ -52,10 +52,31 @@ def _blocks(parent):  # type: ignore[no-untyped-def]
             yield child
 
 
+MAX_FRAMES = 4  # frames inside frames read through; deeper nesting is read as it stands
+
+
+def _body_blocks(parent, depth: int = 0):  # type: ignore[no-untyped-def]
+    # A one-column table wrapping tables ("附件1" and the task table in one framed cell) is a frame: what its
+    # cells hold is read as the body, so the table inside is a table of the document and the words its title.
+    for block in _blocks(parent):
+        if block.tag == _TBL and depth < MAX_FRAMES and _is_frame(block):
+            for tr in block.iterchildren(_TR):
+                for tc in _cells(tr):
+                    yield from _body_blocks(tc, depth + 1)
+        else:
+            yield block
+
+
+def _is_frame(tbl) -> bool:  # type: ignore[no-untyped-def]
+    rows = list(tbl.iterchildren(_TR))
+    single = all(len(list(_cells(tr))) == 1 for tr in rows)
+    return bool(rows) and single and any(tc.find(_TBL) is not None for tr in rows for tc in _cells(tr))
+
+
 def _walk(body, limits: ImportLimits, file: str) -> WordDocument:  # type: ignore[no-untyped-def]
     doc = WordDocument()
     pending: list[str] = []  # paragraphs seen since the last table
-    for block in _blocks(body):
+    for block in _body_blocks(body):
         if block.tag == _P:
             text = paragraph_text(block)
             doc.paragraphs.append(text)
@@ -81,8 +102,16 @@ def paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts)
 
 
-def _cell_text(tc) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(paragraph_text(p) for p in tc.iterchildren(_P))
+def _cell_text(tc, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    # A small table inside a cell (the units one per row) is part of the cell: each of its cells is a line.
+    lines = []
+    for block in _blocks(tc):
+        if block.tag == _P:
+            lines.append(paragraph_text(block))
+        elif depth < MAX_FRAMES:
+            lines += [text for tr in block.iterchildren(_TR) for inner in _cells(tr)
+                      if (text := _cell_text(inner, depth + 1)).strip()]
+    return "\n".join(lines)
 
 
 def _int_val(parent, tag: str, default: int) -> int:  # type: ignore[no-untyped-def]
