@@ -16,6 +16,8 @@ import re
 BOUND = r",.;:、。!?，；：！？\s()（）\[\]【】“”\"'《》<>"
 OPEN_BOUND = r",.;:、。!?，；：！？\s(（\[【“《<"
 CLOSE_BOUND = r",.;:、。!?，；：！？\s)）\]】”》>"
+# 长期（每月报送）: a bracket opening a note also closes the clause before it (not “ or 《, which open an object).
+ONGOING_CLOSE = CLOSE_BOUND + r"(（\[【"
 SEP = r"\s?(?:-{1,2}|~|至|到)\s?"
 # After 年中 / 月中, so that 2023年中医药 or 年中央 are not mid-year.
 MID_LA = r"(?=前|之前|以前|完成|左右|[" + BOUND + r"]|$)"
@@ -141,7 +143,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # 十四五末 / “十四五”期末: the end of a five-year plan (十一五 ended 2010, 十四五 ends 2025); 十四五 alone
     # or 十四五期间 names a span, not a deadline.
     ("plan_end", r"十(?P<fy>[一二三四五六七八九])五[”\"']?\s?(?:规划)?(?:期末|末期|末|收官之年|收官)", "十"),
-    ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效)化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{CLOSE_BOUND}])", "长持常"),
+    ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效|常年)(?:长效|长期)?化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{ONGOING_CLOSE}])", "长持常"),
     # 6、12月 / 3、6、9、12月底前 / 二、三季度: one shared unit, a node per item (items in one script, so an
     # outline number "一、" before "6月底前" is not an item).
     ("enum", rf"(?:(?P<ly>{YNUM})\s?年)?(?P<litems>{_ITEMS_DIGIT}|{_ITEMS_CN})\s?(?P<lunit>月份?(?!龄)|季度)(?P<ltail>底|末)?(?P<lpre>之前|以前|前)?",
@@ -199,7 +201,7 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("如", r"期"),
     ("长", r"[期效]"),
     ("持", r"续"),
-    ("常", r"态"),
+    ("常", r"[态年]"),
     ("〔[【(（", r"\s?[12一二三四五六七八九十]"),
     ("《", r"[^《》。]{0,100}》"),
     ("〈", r"[^〈〉。]{0,100}〉"),

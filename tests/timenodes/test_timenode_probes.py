@@ -310,3 +310,18 @@ def test_a_later_year_named_once_carries_to_the_bare_months_after_it(text: str, 
 ])
 def test_the_year_carries_no_further(text: str, dues: list[str]) -> None:
     assert [d for d, _ in _read(text)] == dues
+
+
+@pytest.mark.parametrize("text,got", [
+    ("长期（每月报送）", [("2024-12-31", "recurring"), (None, "ongoing")]),  # a bracketed note closes the clause
+    ("持续推进（年底前见成效）", [("2024-12-31", "dated"), (None, "ongoing")]),
+    ("常年", [(None, "ongoing")]),
+    ("常态长效", [(None, "ongoing")]),
+])
+def test_ongoing_words_before_a_note_and_their_variants(text: str, got: list) -> None:
+    assert _read(text) == got
+
+
+@pytest.mark.parametrize("text", ["持续推进“中医药服务基层惠民行动”", "常年开展义诊"])
+def test_ongoing_words_with_an_object_are_still_verbs(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
