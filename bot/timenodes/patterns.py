@@ -93,8 +93,9 @@ _DATE = (
 _PERIOD = r"半年|季度?|月|年度?|周|星期|天|日"
 _ITEM_DIGIT = r"(?:1[0-2]|0?[1-9])"
 _ITEM_CN = r"(?:十[一二]?|[一二三四五六七八九])"
-_ITEMS_DIGIT = rf"(?<![\d.]){_ITEM_DIGIT}(?:\s?[、和及]\s?{_ITEM_DIGIT})+(?!\d)"
-_ITEMS_CN = rf"{_ITEM_CN}(?:[、和及]{_ITEM_CN})+"
+# At most twelve items: a longer run of "1、1、1、…" without 月 fails fast instead of in quadratic time.
+_ITEMS_DIGIT = rf"(?<![\d.]){_ITEM_DIGIT}(?:\s?[、和及]\s?{_ITEM_DIGIT}){{1,11}}(?!\d)"
+_ITEMS_CN = rf"{_ITEM_CN}(?:[、和及]{_ITEM_CN}){{1,11}}"
 
 # First characters (of folded text) each kind of expression can start with; see FIRST_CHARS below.
 _DIGITS = "0123456789"
@@ -225,7 +226,7 @@ GOAL = re.compile(r"达|完成|实现|目标|建成|确保|力争|争取|到|至
 # A completion verb right after a numeric date (2024.6.30完成): the date is the task's, not page metadata.
 DONE = re.compile(r"\s?(?:完成|完工|竣工|办结|建成|到位|上线|投用|投运)(?!情况|率|进度|数|量|值|比例|时间)")
 # Where a clause begins: a list item number such as "1、" stands there (see rules.on_enum).
-CLAUSE_START = re.compile(r"(?:^|[\s;。；:：])$")
+CLAUSE_START = frozenset(" \t\r\n\u3000;。；:：")
 # Where a sentence ends: a year named with a month carries over to bare months up to here.
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 # Between the two ends of a range (2024年10月至2025年3月, 二季度—三季度).

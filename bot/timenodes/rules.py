@@ -80,6 +80,7 @@ class Found:
         """The later year (and its month) a bare month inherits: named earlier in the same sentence."""
         if self.carry is None or SENTENCE_END.search(self.folded, self.carry[2], m.start()):
             return None
+        self.carry = (self.carry[0], self.carry[1], m.start())  # searched up to here: the next search starts here
         return self.carry[0], self.carry[1]
 
     def alone(self, m: re.Match[str]) -> bool:
@@ -294,12 +295,13 @@ def on_enum(found: Found, m: re.Match[str]) -> None:
 
 
 _CN_ITEM = "〇一二三四五六七八九十"
+_STEP_REACH = 200
 
 
 def _numbered(found: Found, m: re.Match[str], first: str) -> bool:
     """Whether the first item is a list number ("1、6月底前完成方案；2、12月底前完成"): it opens a clause, and
     the next number opens a clause after it or the one before opens a clause before it."""
-    if m.group("ly") or not CLAUSE_START.search(found.folded, 0, m.start()):
+    if m.group("ly") or (m.start() > 0 and found.folded[m.start() - 1] not in CLAUSE_START):
         return False
     n = cn_number(first)
     if n is None or n >= 10:
@@ -308,7 +310,9 @@ def _numbered(found: Found, m: re.Match[str], first: str) -> bool:
         number = str(k) if first.isdigit() else _CN_ITEM[k]
         return re.search(rf"(?:^|[\s;。；:：]){number}、", text) is not None
 
-    return opens(n + 1, found.folded[m.end() :]) or (n > 1 and opens(n - 1, found.folded[: m.start()]))
+    # Within a few lines either way (a cell's steps), so a long text is not searched once per list.
+    after, before = found.folded[m.end() : m.end() + _STEP_REACH], found.folded[max(0, m.start() - _STEP_REACH) : m.start()]
+    return opens(n + 1, after) or (n > 1 and opens(n - 1, before))
 
 
 _TIMES_A_YEAR = {"两": "半年", "二": "半年", "2": "半年", "四": "季度", "4": "季度", "十二": "月", "12": "月"}
