@@ -172,6 +172,10 @@ def test_a_legacy_xls_shows_its_cells_through_their_formats_too() -> None:
     (datetime(2024, 6, 30, 14, 5), '上午/下午h"时"mm"分"', "下午2时05分"),
     (datetime(2024, 6, 30), "d-mmm", "6月30日"),
     (datetime(2024, 6, 30), "m/d/yyyy", "2024-06-30"),
+    (datetime(2024, 6, 30), "mm-dd", "6月30日"),
+    (datetime(2024, 6, 30, 9, 5), "m/d h:mm", "6月30日 09:05"),
+    (datetime(2024, 6, 30), "yy-m-d", "2024-06-30"),
+    (datetime(2024, 6, 30), 'yy"年"m"月"', "24年6月"),
     (datetime(2024, 6, 30), "[$-F800]dddd, mmmm dd, yyyy", "2024年6月30日"),
     (1.0, "0.0#", "1.0"),
     (1.25, "0.0#", "1.25"),
@@ -191,3 +195,9 @@ def _rewrite_sheet(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def
             body = src.read(info)
             dst.writestr(info.filename, change(body) if info.filename.startswith("xl/worksheets/") else body)
     return out.getvalue()
+
+
+def test_a_book_with_many_number_styles_finds_each_cell_its_own() -> None:
+    rows = [(f"{m}月底前", "@", 2024.5 + n, f'0.00"（{n}）"') for n in range(70) for m in [n % 12 + 1]]
+    table, _ = _read(_bytes(_book(rows)))
+    assert [row.remarks for row in table.rows] == [f"{2024.5 + n:.2f}（{n}）" for n in range(70)]

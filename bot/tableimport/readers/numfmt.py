@@ -50,7 +50,7 @@ _WEEKDAYS_ZH = "一二三四五六日"
 # The shapes _date_plan picks; "long" is [$-F800], the system long date of Chinese Windows.
 _SHAPES = {
     "long": "{0.year}年{0.month}月{0.day}日", "month": "{0.year}年{0.month}月", "month-day": "{0.month}月{0.day}日",
-    "iso": "{0:%Y-%m-%d}", "iso-time": "{0:%Y-%m-%d %H:%M}",
+    "month-day-time": "{0.month}月{0.day}日 {0:%H:%M}", "iso": "{0:%Y-%m-%d}", "iso-time": "{0:%Y-%m-%d %H:%M}",
 }
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
@@ -142,8 +142,8 @@ def _moment(value: object, date1904: bool) -> datetime | None:
 def _date_text(tokens: tuple[str, ...], moment: datetime) -> str:
     moment = _rounded_to_second(moment)
     shape, kinds = _date_plan(tokens)
-    if shape == "iso-time" and moment.time() == time(0):
-        shape = "iso"
+    if shape.endswith("-time") and moment.time() == time(0):
+        shape = shape[:-5]
     if shape in _SHAPES:
         return _SHAPES[shape].format(moment)
     if moment.time() == time(0) and {"y", "M", "d"} & set(kinds):
@@ -157,8 +157,9 @@ def _date_text(tokens: tuple[str, ...], moment: datetime) -> str:
 def _date_plan(tokens: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """How a date format is shown: as written, or in a shape the time-node reader reads; and its tokens' kinds.
 
-    A month-only format shows 2024年6月 (due at the month's end); a format naming the month in English or
-    putting the year last (d-mmm-yy, m/d/yyyy) shows 2024-06-30, or 6月30日 without a year.
+    Formats with Chinese text show as written. Others: a month-only one shows 2024年6月 (due at the month's end),
+    a month and day 6月30日, and one naming the month in English, with a two-digit year or with the year last
+    (d-mmm-yy, yy-m-d, m/d/yyyy) 2024-06-30.
     """
     kinds = tuple(_date_kinds(tokens))
     parts = {k for k in kinds if k}
@@ -168,12 +169,13 @@ def _date_plan(tokens: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     clock = bool(parts & {"h", "n", "s"})
     if not cjk and "y" in parts and "M" in parts and "d" not in parts and not clock:
         return "month", kinds
-    named = any(k in ("M", "d") and len(t) >= 3 for t, k in zip(tokens, kinds))
-    first_year = next((i for i, k in enumerate(kinds) if k == "y"), None)
-    year_last = first_year is not None and any(k in ("M", "d") for k in kinds[:first_year])
-    if not cjk and (named or year_last) and {"M", "d"} <= parts:
-        if "y" not in parts:
-            return "month-day", kinds
+    if cjk or not {"M", "d"} <= parts:
+        return "as-written", kinds
+    if "y" not in parts:
+        return ("month-day-time" if clock else "month-day"), kinds
+    odd = any(k in ("M", "d") and len(t) >= 3 or k == "y" and len(t) <= 2 for t, k in zip(tokens, kinds))
+    first_year = kinds.index("y")
+    if odd or any(k in ("M", "d") for k in kinds[:first_year]):
         return ("iso-time" if clock else "iso"), kinds
     return "as-written", kinds
 
