@@ -5,9 +5,10 @@ the readers pass each styled cell's value and format code here. Covered: dates a
 Chinese literal text, [DBNum1]/[$-804] prefixes, the zh-CN built-in formats), fixed decimals, thousands
 separators, percentages and General. Exponents and fractions are shown as General.
 
-Dates are shown so that Duban's time-node reader takes them as meant: a month-only date as "2024年6月" (the
-month's end), a date whose format names the month in English or puts the year last as 2024-06-30, and digits
-stay Arabic under [DBNum1] (二〇二四年 would be the same date, but digits read more reliably).
+Dates are shown so that Duban's time-node reader takes them as meant: a format with Chinese text as written
+(2024年6月, 6月底); otherwise a month-only date as "2024年6月" (the month's end), a month and day as 6月30日, and a
+date naming the month in English, with a two-digit year or with the year last as 2024-06-30. Digits stay Arabic
+under [DBNum1] (二〇二四年 is the same date, but digits read more reliably).
 """
 
 from __future__ import annotations
