@@ -149,6 +149,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # outline number "一、" before "6月底前" is not an item).
     ("enum", rf"(?:(?P<ly>{YNUM})\s?年)?(?P<litems>{_ITEMS_DIGIT}|{_ITEMS_CN})\s?(?P<lunit>月份?(?!龄)|季度)(?P<ltail>底|末)?(?P<lpre>之前|以前|前)?",
      _DIGITS + _NUMERALS + "12"),
+    # 上、下半年 (各一次): both halves.
+    ("both_halves", r"上\s?[、和及]?\s?下半年度?", "上"),
     # 月度 / 季度 / 季度末 / 半年度 / 月报 / 季报 as the whole deadline cell: recurring (in running text, 季度考核 is a noun).
     ("period_word", r"(?P<p5>月度|季度末?|季末|半年度|[周月季年]报|半年报)", "月季半周年"),
     ("date", _DATE, _DATE_FIRST),
@@ -173,6 +175,7 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇0\s]{0,3}[年月日号季\-~至到、和及]"),
     ("xX_", r"[\dxXOo_\s]{0,4}[年月日号\-~至到]"),
     ("今明次本去上下", r"\s?年|半年"),
+    ("上", r"\s?[、和及]?\s?下半年"),
     ("年", r"[内底末终中]|度内"),
     ("全", r"年"),
     ("前", r"第?[1-4一二三四]\s?季度"),

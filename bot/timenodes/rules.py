@@ -323,6 +323,14 @@ def on_times_a_year(found: Found, m: re.Match[str]) -> None:
     _recurring(found, m, _TIMES_A_YEAR[m.group("tn")])
 
 
+def on_both_halves(found: Found, m: re.Match[str]) -> None:
+    """上、下半年: a node at the end of each half."""
+    year = carried[0] if (carried := found.carried(m)) is not None else found.doc_year
+    for month, day in ((6, 30), (12, 31)):
+        _dated(found, m, date(year, month, day), False)
+        found.dated_end = -1  # two halves, not a range
+
+
 def on_every_n(found: Found, m: re.Match[str]) -> None:
     """每两个月, 每两周: reminded every period, flagged as an estimate."""
     _recurring(found, m, m.group("p6"), estimate=True)
@@ -428,6 +436,7 @@ HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
     "k_md": on_md,
     "k_enum": on_enum,
     "k_every_n": on_every_n,
+    "k_both_halves": on_both_halves,
     "k_times_a_year": on_times_a_year,
     "k_period_word": on_period_word,
     "k_span": on_span,

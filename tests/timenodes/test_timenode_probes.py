@@ -325,3 +325,8 @@ def test_ongoing_words_before_a_note_and_their_variants(text: str, got: list) ->
 @pytest.mark.parametrize("text", ["持续推进“中医药服务基层惠民行动”", "常年开展义诊"])
 def test_ongoing_words_with_an_object_are_still_verbs(text: str) -> None:
     assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text", ["上、下半年各开展一次", "上下半年"])
+def test_both_halves_are_two_nodes(text: str) -> None:
+    assert _read(text) == [("2024-06-30", "dated"), ("2024-12-31", "dated")]
