@@ -18,7 +18,7 @@ from bot.tableimport.headers import Header, find_header, normalize_header
 from bot.tableimport.periods import is_period_label
 
 # A part heading written between tables: "二、公共卫生服务", "（三）综合监管", "第一部分 …".
-PART_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+(?:部分|篇|章|项|类)|[一二三四五六七八九十]{1,3}\s*[、.．]|"
+PART_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+(?:部分|篇|章|项)|[一二三四五六七八九十]{1,3}\s*[、.．]|"
                           r"[(（][一二三四五六七八九十]{1,3}[)）])")
 HEADING_MAX = 40
 # Lines a printed table carries onto its next page: "续表", "续上表", "（续）", "…分解表（续表）", a page number.
@@ -94,9 +94,10 @@ def join_following(grids: Sequence[Grid], index: int, header: Header) -> tuple[G
         last, parts, joined = nxt, parts + len(headings), joined + 1
     if not joined:
         return first, 0
-    lead = [line.strip() for line in before if line.strip()][-1:]
+    # The first part's heading stands above the first table, or in a row of its own over its header.
+    above = [text for text in (_only_text(r) for r in first.rows[:header.top]) if text]
+    lead = above[-1:] if above and is_part_heading(above[-1]) else [line.strip() for line in before if line.strip()][-1:]
     if parts and lead and is_part_heading(lead[0]):
-        # The first part's heading stands above the first table.
         at = header.index + 1
         rows[at:at] = _headings(lead, header, width, rows[at].line if at < len(rows) else offset)
     return Grid(rows=rows, before=before, after=last.context()[1], name=first.name, unit=first.unit,

@@ -295,3 +295,11 @@ def test_a_small_table_inside_a_cell_gives_the_cell_its_lines() -> None:
     table = read_table(out.getvalue(), "nested.docx")
     assert table.rows[0].units == ("县人民医院", "县中医院")
     assert [r.units for r in table.rows[1:]] == [("各乡镇卫生院",), ("县疾控中心", "县卫生监督所")]
+
+
+def test_part_headings_written_in_each_table_over_its_header_are_read() -> None:
+    first = [[PART_ONE, "", "", "", "", ""], HEADER, *_rows(0, 2)]
+    second = [[PART_TWO, "", "", "", "", ""], HEADER, *_rows(2, 5)]
+    table = read_table(_docx(TITLE, first, "", second), "inside.docx")
+    assert _summary(table) == PARTS
+    assert table.title == TITLE
