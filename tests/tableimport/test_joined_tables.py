@@ -303,3 +303,11 @@ def test_part_headings_written_in_each_table_over_its_header_are_read() -> None:
     table = read_table(_docx(TITLE, first, "", second), "inside.docx")
     assert _summary(table) == PARTS
     assert table.title == TITLE
+
+
+def test_section_sheets_without_a_number_column_are_numbered_in_order() -> None:
+    header = ["工作任务", "责任领导", "完成时限"]
+    sheets = [(t[2], [header, [t[0], t[1], t[4]]]) for t in TASKS[:3]]
+    table = read_table(_xlsx(sheets), "plain.xlsx")
+    assert [(r.no, r.content, r.sections) for r in table.rows] == [
+        (str(i + 1), t[0], (t[2],)) for i, t in enumerate(TASKS[:3])]

@@ -56,8 +56,9 @@ MESSAGES = {
                               "they were numbered 1–{count} in order.",
     "import.points_renumbered": "line {line}: the point numbers repeat (each part starts at 1); "
                                 "they were numbered 1–{count} in order.",
-    "import.sheets_joined": "row {line} on: {count} sheets have the same columns and were read as one table; each "
-                            "sheet's name is the category of its tasks, and rows are counted on through the sheets.",
+    "import.sheets_joined": "row {line} on: {count} sheets have the same columns and were read as one table (with a "
+                            "number column, each sheet's name is the category of its tasks); rows are counted on "
+                            "through the sheets.",
     "import.sheets_as_sections": "row {line} on: the sheets have no lead-section column; each sheet's name was read as "
                                  "the lead section of its tasks.",
 }

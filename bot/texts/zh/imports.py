@@ -46,7 +46,7 @@ MESSAGES = {
     "import.missing_section": "第 {line} 行（#{no}）：没有牵头股室。",
     "import.numbers_restart": "第 {line} 行：序号在每个部分重新从 1 编号，已按顺序编为 1–{count}。",
     "import.points_renumbered": "第 {line} 行：要点编号有重复（各部分重新从 1 编号），已按顺序编为 1–{count}。",
-    "import.sheets_joined": "第 {line} 行起：{count} 个工作表的列相同，已合并为一张表读取；各工作表名称作为其任务的类别，"
-                            "行号按工作表顺序接续计数。",
+    "import.sheets_joined": "第 {line} 行起：{count} 个工作表的列相同，已合并为一张表读取（有序号列时，工作表名称作为其任务的"
+                            "类别）；行号按工作表顺序接续计数。",
     "import.sheets_as_sections": "第 {line} 行起：各工作表没有牵头股室列，已以工作表名称作为其任务的牵头股室。",
 }
