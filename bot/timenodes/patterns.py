@@ -26,7 +26,7 @@ YNUM = r"(?<!\d)(?:19|20)\d{2}(?!\d)"
 YCN = r"(?<![一二三四五六七八九〇])[一二][〇九0][〇一二三四五六七八九0]{2}"  # 二0二四: a zero typed as a digit
 # Template years: 20xx, 20__, 201x, 20X, __, and 2O24 with a letter O.
 YPH = r"(?<![0-9A-Za-z_])(?=[0-9xXOo_]{0,3}[xXOo_])(?:[12][0-9xXOo_]{1,3}|[xX_]{2,4})"
-YREL = r"[今明次本去上下]"
+YREL = r"(?:[今明次本去上下翌]|(?<![未以])来)"  # 翌年/来年 are next year (未来年度, 以来年均 are not)
 
 
 def _month(sfx: str) -> str:
@@ -100,7 +100,7 @@ _ITEMS_CN = rf"{_ITEM_CN}(?:[、和及]{_ITEM_CN}){{1,11}}"
 # First characters (of folded text) each kind of expression can start with; see FIRST_CHARS below.
 _DIGITS = "0123456789"
 _NUMERALS = "一二三四五六七八九十"
-_DATE_FIRST = _DIGITS + _NUMERALS + "xX_" + "今明次本去上下" + "年全前第"
+_DATE_FIRST = _DIGITS + _NUMERALS + "xX_" + "今明次本去上下翌来" + "年全前第"
 
 # (rule, pattern, characters a match can start with). Order matters: at one position the first rule wins.
 RULES: tuple[tuple[str, str, str], ...] = (
@@ -169,12 +169,12 @@ MASTER = _alternation(RULES)
 # with that character (in RULES order, so the precedence is the same). A position qualifies when its
 # character is a possible first character *and* what follows could continue a match (a digit needs 年, 月,
 # 季, a dash … within a few characters); these lookaheads are necessary conditions, never sufficient ones.
-_LOOSE_FIRST = r"[\dxX_一二三四五六七八九十今明次本去上下年全前第]"
+_LOOSE_FIRST = r"[\dxX_一二三四五六七八九十今明次本去上下翌来年全前第]"
 _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("0123456789", r"[\dxXOo_\s]{0,4}[年月日号季\-/.~至到、和及]"),
     ("一二三四五六七八九十两", r"[一二三四五六七八九十两〇0\s]{0,3}[年月日号季\-~至到、和及]"),
     ("xX_", r"[\dxXOo_\s]{0,4}[年月日号\-~至到]"),
-    ("今明次本去上下", r"\s?年|半年"),
+    ("今明次本去上下翌来", r"\s?年|半年"),
     ("上", r"\s?[、和及]?\s?下半年"),
     ("年", r"[内底末终中]|度内"),
     ("全", r"年"),

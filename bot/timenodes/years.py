@@ -7,8 +7,8 @@ import re
 from bot.timenodes.normalize import cn_year
 from bot.timenodes.patterns import CLAUSE_END, GOAL
 
-# 今年/本年 is the document year; 明年/次年/下年 the next; 去年/上年 the one before.
-_RELATIVE = {"今": 0, "本": 0, "明": 1, "次": 1, "下": 1, "去": -1, "上": -1}
+# 今年/本年 is the document year; 明年/次年/下年/翌年/来年 the next; 去年/上年 the one before.
+_RELATIVE = {"今": 0, "本": 0, "明": 1, "次": 1, "下": 1, "翌": 1, "来": 1, "去": -1, "上": -1}
 _BEFORE, _AFTER = 6, 16
 
 

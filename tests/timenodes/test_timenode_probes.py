@@ -330,3 +330,13 @@ def test_ongoing_words_with_an_object_are_still_verbs(text: str) -> None:
 @pytest.mark.parametrize("text", ["上、下半年各开展一次", "上下半年"])
 def test_both_halves_are_two_nodes(text: str) -> None:
     assert _read(text) == [("2024-06-30", "dated"), ("2024-12-31", "dated")]
+
+
+@pytest.mark.parametrize("text,due", [("翌年3月", "2025-03-31"), ("来年一季度", "2025-03-31")])
+def test_yinian_and_lainian_are_next_year(text: str, due: str) -> None:
+    assert _read(text) == [(due, "dated")]
+
+
+@pytest.mark.parametrize("text", ["编制未来年度预算", "改革开放以来年均增长达到8%"])
+def test_lai_nian_inside_weilai_or_yilai_is_not_next_year(text: str) -> None:
+    assert _read(text) == [("2024-12-31", "default")]
