@@ -311,3 +311,45 @@ def test_section_sheets_without_a_number_column_are_numbered_in_order() -> None:
     table = read_table(_xlsx(sheets), "plain.xlsx")
     assert [(r.no, r.content, r.sections) for r in table.rows] == [
         (str(i + 1), t[0], (t[2],)) for i, t in enumerate(TASKS[:3])]
+
+
+def _numbered_heading(document, text: str, num_id: int) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph numbered by Word's list numbering (list ``num_id``), its "一、" not in its text."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = document.add_paragraph(text)
+    props = paragraph._p.get_or_add_pPr()
+    num_pr = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", "0"), ("w:numId", str(num_id))):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        num_pr.append(el)
+    props.append(num_pr)
+
+
+def _chinese_list(document) -> int:  # type: ignore[no-untyped-def]
+    """Adds a list numbered 一、二、… to the document's numbering; returns its id."""
+    from docx.oxml import parse_xml
+
+    numbering = document.part.numbering_part.element
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+@pytest.mark.parametrize("second_header", [True, False], ids=["header-repeated", "no-header"])
+def test_part_headings_numbered_by_word_are_read_with_their_numbers(second_header: bool) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    num_id = _chinese_list(document)
+    for text, rows in ((PART_ONE[2:], [HEADER, *_rows(0, 2)]),
+                       (PART_TWO[2:], ([HEADER] if second_header else []) + _rows(2, 5))):
+        _numbered_heading(document, text, num_id)
+        _fill(document.add_table(rows=len(rows), cols=6), rows)
+    out = io.BytesIO()
+    document.save(out)
+    assert _summary(read_table(out.getvalue(), "numbered.docx")) == PARTS

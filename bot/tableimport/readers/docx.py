@@ -12,6 +12,7 @@ from bot.tableimport.errors import must_propagate
 from bot.tableimport.grid import Grid, GridRow
 from bot.tableimport.limits import WordTableScanner, open_checked_zip, refuse
 from bot.tableimport.model import ImportLimits
+from bot.tableimport.readers.wordnumbers import ListNumbers
 
 MAX_COLUMNS = 256
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
@@ -34,8 +35,8 @@ def read_docx(data: bytes, file: str, limits: ImportLimits) -> WordDocument:
         data, file, limits, lambda name: WordTableScanner(file, limits) if name.lower().endswith(".xml") else None
     )
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
-        return _walk(body, limits, file)
+        document = docx.Document(io.BytesIO(data))
+        return _walk(document.element.body, limits, file, ListNumbers(_numbering(document)))
     except BaseException as exc:
         if must_propagate(exc):
             raise
@@ -73,12 +74,21 @@ def _is_frame(tbl) -> bool:  # type: ignore[no-untyped-def]
     return bool(rows) and single and any(tc.find(_TBL) is not None for tr in rows for tc in _cells(tr))
 
 
-def _walk(body, limits: ImportLimits, file: str) -> WordDocument:  # type: ignore[no-untyped-def]
+def _numbering(document):  # type: ignore[no-untyped-def]
+    try:
+        return document.part.numbering_part.element
+    except (KeyError, NotImplementedError):  # a document without any list
+        return None
+
+
+def _walk(  # type: ignore[no-untyped-def]
+    body, limits: ImportLimits, file: str, numbers: ListNumbers
+) -> WordDocument:
     doc = WordDocument()
     pending: list[str] = []  # paragraphs seen since the last table
     for block in _body_blocks(body):
         if block.tag == _P:
-            text = paragraph_text(block)
+            text = numbers.label(block) + paragraph_text(block)
             doc.paragraphs.append(text)
             pending.append(text)
             continue
