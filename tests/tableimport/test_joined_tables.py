@@ -353,3 +353,12 @@ def test_part_headings_numbered_by_word_are_read_with_their_numbers(second_heade
     out = io.BytesIO()
     document.save(out)
     assert _summary(read_table(out.getvalue(), "numbered.docx")) == PARTS
+
+
+def test_part_headings_as_table_captions_on_a_web_page_are_read() -> None:
+    tables = [_html_table([HEADER, *_rows(0, 2)]), _html_table([HEADER, *_rows(2, 5, start=1)])]
+    tables = [t.replace('<table border="1">', f'<table border="1"><caption>{part}</caption>')
+              for t, part in zip(tables, (PART_ONE, PART_TWO), strict=True)]
+    table = read_table(_page(f"<h1>{TITLE}</h1>", *tables), "captions.html")
+    assert _summary(table) == PARTS
+    assert table.title == TITLE

@@ -171,7 +171,13 @@ def _between(root, previous, table) -> list[str] | None:  # type: ignore[no-unty
     if any(ancestor is previous for ancestor in table.iterancestors()) or table.getparent() is None:
         return None
     pieces = _marked_text(root, [previous, table])
-    return pieces[1].split("\n") if len(pieces) == 3 else None
+    return pieces[1].split("\n") + _caption(table) if len(pieces) == 3 else None
+
+
+def _caption(table) -> list[str]:  # type: ignore[no-untyped-def]
+    # A <caption> is the table's own title ("二、公共卫生服务"), nearest to it.
+    caption = table.find("caption")
+    return cell_text(caption).split("\n") if caption is not None else []
 
 
 def _around(root, table) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
@@ -181,7 +187,4 @@ def _around(root, table) -> tuple[list[str], list[str]]:  # type: ignore[no-unty
     before, _, after = _MARK.join(_marked_text(root, [table])).partition(_MARK)
     # The page's <title> names the document when the body only shows the table (saved from Excel or Word).
     head = " ".join((root.findtext(".//title") or "").split())
-    # A <caption> is the table's own title, nearest to it.
-    caption = table.find("caption")
-    named = cell_text(caption).split("\n") if caption is not None else []
-    return ([head] if head else []) + before.split("\n") + named, after.split("\n")
+    return ([head] if head else []) + before.split("\n") + _caption(table), after.split("\n")
