@@ -135,7 +135,7 @@ def _workbook_table(found: list, grid: Grid, header: Header, cover: list[str],
                     notes: list[RowWarning]) -> tuple[Grid, Header, set[str]]:
     """The table of a workbook: the best sheet, or all sheets of its columns when there is one per 股室, per
     quarter or per part (joined, with ``notes`` saying so); with the names of the sheets read."""
-    parts = sheet_parts([(g, h) for _r, g, h, _c in found], header)
+    parts = sheet_parts([(g, h) for rank, g, h, _c in found if rank[0]], header)  # a 填报说明 sample is no part
     if parts:
         cover = next(c for _r, g, _h, c in found if g is parts[0][0])
         sections = section_sheets(parts)

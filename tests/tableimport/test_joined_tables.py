@@ -222,8 +222,10 @@ def test_a_sheet_per_quarter_reads_every_quarter_with_its_own_deadlines() -> Non
     assert table.title == "2024年重点工作任务清单"
 
 
-def test_sheets_joined_keep_the_other_sheets_named_as_not_read() -> None:
-    sheets = [("填表说明", [["本表由各股室填报"]]), *_by_section(with_column=False, title=True)[:2]]
+@pytest.mark.parametrize("sample", [False, True], ids=["notes", "notes-with-a-sample-row"])
+def test_sheets_joined_keep_the_other_sheets_named_as_not_read(sample: bool) -> None:
+    notes = [["本表由各股室填报"], *([SHORT, ["1", "示例任务", "王明", "县人民医院", "2024年6月30日前"]] if sample else [])]
+    sheets = [("填表说明", notes), *_by_section(with_column=False, title=True)[:2]]
     table = read_table(_xlsx(sheets), "sections.xlsx")
     assert len(table.rows) == 2
     assert table.sheet == "医政股、基层卫生股" and table.other_sheets == ("填表说明",)
