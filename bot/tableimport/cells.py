@@ -14,7 +14,10 @@ _BOILERPLATE = re.compile(
     r"[(（]?等?(?:按照?|根据|依据|根據|依據)?(?:各自)?(?:职责|职能|職責|職能)(?:分工)?(?:分别|分別)?"
     r"(?:负责|落实|实施|推进|配合|抓好落实|抓落实|負責|落實|實施|推進|抓好落實|抓落實)?[)）]?[。.]?$"
 )
-_ITEM_TAIL = re.compile(r"(?:分别|分別)?(?:牵头负责|牵头|负责|配合|参与|协办|落实|牽頭負責|牽頭|負責|參與|協辦|落實)$")
+_ITEM_TAIL = re.compile(r"(?:分别|分別)?(?:具体负责|具体实施|牵头负责|牵头|负责|配合|参与|协办|落实|实施|主抓|督导|"
+                        r"牽頭負責|牽頭|負責|參與|協辦|落實)$")
+# A section's own person written in brackets after it: "医政股（责任人：刘洋）".
+_PERSON_NOTE = re.compile(r"\s*[(（](?:责任人|负责人|联系人)[:：][^（）()]*[)）]")
 
 
 def is_cjk(ch: str) -> bool:
@@ -123,12 +126,54 @@ def _without_post(item: str) -> str:
     return "" if _POSTS.fullmatch(item) else _POST_BEFORE_NAME.sub("", item)
 
 
+# Posts of county and city leaders too, by the word they end in: 县委常委, 常务副县长, 组织部长, 县长助理, 政协副主席.
+_POST_END = re.compile(
+    r"(?P<pre>.*?)(?P<post>(?:常务)?副?(?:县长|区长|市长|镇长|乡长|局长|部长|处长|科长|股长|站长|院长|所长|主任|书记|主席|助理|"
+    r"常委|委员|成员|调研员|专员|督学|组长|秘书长|监察员|总(?:会计|工程|经济|农艺|畜牧)?师))"
+)
+# Whether what comes before a post is a person's name (王明副局长) rather than an organ (公安局长, 县委常委): names
+# start with a family name; these are the common ones.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
+    "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳"
+    "翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时"
+    "穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明"
+    "佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国"
+    "狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+_ORGAN = re.compile(r"^[县区市省镇乡]|[委府会部局办厅院所站处科股室组队]$")
+_ROLE_TAIL = re.compile(r"(?:同志)?(?:主要负责|牵头负责|负总责|牵头|配合|负责|分管|联系|包保)?$")
+_OTHERS_TAIL = re.compile(r"等(?:[县区市局]?(?:领导|同志))?$")
+_BRACKETED_NOTE = re.compile(r"\s*[(（]([^（）()]*)[)）]")
+
+
+def _note_only(inner: str) -> bool:
+    """A bracket beside a name that holds posts or a role (（县委常委、常务副县长）, （牵头）, （分管医政）)."""
+    parts = [p for p in re.split(r"[、，,;；\s]+", inner) if p]
+    return bool(parts) and all(_POST_END.fullmatch(p) or _ROLE_TAIL.sub("", p) == "" or p.startswith(("分管", "负责"))
+                               for p in parts)
+
+
+def _person(item: str) -> str:
+    """The name in an item of a leaders cell, without a post, a role or a "…：" before it; "" for a post alone."""
+    item = re.split(r"[：:]", item)[-1].strip()
+    item = _ROLE_TAIL.sub("", _OTHERS_TAIL.sub("", item)).strip()
+    m = _POST_END.fullmatch(item)
+    if not item or m is None:
+        return item
+    pre = m["pre"]
+    named = 2 <= len(pre) <= 3 and pre[0] in _SURNAMES and not _ORGAN.search(pre)
+    return pre if named else ""
+
+
 @lru_cache(maxsize=8192)
 def split_people(text: str) -> tuple[str, ...]:
     """Leader names: split on 、,，;；/ spaces and line breaks; "汪  峰" stays one person; posts written
-    beside a name (（副局长）, 党组成员、副局长) are no names."""
+    beside a name (（副局长）, 党组成员、副局长, 县委常委、常务副县长 王刚, 副县长：赵丽) and roles (牵头) are no names."""
     text = _strip_formula(text.strip())
-    names = _unique([_without_post(_strip_formula(item)) for item in _split(_POST_IN_BRACKETS.sub("", text), 3)])
+    text = _BRACKETED_NOTE.sub(lambda m: "" if _note_only(m.group(1)) else m.group(0), _POST_IN_BRACKETS.sub("", text))
+    items = [_without_post(_strip_formula(item)) for item in _split(text, 3)]
+    names = _unique([_person(item) for item in items if item])
     # A cell naming only a post ("局长") names the leader by it.
     return names or _unique([_strip_formula(item) for item in _split(text, 3)])
 
@@ -136,7 +181,7 @@ def split_people(text: str) -> tuple[str, ...]:
 # A person among units in a 责任分工 cell, marked as one: "王明同志", "王明分管", "副局长王明", "王明（副局长）".
 _MARKED_PERSON = re.compile(
     rf"(?P<post>{_POSTS.pattern})?(?P<name>[\u4e00-\u9fff]{{2,4}}?)\s*"
-    rf"(?P<mark>同志|[(（]?{_POSTS.pattern}[)）]?|分管|负总责)?"
+    rf"(?P<mark>同志(?:负总责|总负责|分管)?|[(（]?{_POSTS.pattern}[)）]?|分管|负总责|总负责)?"
 )
 _UNIT_NAME_END = re.compile(r"[室股科局院办站所委部队组会处厅馆心镇村县区市]$")
 
@@ -178,7 +223,7 @@ def marked_person(item: str) -> str | None:
 def split_sections(text: str) -> tuple[str, ...]:
     """Lead sections without the closing formula ("…等按职责分工落实") or a list's trailing 等."""
     items = []
-    for item in _split(_strip_formula(text.strip()), 99):
+    for item in _split(_PERSON_NOTE.sub("", _strip_formula(text.strip())), 99):
         item = _ITEM_TAIL.sub("", _strip_formula(item))
         items.append(item[:-1] if item.endswith("等") and len(item) > 1 else item)
     return _unique(items)

@@ -15,10 +15,11 @@ from bot.tableimport.periods import is_period_label
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "no": ("序号", "编号", "序", "排序", "NO", "项次"),
     "category": ("工作任务", "重点工作任务", "任务", "重点任务", "类别", "工作类别", "任务类别", "重点工作", "主要任务",
-                 "目标任务", "工作重点", "工作目标", "分类", "板块", "领域", "重点领域", "指标", "考核指标", "指标名称"),
+                 "目标任务", "工作重点", "工作目标", "分类", "板块", "领域", "重点领域", "指标", "考核指标", "指标名称",
+                 "年度目标"),
     # 民生实事 / 为民办实事 / 督办 tables name the task column after the kind of item it lists.
     "title": ("任务名称", "工作事项", "事项", "项目名称", "工作项目", "事项名称", "任务事项", "名称", "项目", "民生实事",
-              "实事项目", "民生实事项目", "实事名称", "为民办实事", "督办事项", "办理事项", "重点事项"),
+              "实事项目", "民生实事项目", "实事名称", "为民办实事", "督办事项", "办理事项", "重点事项", "重点项目"),
     "content": ("具体内容", "具体内容及时间节点", "具体内容及时间节点安排", "细化分工", "具体要求", "工作内容", "主要内容",
                 "工作措施", "具体措施", "主要措施", "工作要求", "任务内容", "重点工作内容", "具体工作", "工作举措",
                 "目标要求", "推进措施", "具体任务", "任务分解", "工作任务及要求", "具体工作内容", "内容"),
@@ -28,11 +29,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "主体责任单位", "牵头处室", "牵头部门", "责任部门", "责任股室站", "承办股室", "承办科室", "主办单位",
                  "责任主体", "牵头股室单位", "责任股站", "牵头股站",
                  # roles in words in one cell ("王明同志牵头，医政股负责，疾控股配合"), split when read
-                 "责任分工", "职责分工", "任务分工", "分工", "责任单位及分工", "牵头及配合单位", "分工负责"),
+                 "责任分工", "职责分工", "任务分工", "分工", "责任单位及分工", "牵头及配合单位", "分工负责",
+                 "责任科", "牵头科", "责任股", "牵头股", "主责部门", "主责单位"),
     "units": ("相关责任单位", "配合单位", "配合责任单位", "协办单位", "参与单位", "配合股室", "配合科室", "配合部门",
               "协同单位", "相关单位", "协作单位", "参与部门", "配合股室站", "相关股室", "责任单位配合"),
     "deadline": ("完成时限", "时限要求", "时间节点", "完成时间", "时间安排", "完成期限", "时限", "截止时间", "进度安排",
-                 "完成时间节点", "办结时限", "时间要求", "完成时限要求"),
+                 "完成时间节点", "办结时限", "时间要求", "完成时限要求", "完成时限及要求", "时间节点及要求", "时限及要求",
+                 "完成时间及要求", "完成节点", "节点要求", "计划完成时间", "结束时间", "完成日期", "办结时间"),
     "remarks": ("备注", "说明", "备考"),
 }
 
@@ -43,7 +46,7 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("content", ("内容", "措施", "举措", "要求", "要点", "细化分工", "具体工作")),
     ("leaders", ("领导", "责任人", "负责人")),
     ("units", ("配合", "协办", "参与", "协同", "协作", "相关责任", "相关单位")),
-    ("deadline", ("时限", "期限", "完成时间", "时间节点", "时间安排", "截止", "时间")),
+    ("deadline", ("时限", "期限", "完成时间", "时间节点", "时间安排", "截止", "时间", "节点")),
     ("sections", ("股室", "处室", "科室", "单位", "部门", "牵头", "责任主体")),
     ("title", ("名称", "事项", "实事")),
     ("category", ("任务", "类别", "重点工作", "分类")),
@@ -52,7 +55,7 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Columns no field is read from, although their names hold a field's word: when work starts (开始时间 is no
 # deadline), last quarter's progress and the next steps (下一步工作措施 is no task text), a supervision grade
 # (督办类别 A/B/C is no category), a contact.
-_NOT_READ = re.compile(r"开始|起始|启动|下一步|下步|打算|进展|完成情况|落实情况|推进情况|存在问题|督办|督查|联系")
+_NOT_READ = re.compile(r"开始|起始|启动|实际|下一步|下步|打算|进展|完成情况|落实情况|推进情况|存在问题|督办|督查|联系")
 
 TEXT_FIELDS = ("content", "title", "category")
 MAX_HEADER = 20
@@ -68,6 +71,8 @@ _TRADITIONAL = str.maketrans(dict(zip(
 _DROP = re.compile(r"[\s()（）\[\]【】<>《》〈〉:：*＊#、/\\\-—_.·,，;；\"'“”‘’]+")
 # A year in a label ("2025年重点任务", "2024-2026年目标") says when, not what the column holds.
 _YEARS = re.compile(r"(?:19|20)\d{2}(?:\s*[-—–~～至到]\s*(?:19|20)?\d{2})?\s*年?度?")
+# A label numbered in its header cell ("1.序号", "2、工作任务"): the number is no part of the name.
+_LABEL_NO = re.compile(r"^\d{1,2}(?=[^\d])")
 _BRACKETED = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{0,12}[)）\]】〕]")
 
 
@@ -75,7 +80,7 @@ _BRACKETED = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{0,12}[)）\]
 def normalize_header(text: str) -> str:
     """Header text for comparison: NFKC, simplified, no years, whitespace, brackets or punctuation."""
     value = _YEARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRADITIONAL))
-    return _DROP.sub("", value).upper()
+    return _LABEL_NO.sub("", _DROP.sub("", value).upper())
 
 
 @lru_cache(maxsize=8192)
@@ -237,7 +242,9 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
     parent_cells = rows[header.index].cells
     sub_cells = rows[nxt].cells
     filled = [c for c in sub_cells if c.strip()]
-    if not filled or any(len(c) > MAX_HEADER or looks_like_no(c) for c in filled):
+    months = "月" in normalize_header(" ".join(parent_cells))  # "时间进度（月）" over 1 | 2 | … | 12: no 序号 row
+    if not filled or any(len(c) > MAX_HEADER or (looks_like_no(c) and not (months and c.strip().isdigit()))
+                         for c in filled):
         return
     sub = _row_matches(sub_cells)
 
@@ -251,7 +258,11 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
         col >= len(parent_cells) or not parent_cells[col].strip() for col, (_, exact) in sub.items() if exact
     )
     # Two periods side by side are a schedule whatever the parent is called (推进计划, 目标进度, 形象进度 …).
-    period_cols = [col for col, cell in enumerate(sub_cells) if is_period_label(cell)]
+    def month_number(col: int, cell: str) -> bool:  # "时间进度（月）" over 1 | 2 | … | 12
+        text = cell.strip()
+        return text.isdigit() and 1 <= int(text) <= 12 and "月" in normalize_header(parent_of(col))
+
+    period_cols = [col for col, cell in enumerate(sub_cells) if is_period_label(cell) or month_number(col, cell)]
     periods = len(period_cols) >= 2 or any(match_header(parent_of(col))[0] == "deadline" for col in period_cols)
     if not (under_blank or periods):
         return
@@ -272,7 +283,7 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
         elif fld:
             label = display_header(cell)
         elif periods and col in period_cols:
-            fld, label = "deadline", display_header(cell)
+            fld, label = "deadline", f"{int(cell)}月" if cell.strip().isdigit() else display_header(cell)
         else:
             continue
         header.fields[col] = fld

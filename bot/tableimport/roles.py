@@ -13,8 +13,11 @@ from bot.tableimport.cells import split_units
 
 # Traditional spellings too: bureaus in Jiangsu and Guangdong still publish in traditional script.
 # Longer words first, so "牵头负责" is one role and never "牵头" plus a unit named "负责".
-_LEAD_WORDS = ("牵头负责", "牽頭負責", "负责牵头", "負責牽頭", "牵头", "牽頭", "主办", "主辦", "主责", "主責", "负责", "負責")
-_RELATED_WORDS = ("配合", "参与", "參與", "协办", "協辦", "协助", "協助", "协同", "協同")
+_LEAD_WORDS = ("牵头负责", "牽頭負責", "负责牵头", "負責牽頭", "具体负责", "牵头", "牽頭", "主办", "主辦", "主责", "主責", "主抓",
+               "负责", "負責")
+# "X负责，Y具体实施" / "Y督导": the units that carry the work out beside the lead (a bare 落实 or 实施 is how
+# a lead does it: "X牵头负责组织实施").
+_RELATED_WORDS = ("配合", "参与", "參與", "协办", "協辦", "协助", "協助", "协同", "協同", "具体实施", "具体落实", "督导")
 _ROLE = "|".join(_LEAD_WORDS + _RELATED_WORDS)
 _UNIT_WORD = r"(?:单位|部门|科室|股室|單位|部門)"
 # "市卫健委为责任单位", "责任单位：X": words that name a role only together with 单位/部门.

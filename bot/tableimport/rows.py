@@ -29,7 +29,8 @@ from bot.tableimport.periods import is_period_label, under_period
 from bot.tableimport.readers.text import PointList
 from bot.tableimport.roles import split_roles
 
-_NOTE = re.compile(r"^(注|备注|说明|填表|制表|审核|审批|联系人|联系电话|签发|单位盖章|附注)")
+_NOTE = re.compile(r"^(注|备注|说明|填表|制表|审核|审批|联系人|联系电话|签发|单位盖章|附注|合计|总计|共计)")
+_TOTALS = re.compile(r"^(?:合\s*计|总\s*计|共\s*计)(?:[:：\s]|$|共?\d)")
 # A part heading written across the table: "二、深化医药卫生体制改革", "（三）综合监管", "第一部分 …".
 _HEADING = re.compile(r"^(?:第[一二三四五六七八九十百]+(?:部分|篇|章|项)|[一二三四五六七八九十]{1,3}\s*[、.．]|"
                       r"[(（][一二三四五六七八九十]{1,3}[)）])")
@@ -204,10 +205,24 @@ def _is_note_row(cells: list[str], content: str, reading: _Reading) -> bool:
     return bool(_NOTE.match(filled[0])) or is_signature_line(filled[0])
 
 
+def _column_numbers(cells: list[str]) -> bool:
+    """A row numbering the columns under the header ("1 | 2 | 3 | 4 | 5"), as printed forms have."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) >= 3 and filled == [str(n) for n in range(int(filled[0]), int(filled[0]) + len(filled))] \
+        if filled and filled[0].isdigit() else False
+
+
 def _read_row(row: GridRow, reading: _Reading) -> None:
     cells, cols = row.cells, reading.cols
     if row.spanned and all(c in row.spanned for c, text in enumerate(cells) if text.strip()):
         return  # an empty row inside a merged cell: what it holds is the row's above
+    if not reading.rows and _column_numbers(cells):
+        return
+    first = next((C.join_lines(c) for c in cells if c.strip()), "")
+    if reading.rows and _TOTALS.match(first):  # "合计 | 4项": a count of the tasks above, not one
+        reading.notes.append(" ".join(C.join_lines(c) for c in cells if c.strip()))
+        reading.previous = None
+        return
     content = "\n".join(t for t in (C.clean_text(cells[c]) for c in cols["content"] if c < len(cells)) if t)
     raw_no = reading.value(cells, "no")
     numbered = bool(raw_no) and C.looks_like_no(raw_no)
@@ -234,8 +249,10 @@ def _read_row(row: GridRow, reading: _Reading) -> None:
                                               named=reading.leaders_name_units)
     if named_units:  # 责任领导/股室: "王明/医政股", "王明（医政股）"
         sections, units = _distinct((*sections, *named_units), units)
-    if not leaders:  # "由王明同志牵头，医政股负责": a 责任分工 cell may name the leader among the units
-        leaders, sections = _marked_leaders(sections)
+    # "由王明同志牵头，医政股负责": a 责任分工 cell may name the leader among the units (beside a leaders column
+    # he is listed there already)
+    marked, sections = _marked_leaders(sections)
+    leaders = leaders or marked
     parsed = ParsedRow(
         line=row.line,
         no=no,

@@ -83,7 +83,7 @@ def test_numbers(cell: str, no: str, numeric: bool) -> None:
     ("具体内容(及时间节点(安排))", "content", True), ("完成时限", "deadline", True), ("时限要求", "deadline", True),
     ("备注", "remarks", True), ("任务", "category", True), ("责任单位", "sections", True),
     ("相关责任单位", "units", True), ("配合部门及单位", "units", False), ("分管局领导", "leaders", True),
-    ("完成时间及要求", "content", False), ("2023年全市卫生健康重点工作责任分解表", None, False),
+    ("完成时间及要求", "deadline", True), ("2023年全市卫生健康重点工作责任分解表", None, False),
     ("张三", None, False), ("", None, False),
 ])
 def test_match_header(header: str, field: str | None, exact: bool) -> None:

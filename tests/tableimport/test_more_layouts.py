@@ -1,0 +1,90 @@
+"""Layouts found by probing beyond the corpus: county leaders with their posts, a schedule by month numbers, start
+and end time columns, a row numbering the columns, a totals row, a 责任分工 column beside the leaders, header words
+other bureaus use, and roles written with other verbs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.services.import_plan import plan_tasks
+from bot.tableimport import read_table
+from bot.tableimport.cells import split_people
+from bot.tableimport.headers import match_header
+from bot.tableimport.roles import split_roles
+from tests.tableimport.builders import csv_bytes, xlsx_bytes
+
+TITLE = ["2024年县政府重点工作责任分解表"]
+
+
+@pytest.mark.parametrize("cell,names", [
+    ("县委常委、常务副县长 王刚", ("王刚",)), ("县委常委、组织部长 陈红", ("陈红",)), ("副县长：赵丽", ("赵丽",)),
+    ("王刚（县委常委、常务副县长）", ("王刚",)), ("县人大常委会副主任 何平", ("何平",)), ("区委常委、宣传部部长 郑洁", ("郑洁",)),
+    ("县长助理 许亮", ("许亮",)), ("王明副局长", ("王明",)), ("局长：周平；副局长：王明", ("周平", "王明")),
+    ("张建国（副县长、公安局长）", ("张建国",)), ("王刚（牵头）、赵丽", ("王刚", "赵丽")), ("王刚 牵头\n赵丽 配合", ("王刚", "赵丽")),
+    ("王刚、赵丽等县领导", ("王刚", "赵丽")), ("王刚同志", ("王刚",)),
+    # unchanged: names, a name ending like a unit, a cell naming only a post
+    ("张三、李四", ("张三", "李四")), ("王广部", ("王广部",)), ("局长", ("局长",)), ("汪  峰", ("汪峰",)),
+])
+def test_leaders_written_with_their_posts(cell: str, names: tuple[str, ...]) -> None:
+    assert split_people(cell) == names
+
+
+@pytest.mark.parametrize("label,field", [
+    ("完成时限及要求", "deadline"), ("时间节点及要求", "deadline"), ("完成节点", "deadline"), ("结束时间", "deadline"),
+    ("责任科（室、站、所）", "sections"), ("重点项目", "title"), ("年度目标", "category"), ("1.序号", "no"),
+    ("2、工作任务", "category"), ("实际完成时间", None), ("启动时间", None),
+])
+def test_header_words(label: str, field: str | None) -> None:
+    assert match_header(label)[0] == field
+
+
+@pytest.mark.parametrize("cell,lead,related", [
+    ("公共卫生股负责，县卫生监督所具体实施", ("公共卫生股",), ("县卫生监督所",)),
+    ("县卫健委具体负责，各乡镇督导", ("县卫健委",), ("各乡镇",)),
+    ("县医保局主抓，县税务局配合", ("县医保局",), ("县税务局",)),
+])
+def test_roles_in_other_verbs(cell: str, lead: tuple[str, ...], related: tuple[str, ...]) -> None:
+    assert split_roles(cell) == (lead, related)
+
+
+def _planned(rows: list[list[object]], fmt: str = "xlsx", merges: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    data = xlsx_bytes(rows, merges) if fmt == "xlsx" else csv_bytes(rows)  # type: ignore[arg-type]
+    table = read_table(data, f"t.{fmt}")
+    return table, plan_tasks(table, 2024)
+
+
+def test_a_schedule_by_month_numbers() -> None:
+    head = ["序号", "工作任务", "责任领导", "责任股室", "时间进度（月）", *[None] * 11]
+    months = [None, None, None, None, *range(1, 13)]
+    ticks = ["1", "推进医共体建设", "王明", "医政股", *["√" if m in (3, 6, 9, 12) else "" for m in range(1, 13)]]
+    _, planned = _planned([TITLE, head, months, ticks], merges=("E2:P2",))
+    assert [m.due for m in planned[0].milestones] == [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30),
+                                                      date(2024, 12, 31)]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_start_and_end_under_one_label(fmt: str) -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任股室", "时间安排", ""], ["", "", "", "", "启动时间", "结束时间"],
+            ["1", "推进医共体建设", "王明", "医政股", "2024年3月", "2024年6月30日"]]
+    _, planned = _planned(rows, fmt)
+    assert [m.due for m in planned[0].milestones] == [date(2024, 6, 30)]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_row_numbering_the_columns_and_a_totals_row_are_no_tasks(fmt: str) -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任股室", "完成时限"], ["1", "2", "3", "4", "5"],
+            ["1", "推进医共体建设", "王明", "医政股", "6月底前"], ["2", "推进智慧医院建设", "张强", "规划信息股", "12月底前"],
+            ["合计", "2项", "", "", ""]]
+    table, _ = _planned(rows, fmt)
+    assert [(r.no, r.content) for r in table.rows] == [("1", "推进医共体建设"), ("2", "推进智慧医院建设")]
+
+
+def test_a_duties_column_beside_the_leaders_keeps_people_out_of_the_sections() -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任分工"],
+            ["1", "推进智慧医院建设", "王明", "王明同志负总责，规划信息股牵头，县人民医院配合"],
+            ["2", "开展医疗机构执业检查", "李华", "医政股（责任人：刘洋）"]]
+    table, _ = _planned(rows, "csv")
+    assert [(r.leaders, r.sections, r.units) for r in table.rows] == [
+        (("王明",), ("规划信息股",), ("县人民医院",)), (("李华",), ("医政股",), ())]
