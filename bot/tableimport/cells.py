@@ -39,10 +39,13 @@ def join_lines(text: str) -> str:
         line = raw.replace("\xa0", " ").strip()
         if not line:
             continue
-        if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
-            out += " "
+        if out and (not (is_cjk(out[-1]) or is_cjk(line[0])) or _LIST_ITEM.match(line)):
+            out += " "  # a numbered line ("1.3月底前…") stays apart from the text before it: 整治1.3月 is a decimal
         out += line
     return out
+
+
+_LIST_ITEM = re.compile(r"\d{1,2}[.．、](?=\D|\d{1,2}月)|[(（]\d{1,2}[)）]|[\u2460-\u2473]")
 
 
 def clean_text(text: str) -> str | None:

@@ -16,21 +16,25 @@ from bot.tableimport.model import ParsedRow, RowWarning
 _SUB = re.compile(r"[(（](\d{1,2})[)）]|([\u2460-\u2473])")  # （1） (1) ①
 
 
-def qualify_sub_numbers(rows: list[ParsedRow]) -> list[ParsedRow]:
-    """Sub-items (（1）, ①) under a numbered task numbered N-k (#1-2 finds them; bare, they repeat per task)."""
+def qualify_sub_numbers(rows: list[ParsedRow], warnings: list[RowWarning]) -> list[ParsedRow]:
+    """Sub-items (（1）, ①) under a numbered task numbered N-k (#1-2 finds them; bare, they repeat per task); a
+    sub-item whose leader, section, units or deadline cells are empty has the task's, as if the cells were merged."""
     subs = [_SUB.fullmatch(row.no) for row in rows]
     if not any(subs):
         return rows
     taken = {row.no for row in rows}
     out: list[ParsedRow] = []
-    parent: str | None = None
+    parent: ParsedRow | None = None
     for row, sub in zip(rows, subs, strict=True):
         if sub is None:
-            parent = row.no
+            parent = row
         elif parent is not None:
             k = sub.group(1) or str(ord(sub.group(2)) - 0x245F)
-            no = f"{parent}-{k}" if f"{parent}-{k}" not in taken else f"{parent}({k})"
-            row = replace(row, no=no)
+            no = f"{parent.no}-{k}" if f"{parent.no}-{k}" not in taken else f"{parent.no}({k})"
+            if not (row.leaders or row.sections) and (parent.leaders or parent.sections):
+                warnings[:] = [w for w in warnings if w.line != row.line]  # no longer missing anyone
+            row = replace(row, no=no, leaders=row.leaders or parent.leaders, sections=row.sections or parent.sections,
+                          units=row.units or parent.units, deadline=row.deadline or parent.deadline)
         out.append(row)
     return out
 

@@ -128,7 +128,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     if reading.carried_rows:
         reading.warnings.append(RowWarning(reading.carried_rows[0], "cells_carried",
                                            {"count": len(reading.carried_rows)}))
-    rows = fold_group_rows(qualify_sub_numbers(rows), reading.warnings)
+    rows = fold_group_rows(qualify_sub_numbers(rows, reading.warnings), reading.warnings)
     rows = _number_across_parts(rows, reading)
     _check_duplicates(rows, reading.where, reading.problems)
     if len(rows) > limits.max_rows:

@@ -88,3 +88,22 @@ def test_a_duties_column_beside_the_leaders_keeps_people_out_of_the_sections() -
     table, _ = _planned(rows, "csv")
     assert [(r.leaders, r.sections, r.units) for r in table.rows] == [
         (("王明",), ("规划信息股",), ("县人民医院",)), (("李华",), ("医政股",), ())]
+
+
+def test_numbered_lines_in_a_task_cell_keep_their_dates() -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任股室", "完成时限"],
+            ["1", "食品安全专项整治\n1.3月底前制定工作方案；\n2.10月底前完成食品抽检800批次。", "张强", "公共卫生股", "10月底前"]]
+    _, planned = _planned(rows)
+    assert [m.due for m in planned[0].milestones] == [date(2024, 3, 31), date(2024, 10, 31)]
+
+
+def test_sub_items_take_the_roles_and_deadline_of_their_task() -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任股室", "完成时限"],
+            ["1", "提升基层服务能力：", "李华", "基层卫生股", "2024年12月底前"],
+            ["（1）", "实现村卫生室医保结算全覆盖", "", "", ""],
+            ["（2）", "开展乡村医生轮训", "", "", "2024年11月底前"]]
+    table, planned = _planned(rows)
+    assert [(p.no, p.leaders, p.sections, [m.due for m in p.milestones]) for p in planned[1:]] == [
+        ("1-1", ("李华",), ("基层卫生股",), [date(2024, 12, 31)]),
+        ("1-2", ("李华",), ("基层卫生股",), [date(2024, 11, 30)])]
+    assert not [w for w in table.warnings if w.code in ("missing_leader", "missing_section")]
