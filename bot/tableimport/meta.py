@@ -26,7 +26,9 @@ _LABELLED_DATE = re.compile(
 )
 _ORG_END = re.compile(r"(局|委员会|委員會|委|厅|廳|政府|办公室|辦公室|中心|院|办|辦|部|会|會|处|處|站|所)$")
 _LABELLED_ORG = re.compile(r"(?:发布机构|發布機構|发文机关|發文機關|发文单位|發文單位)\s*[:：]\s*([^\s:：]+)")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A year before 年, also the first of a span ("2024—2025年": the plan starts in 2024) and in Chinese numerals (二〇二四年).
+_YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*[-—–~～至到]\s*(?:19|20)?\d{2})?\s*年")
+_CN_YEAR = re.compile(r"([一二][〇○零O0一二三四五六七八九]{3})(?:\s*[-—–~～至到]\s*[一二]?[〇○零O0一二三四五六七八九]{1,3})?\s*年")
 # 发文字号 such as 沅卫发〔2023〕12号, 卫办[2024]3号, (2022)第5号.
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(?:第\s*)?\d{1,4}\s*号")
 _CITED = re.compile(r"《[^《》]*》")
@@ -134,11 +136,23 @@ def find_signature(lines: list[str]) -> tuple[str | None, date | None]:
     return issuer, first_date or labelled
 
 
+def _year_in(text: str) -> int | None:
+    """The first year written in ``text`` (2024年, 2024—2025年, 二〇二四年), or None."""
+    found = _YEAR.search(text)
+    if found:
+        return int(found.group(1))
+    chinese = _CN_YEAR.search(text)
+    if chinese:
+        year = int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in chinese.group(1)))
+        return year if 1990 <= year <= 2099 else None
+    return None
+
+
 def find_year(title: str | None, lines: list[str], issued: date | None) -> tuple[int | None, str | None, str | None]:
     """The document year, where it was read (title, doc_number, issued, heading) and the words it came from."""
-    found = _YEAR.search(_CITED.sub("", title or ""))
-    if found:
-        return int(found.group(1)), "title", title
+    year = _year_in(_CITED.sub("", title or ""))
+    if year:
+        return year, "title", title
     cleaned = [_squeeze(line) for line in lines if line.strip()]
     for line in cleaned:
         number = _DOC_NUMBER.search(line)
@@ -148,9 +162,9 @@ def find_year(title: str | None, lines: list[str], issued: date | None) -> tuple
         return issued.year, "issued", issued.isoformat()
     # A short line just above the table ("2024年度", "附件：2024年任务清单") names its year too.
     for line in reversed(cleaned[-HEADING_LINES:]):
-        found = _YEAR.search(_CITED.sub("", line))
-        if found and len(line) <= 60 and not _NOT_TITLE.search(line.rstrip("。")):
-            return int(found.group(1)), "heading", line
+        year = _year_in(_CITED.sub("", line))
+        if year and len(line) <= 60 and not _NOT_TITLE.search(line.rstrip("。")):
+            return year, "heading", line
     return None, None, None
 
 

@@ -140,7 +140,9 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
         raise ImportFailure(reading.problems)
     before, after = grid.context()
     above = [_row_text(r.cells) for r in grid.rows[:max(header.top, 0)] if any(c.strip() for c in r.cells)]
-    meta = read_meta([*before, *above], [*reading.notes, *after], title_lines=above or None)
+    # A sheet named for its year ("2024年重点工作") says it when nothing above the table does.
+    named = [grid.name] if grid.name and "年" in grid.name else []
+    meta = read_meta([*before, *above, *named], [*reading.notes, *after], title_lines=above or None)
     columns = tuple(ColumnMap(f, header.labels.get(c, f), c) for c, f in sorted(header.fields.items()))
     unassigned = not (cols["leaders"] or cols["sections"])
     sheet = grid.name if sheets else None

@@ -107,3 +107,28 @@ def test_sub_items_take_the_roles_and_deadline_of_their_task() -> None:
         ("1-1", ("李华",), ("基层卫生股",), [date(2024, 12, 31)]),
         ("1-2", ("李华",), ("基层卫生股",), [date(2024, 11, 30)])]
     assert not [w for w in table.warnings if w.code in ("missing_leader", "missing_section")]
+
+
+@pytest.mark.parametrize("title,year", [("二〇二四年县卫生健康局重点工作责任分解表", 2024),
+                                        ("县卫生健康局2024—2025年医共体建设重点任务分解表", 2024),
+                                        ("2025年县卫生健康局重点工作责任分解表", 2025)])
+def test_the_year_of_the_title(title: str, year: int) -> None:
+    rows = [[title], ["序号", "工作任务", "责任领导", "责任股室", "完成时限"], ["1", "推进医共体建设", "王明", "医政股", "6月30日前"]]
+    table, _ = _planned(rows)
+    assert (table.year, table.year_source) == (year, "title")
+
+
+def test_a_sheet_named_for_its_year_gives_it() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "2024年重点工作"
+    for row in (["县卫生健康局重点工作责任分解表"], ["序号", "工作任务", "责任领导", "责任股室", "完成时限"],
+                ["1", "推进医共体建设", "王明", "医政股", "6月30日前"]):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    assert read_table(out.getvalue(), "t.xlsx").year == 2024
