@@ -87,9 +87,30 @@ def _jointly(m: re.Match[str]) -> str:
     return f"{lead}牵头，{m['b']}配合"
 
 
+_STARRED = re.compile(r"\s*[★☆▲△※*＊]\s*(?=$|[、，,；;\s])")
+# "牵头单位：X 责任单位：Y" in one cell: beside a named lead, 责任单位 lists the units that carry it out.
+_LEAD_LABEL = re.compile(r"牵头(?:单位|部门|科室|股室)?\s*[:：]")
+_DUTY_LABEL = re.compile(r"责任(单位|部门|科室|股室)\s*(?=[:：])")
+
+
+def _starred(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A list whose lead units carry a mark (县委组织部★、县人社局, with a note "带★的为牵头单位")."""
+    if not _STARRED.search(text):
+        return None
+    items = [item.strip() for item in re.split(r"[、，,；;\n]+", text) if item.strip()]
+    lead = tuple(_STARRED.sub("", item) for item in items if _STARRED.search(item))
+    related = tuple(item for item in items if not _STARRED.search(item))
+    return (lead, related) if lead else None
+
+
 @lru_cache(maxsize=4096)
 def split_roles(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(lead units, related units) of a cell stating roles in words; None when it states none."""
+    starred = _starred(text.strip())
+    if starred is not None:
+        return starred
+    if _LEAD_LABEL.search(text):
+        text = _DUTY_LABEL.sub(r"配合\1", text)
     text = _JOINTLY.sub(_jointly, text.strip())
     text = _MARKER_THEN_UNIT.sub(r"\1、", _SPACE_BEFORE_PAREN.sub("", text))
     text = _ROLE_THEN_DUN.sub(r"\1；", _LABEL_START.sub("；", text))

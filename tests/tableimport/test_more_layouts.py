@@ -132,3 +132,12 @@ def test_a_sheet_named_for_its_year_gives_it() -> None:
     out = io.BytesIO()
     book.save(out)
     assert read_table(out.getvalue(), "t.xlsx").year == 2024
+
+
+@pytest.mark.parametrize("cell,lead,related", [
+    ("牵头单位：县卫健委\n责任单位：各乡镇人民政府", ("县卫健委",), ("各乡镇人民政府",)),
+    ("县委组织部（县委编办）★、县人社局、县财政局", ("县委组织部（县委编办）",), ("县人社局", "县财政局")),
+    ("责任单位：县卫健委", ("县卫健委",), ()),
+])
+def test_lead_units_named_by_a_label_or_a_mark(cell: str, lead: tuple[str, ...], related: tuple[str, ...]) -> None:
+    assert split_roles(cell) == (lead, related)
