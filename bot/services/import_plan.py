@@ -38,9 +38,18 @@ class PlannedTask:
         return all(m.kind == "default" for m in self.milestones)
 
 
+# The task's own name at the start of its text: "【医共体建设】…", "★【智慧医院】…", or "村卫生室标准化建设：" / a
+# short line before numbered points ("食品安全专项整治 1.…", "…（1）…").
+_NAMED = re.compile(r"^[★☆▲※\s]*[【\[](?P<name>[^】\]]{2,30})[】\]]")
+_LEAD_IN = re.compile(r"^(?P<name>[^，,。；;：:（(]{4,30}?)\s*(?:[:：]|(?=\s*(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）]|[\u2460-\u2473])))")
+
+
 def derive_title(content: str) -> str:
-    """The first sentence of the content, shortened for lists."""
+    """The task's name when its text starts with one (【…】, "…：" before points), else its first sentence, shortened."""
     text = content.strip()
+    named = _NAMED.match(text) or _LEAD_IN.match(text)
+    if named:
+        return named.group("name").strip()
     match = _SENTENCE_END.search(text)
     first = text[: match.start()] if match else text
     first = first.strip() or text

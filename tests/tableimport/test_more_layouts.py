@@ -141,3 +141,17 @@ def test_a_sheet_named_for_its_year_gives_it() -> None:
 ])
 def test_lead_units_named_by_a_label_or_a_mark(cell: str, lead: tuple[str, ...], related: tuple[str, ...]) -> None:
     assert split_roles(cell) == (lead, related)
+
+
+@pytest.mark.parametrize("content,title", [
+    ("【医共体建设】完成县人民医院牵头的医共体总院挂牌运行，统一人财物管理。", "医共体建设"),
+    ("★【智慧医院】二级以上医院电子病历应用水平达到四级", "智慧医院"),
+    ("村卫生室标准化建设：1.完成12家村卫生室建设；2.实现医保结算全覆盖", "村卫生室标准化建设"),
+    ("食品安全专项整治 （1）4月底前制定方案 （2）10月底前抽检", "食品安全专项整治"),
+    ("推进紧密型县域医共体建设，完成医共体总院挂牌运行。", "推进紧密型县域医共体建设，完成医共体总院挂牌运行"),
+    ("目标：覆盖率达到90%", "目标：覆盖率达到90%"),  # a short lead-in word is no name
+])
+def test_a_task_named_at_the_start_of_its_text(content: str, title: str) -> None:
+    from bot.services.import_plan import derive_title
+
+    assert derive_title(content) == title
