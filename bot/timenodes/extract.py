@@ -47,6 +47,9 @@ def _dedupe(milestones: list[MilestoneDraft]) -> tuple[MilestoneDraft, ...]:
     return tuple(unique)
 
 
+_MOVED_TO = re.compile(r"(?:延期|顺延|推迟|延后|调整|延长|变更)(?:至|到|为)")
+
+
 def extract(text: str, doc_year: int, *, default: bool = True) -> Extraction:
     """The time nodes of ``text`` read against ``doc_year``; with ``default`` a year-end node if none is found.
 
@@ -57,6 +60,10 @@ def extract(text: str, doc_year: int, *, default: bool = True) -> Extraction:
     source = text if isinstance(text, str) else ""
     folded = fold(source)
     matches = scan(folded)
+    moved = _MOVED_TO.search(folded)
+    if moved and any(m.start() >= moved.end() for m in matches):
+        # "6月底前（已延期至9月底）": a revised table's new deadline replaces the one written before it
+        matches = [m for m in matches if m.start() >= moved.end()]
     if not matches:
         return _nothing_found(doc_year, default)
     found = Found(source, folded, doc_year)

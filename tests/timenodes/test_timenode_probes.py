@@ -340,3 +340,12 @@ def test_yinian_and_lainian_are_next_year(text: str, due: str) -> None:
 @pytest.mark.parametrize("text", ["编制未来年度预算", "改革开放以来年均增长达到8%"])
 def test_lai_nian_inside_weilai_or_yilai_is_not_next_year(text: str) -> None:
     assert _read(text) == [("2024-12-31", "default")]
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("2024年6月底前（已延期至9月底）", ["2024-09-30"]),  # a revised table: the new deadline replaces the old
+    ("6月底前完成，经批准顺延至10月底", ["2024-10-31"]),
+    ("6月底前完成招标，9月底前完工", ["2024-06-30", "2024-09-30"]),  # no extension: both stay
+])
+def test_an_extended_deadline_replaces_the_one_before_it(text: str, dues: list[str]) -> None:
+    assert [str(m.due) for m in extract(text, 2024).milestones] == dues
