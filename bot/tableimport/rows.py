@@ -120,6 +120,7 @@ def build_table(grid: Grid, header: Header, fmt: Format, filename: str, limits: 
     prepare_header(grid, header, mapping)
     reading = _Reading(cols={name: header.field_columns(name) for name in FIELDS}, where=_Where(filename, grid, header))
     data = [r for r in grid.rows[header.index + 1:] if any(c.strip() for c in r.cells)]
+    reading.heading = _first_part(grid.rows[:max(header.top, 0)], data)
     for row in data:
         if not _is_repeated_header(row.cells, header):
             _read_row(row, reading)
@@ -205,6 +206,21 @@ def _is_note_row(cells: list[str], content: str, reading: _Reading) -> bool:
     if len(filled) != 1 or any(reading.value(cells, n).strip() for n in ("leaders", "sections", "units", "deadline")):
         return False
     return bool(_NOTE.match(filled[0])) or is_signature_line(filled[0])
+
+
+_PART_ONE = re.compile(r"^(?:一\s*[、.．]|[(（]一[)）]|第一部分)")
+_PART_TWO = re.compile(r"^(?:二\s*[、.．]|[(（]二[)）]|第二部分)")
+
+
+def _first_part(above: list[GridRow], data: list[GridRow]) -> str | None:
+    """The first part's heading written over the header, when a second part's heading comes among the rows
+    ("一、重点工作" / header / tasks / "二、常规工作" / header / tasks, in one sheet)."""
+    filled = [row for row in above if any(c.strip() for c in row.cells)]
+    lines = [C.join_lines(c) for row in filled[-1:] for c in row.cells if c.strip()]
+    if len(lines) != 1 or not _PART_ONE.match(lines[0]):
+        return None
+    later = (next((C.join_lines(c) for c in row.cells if c.strip()), "") for row in data)
+    return lines[0] if any(_PART_TWO.match(text) for text in later) else None
 
 
 def _column_numbers(cells: list[str]) -> bool:

@@ -155,3 +155,13 @@ def test_a_task_named_at_the_start_of_its_text(content: str, title: str) -> None
     from bot.services.import_plan import derive_title
 
     assert derive_title(content) == title
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_two_tables_one_under_the_other_each_under_its_part(fmt: str) -> None:
+    header = ["序号", "工作任务", "责任领导", "责任股室", "完成时限"]
+    rows = [TITLE, ["一、重点工作"], [], header, ["1", "推进医共体建设", "王明", "医政股", "6月底前"],
+            ["2", "推进智慧医院建设", "张强", "规划信息股", "12月底前"], [], ["二、常规工作"], header,
+            ["1", "做好信访工作", "李华", "办公室", "全年"]]
+    table, _ = _planned(rows, fmt)
+    assert [(r.no, r.category) for r in table.rows] == [("1", "一、重点工作"), ("2", "一、重点工作"), ("3", "二、常规工作")]
