@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # only the type: a console run need not load the HTTP stack
 async def bounded_body(request: Request, limit: int) -> bytes | None:
     """The request body, or None once it passes ``limit`` bytes, declared or not (a refused body is not read)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isdecimal() and int(declared) > limit:
         return None
     chunks: list[bytes] = []
     size = 0

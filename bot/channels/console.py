@@ -112,7 +112,7 @@ class Console:
         text = raw.strip()
         if not text:
             return
-        if text.isdigit() and self.choices:
+        if text.isdecimal() and self.choices:
             index = int(text) - 1
             if 0 <= index < len(self.choices):
                 await self.send(callback=self.choices[index])

@@ -111,7 +111,7 @@ def _task_text(task: TaskRow) -> str:
 
 
 def _no_value(no: str) -> int | str:
-    return int(no) if no.isdigit() and str(int(no)) == no else no
+    return int(no) if no.isdecimal() and str(int(no)) == no else no
 
 
 def _progress(task: TaskRow, lang: str) -> str:

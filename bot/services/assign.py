@@ -134,7 +134,7 @@ async def find_table(session: AsyncSession, ref: str) -> int | None:
     """The active table meant by an id or by (a unique part of) its title; None when there is no such table."""
     ref = ref.strip()
     active = select(TaskTable.id).where(TaskTable.active.is_(True))
-    if ref.isdigit():
+    if ref.isdecimal():
         return await session.scalar(active.where(TaskTable.id == int(ref)))
     exact = await session.scalar(active.where(TaskTable.title == ref).order_by(TaskTable.id.desc()).limit(1))
     if exact is not None or not ref:

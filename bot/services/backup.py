@@ -131,7 +131,7 @@ def pg_tool(name: str) -> str:
     if found:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: [int(x) if x.isdigit() else 0 for x in Path(p).parts[-3].split(".")])
+                        key=lambda p: [int(x) if x.isdecimal() else 0 for x in Path(p).parts[-3].split(".")])
     if candidates:
         return candidates[-1]
     raise BackupError("ops.tool_missing", status=1, tool=name)

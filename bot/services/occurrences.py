@@ -51,7 +51,7 @@ def label(key: str, lang: str | None = None) -> str:
         return t(f"timenode.occ_half_{part[1:]}", lang)
     if part.startswith("W"):
         return t("timenode.occ_week", lang, n=int(part[1:]))
-    if part.isdigit():
+    if part.isdecimal():
         return t("timenode.occ_month", lang, month=int(part))
     return key
 

@@ -67,7 +67,7 @@ def chat_id_of(robot_id: int) -> str:
 def robot_id_of(chat_id: str) -> int | None:
     """The robot id in a ``robot:<id>`` target, None for any other chat id."""
     head, _, tail = chat_id.partition(":")
-    return int(tail) if f"{head}:" == ROBOT_PREFIX and tail.isdigit() else None
+    return int(tail) if f"{head}:" == ROBOT_PREFIX and tail.isdecimal() else None
 
 
 def parse_target(channel: str, raw: str) -> str:

@@ -243,7 +243,7 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
     sub_cells = rows[nxt].cells
     filled = [c for c in sub_cells if c.strip()]
     months = "月" in normalize_header(" ".join(parent_cells))  # "时间进度（月）" over 1 | 2 | … | 12: no 序号 row
-    if not filled or any(len(c) > MAX_HEADER or (looks_like_no(c) and not (months and c.strip().isdigit()))
+    if not filled or any(len(c) > MAX_HEADER or (looks_like_no(c) and not (months and c.strip().isdecimal()))
                          for c in filled):
         return
     sub = _row_matches(sub_cells)
@@ -260,7 +260,7 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
     # Two periods side by side are a schedule whatever the parent is called (推进计划, 目标进度, 形象进度 …).
     def month_number(col: int, cell: str) -> bool:  # "时间进度（月）" over 1 | 2 | … | 12
         text = cell.strip()
-        return text.isdigit() and 1 <= int(text) <= 12 and "月" in normalize_header(parent_of(col))
+        return text.isdecimal() and 1 <= int(text) <= 12 and "月" in normalize_header(parent_of(col))
 
     period_cols = [col for col, cell in enumerate(sub_cells) if is_period_label(cell) or month_number(col, cell)]
     periods = len(period_cols) >= 2 or any(match_header(parent_of(col))[0] == "deadline" for col in period_cols)
@@ -283,7 +283,7 @@ def _merge_subheader(rows: list[GridRow], header: Header) -> None:
         elif fld:
             label = display_header(cell)
         elif periods and col in period_cols:
-            fld, label = "deadline", f"{int(cell)}月" if cell.strip().isdigit() else display_header(cell)
+            fld, label = "deadline", f"{int(cell)}月" if cell.strip().isdecimal() else display_header(cell)
         else:
             continue
         header.fields[col] = fld

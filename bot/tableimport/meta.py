@@ -63,7 +63,7 @@ def _all_cjk_gaps(text: str) -> bool:
 
 def _number(text: str) -> int:
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if "十" in text:
         tens, _, ones = text.partition("十")

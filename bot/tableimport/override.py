@@ -33,7 +33,7 @@ _SPLIT = re.compile(r"[,，;；、\s]+(?=[A-Za-z]{1,3}\s*[=＝:：]|\d{1,3}\s*[=
 
 
 def _column_index(ref: str) -> int:
-    if ref.isdigit():
+    if ref.isdecimal():
         return int(ref) - 1
     index = 0
     for ch in ref.upper():

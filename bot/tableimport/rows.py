@@ -227,7 +227,7 @@ def _column_numbers(cells: list[str]) -> bool:
     """A row numbering the columns under the header ("1 | 2 | 3 | 4 | 5"), as printed forms have."""
     filled = [c.strip() for c in cells if c.strip()]
     return len(filled) >= 3 and filled == [str(n) for n in range(int(filled[0]), int(filled[0]) + len(filled))] \
-        if filled and filled[0].isdigit() else False
+        if filled and filled[0].isdecimal() else False
 
 
 def _read_row(row: GridRow, reading: _Reading) -> None:
@@ -432,7 +432,7 @@ def _number_rows(reading: _Reading, has_no_column: bool, header: Header) -> list
         reading.warnings.insert(0, RowWarning(header.line, "no_number_column", {"count": len(rows)}))
         return [_renumber(row, str(i)) for i, row in enumerate(rows, start=1)]
     taken = {row.no for row in rows}
-    numeric = [int(n) for n in taken if n.isdigit()]
+    numeric = [int(n) for n in taken if n.isdecimal()]
     next_no = max(numeric, default=0) + 1
     rows = list(rows)
     for position in reading.unnumbered:
@@ -491,7 +491,7 @@ def _number_across_parts(rows: list[ParsedRow], reading: _Reading) -> list[Parse
     """Rows numbered 1–N in order when the 序号 starts again at 1 under each part (category or heading),
     as many tables number their tasks: every repeat must be such a restart, else duplicates stay errors."""
     numbers = [row.no for row in rows]
-    if len(set(numbers)) == len(numbers) or not all(n.isdigit() for n in numbers):
+    if len(set(numbers)) == len(numbers) or not all(n.isdecimal() for n in numbers):
         return rows
     restarts = [i for i in range(1, len(rows)) if int(numbers[i]) <= int(numbers[i - 1])]
     if not all(numbers[i] == "1" and rows[i].category != rows[i - 1].category for i in restarts):

@@ -38,7 +38,7 @@ def cn_number(token: str) -> int | None:
     if not token:
         return None
     if token.isascii():
-        return int(token) if token.isdigit() else None
+        return int(token) if token.isdecimal() else None
     if "十" in token:
         tens, _, units = token.partition("十")
         t = _CN_DIGITS.get(tens, -1) if tens else 1

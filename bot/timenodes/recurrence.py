@@ -118,7 +118,7 @@ def parse_period(word: str, period: Period, year: int) -> str | None:
         m = _MONTH.match(text)
         if m and (text.endswith(("月", "份")) or m.group(1)):
             found_year = int(m.group(1) or year)
-            month = _CN_NUMBERS.get(m.group(2)) or (int(m.group(2)) if m.group(2).isdigit() else 0)
+            month = _CN_NUMBERS.get(m.group(2)) or (int(m.group(2)) if m.group(2).isdecimal() else 0)
             if 1 <= month <= 12:
                 key = f"{found_year}-{month:02d}"
     elif period == "half":

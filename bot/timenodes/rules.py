@@ -307,7 +307,7 @@ def _numbered(found: Found, m: re.Match[str], first: str) -> bool:
     if n is None or n >= 10:
         return False
     def opens(k: int, text: str) -> bool:
-        number = str(k) if first.isdigit() else _CN_ITEM[k]
+        number = str(k) if first.isdecimal() else _CN_ITEM[k]
         return re.search(rf"(?:^|[\s;。；:：]){number}、", text) is not None
 
     # Within a few lines either way (a cell's steps), so a long text is not searched once per list.

@@ -59,3 +59,10 @@ async def test_names_are_normalised_so_no_lookalike_person_can_be_made(talk: Tal
         assert "已新增人员" not in said, (lookalike, said)
     assert "已新增人员" in await talk.text(ADMIN, "/person add ＡＢ")
     assert "已新增人员" not in await talk.text(ADMIN, "/person add AB")
+
+
+async def test_digits_that_are_not_decimal_are_no_numbers(talk: Talk) -> None:
+    # ① and ² are digits to str.isdigit() but int() refuses them: they must be read as text, never crash.
+    for phrase in ("#①", "签收 ①", "完成 ²", "进度 ① 50% 好", "/assign ① 李康民", "①"):
+        said = await talk.text(ADMIN, phrase)
+        assert "抱歉" not in said, (phrase, said)

@@ -165,3 +165,10 @@ def test_two_tables_one_under_the_other_each_under_its_part(fmt: str) -> None:
             ["1", "做好信访工作", "李华", "办公室", "全年"]]
     table, _ = _planned(rows, fmt)
     assert [(r.no, r.category) for r in table.rows] == [("1", "一、重点工作"), ("2", "一、重点工作"), ("3", "二、常规工作")]
+
+
+def test_circled_numbers_in_the_number_column_and_under_the_header() -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "责任股室"], ["①", "推进医共体建设", "王明", "医政股"],
+            ["②", "推进智慧医院建设", "张强", "规划信息股"], ["③", "落实免疫规划", "李华", "疾控股"]]
+    table, _ = _planned(rows)
+    assert [r.content for r in table.rows] == ["推进医共体建设", "推进智慧医院建设", "落实免疫规划"]

@@ -101,7 +101,7 @@ async def post_json(client: httpx.AsyncClient, url: str, what: str, payload: dic
 def check_errcode(body: dict[str, Any], what: str) -> None:
     """Raise the neutral error for a robot answer (custom robot, session webhook) whose errcode is not 0."""
     errcode = body.get("errcode", 0)
-    code = int(errcode) if isinstance(errcode, int | str) and str(errcode).lstrip("-").isdigit() else -1
+    code = int(errcode) if isinstance(errcode, int | str) and str(errcode).lstrip("-").isdecimal() else -1
     if code == 0:
         return
     errmsg = str(body.get("errmsg", ""))[:200]

@@ -134,7 +134,7 @@ class Inbox:
         chat = (Chat(CHANNEL, message.conversation_id, "group", message.conversation_title) if message.is_group
                 else Chat(CHANNEL, message.user_id, "private"))
         memory = self.delivery.memory
-        if text.isdigit() and memory.had_choices(where.memory_key):
+        if text.isdecimal() and memory.had_choices(where.memory_key):
             data = memory.choice(where.memory_key, int(text), now)
             if data is None:
                 lang = await self.delivery.lang(message.user_id)

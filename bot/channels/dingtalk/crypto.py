@@ -28,7 +28,7 @@ def sign(secret: str, timestamp: str) -> str:
 
 def check_callback(secret: str, timestamp: str | None, signature: str | None, *, now_ms: int) -> None:
     """Raise SignatureError unless ``signature`` signs ``timestamp`` with ``secret`` and it is within the hour."""
-    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 16:
+    if not timestamp or not signature or not timestamp.isdecimal() or len(timestamp) > 16:
         raise SignatureError("timestamp and sign headers are required")
     if not hmac.compare_digest(sign(secret, timestamp).encode("ascii"), signature.encode("utf-8", "replace")):
         raise SignatureError("bad sign")

@@ -139,7 +139,7 @@ def _command(data: str, refs: Mapping[int, str], lang: str) -> str | None:
     if route is None or route.name in PAGED.values() or route.name == "dismiss":
         return None
     arg = route.args
-    if arg.startswith("@") and arg[1:].isdigit():
+    if arg.startswith("@") and arg[1:].isdecimal():
         arg = refs.get(int(arg[1:]), arg)
     key = _PHRASES.get(route.name)
     return t(key, lang, ref=arg) if key else f"/{route.name} {arg}".strip()

@@ -177,7 +177,7 @@ class Inbox:
         sender = Sender(CHANNEL, user, user)
         chat = Chat(CHANNEL, user, "private")
         memory = self.delivery.memory
-        if text.isdigit() and memory.had_choices(user):
+        if text.isdecimal() and memory.had_choices(user):
             data = memory.choice(user, int(text), now)
             if data is None:
                 await self.delivery.text_to_user(user, t("wecom.no_choice", await self.delivery.lang(user), n=text))
@@ -210,7 +210,7 @@ def callback_app(inbox: Inbox, crypto: WeComCrypto, *, path: str = CALLBACK_PATH
 
     def fresh(timestamp: str) -> bool:
         # Not the conversation's clock (tests and the demo move that one): WeCom stamps with the real time.
-        return timestamp.isdigit() and abs(wall() - int(timestamp)) <= TIMESTAMP_WINDOW
+        return timestamp.isdecimal() and abs(wall() - int(timestamp)) <= TIMESTAMP_WINDOW
 
     async def verify(request: HttpRequest) -> Response:
         q = request.query_params

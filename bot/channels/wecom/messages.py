@@ -98,7 +98,7 @@ def parse_message(xml: str) -> Inbound:
     return Inbound(
         msg_type=msg_type,
         user_id=user,
-        create_time=int(created) if created.isdigit() else 0,
+        create_time=int(created) if created.isdecimal() else 0,
         msg_id=_text(root, "MsgId") or None,
         agent_id=_text(root, "AgentID") or None,
         content=_text(root, "Content") or "",

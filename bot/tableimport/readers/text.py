@@ -161,7 +161,7 @@ _HEADING = re.compile(r"^(?:[(（][一二三四五六七八九十百]+[)）]|[�
 
 def _number(text: str) -> int | None:
     value = text.strip().rstrip(".、．").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return int(value) if value.isdigit() and len(value) <= 6 else None
+    return int(value) if value.isdecimal() and len(value) <= 6 else None
 
 
 def _align(cells: list[str], rest: list[str]) -> list[str]:
@@ -345,7 +345,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def cn_number(text: str) -> int:
     """一 → 1, 十一 → 11, 二十 → 20, 12 → 12."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if "百" in text:
         hundreds, _, rest = text.partition("百")

@@ -76,7 +76,7 @@ class ListNumbers:
             for lvl in abstract.iterchildren(qn("w:lvl")):
                 fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
                 ilvl = lvl.get(qn("w:ilvl"), "0")
-                self.levels[(key, int(ilvl) if ilvl.isdigit() else 0)] = (
+                self.levels[(key, int(ilvl) if ilvl.isdecimal() else 0)] = (
                     fmt.get(_VAL, "decimal") if fmt is not None else "decimal",
                     text.get(_VAL, "") if text is not None else "",
                     _int(lvl.find(qn("w:start")), 1),
