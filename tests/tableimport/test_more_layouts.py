@@ -172,3 +172,12 @@ def test_circled_numbers_in_the_number_column_and_under_the_header() -> None:
             ["②", "推进智慧医院建设", "张强", "规划信息股"], ["③", "落实免疫规划", "李华", "疾控股"]]
     table, _ = _planned(rows)
     assert [r.content for r in table.rows] == ["推进医共体建设", "推进智慧医院建设", "落实免疫规划"]
+
+
+def test_pasted_cells_with_units_one_per_line_keep_the_lead_section_alone() -> None:
+    text = "\n".join(["2024年县卫生健康局重点工作责任分解表", "序号", "工作任务", "责任领导", "责任股室", "配合单位", "完成时限",
+                      "1", "推进紧密型县域医共体建设", "王明", "医政股", "县人民医院", "县中医院", "2024年6月30日前",
+                      "2", "开展餐饮服务食品安全专项整治", "张强", "公共卫生股", "县疾控中心", "县卫生监督所", "2024年10月31日前"])
+    table = read_table(text.encode(), "paste.txt")
+    assert [(r.sections, r.units) for r in table.rows] == [
+        (("医政股",), ("县人民医院", "县中医院")), (("公共卫生股",), ("县疾控中心", "县卫生监督所"))]

@@ -16,6 +16,7 @@ _UNIT_END = re.compile(
     r"(局|委|办|中心|股|科|室|处|队|所|院|站|会|街道|镇|乡|公司|部|馆|厅|组|团|社|单位|部门|政府|集团|银行|医院|学校|分局|"
     r"指挥部|管委会|有限公司|小组)$"
 )
+_INSTITUTION = re.compile(r"(医院|卫生院|中心|所|站|学校|公司)$")
 _SENTENCE = re.compile(r"[。；;！!？?]")
 _CLAUSE = re.compile(r"[，,：:]")
 _TIME = re.compile(
@@ -73,6 +74,7 @@ class _Line:
     units: bool  # unit names only
     names: bool  # people's names only
     heading: bool  # starts like a group heading (（一）, 二、)
+    institution: bool = False  # a hospital, centre or station rather than a section of the bureau
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +84,7 @@ def _line(text: str) -> _Line:
     timed = bool(dates and len(text) <= 40 * dates) or (bool(_TIME_WORD.match(text)) and len(text) <= 8)
     units = _units(text)
     return _Line(len(text), bool(_SENTENCE.search(text)), bool(_CLAUSE.search(text)), dates, timed, units,
-                 not units and _names(text), bool(_GROUP.match(text)))
+                 not units and _names(text), bool(_GROUP.match(text)), units and bool(_INSTITUTION.search(text)))
 
 
 def _fit(fld: str, line: _Line) -> float:
@@ -100,6 +102,10 @@ def _fit(fld: str, line: _Line) -> float:
         return 3.0 if line.names else -3.0
     if fld in ("sections", "units"):
         if line.units:
+            # A bureau's own sections (医政股, 办公室) lead; institutions (县人民医院, 疾控中心) are more often related:
+            # with a unit per line, this decides where the lead column's lines end.
+            if line.institution:
+                return 3.0 if fld == "units" else 2.0
             return 3.0
         return 0.0 if line.length <= 20 and not line.sentence and not line.timed else -3.0
     if fld == "deadline":
