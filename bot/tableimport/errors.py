@@ -26,6 +26,8 @@ def render_problem(problem: Problem, lang: str = "zh") -> str:
     where: list[str] = []
     if params.get("file") is not None:
         where.append(t("import.where_file", lang, file=params["file"]))
+    if params.get("sheet"):
+        where.append(t("import.where_sheet", lang, sheet=params["sheet"]))
     if params.get("line") is not None:
         key = "import.where_line" if params.get("unit") == "line" else "import.where_row"
         where.append(t(key, lang, line=params["line"]))

@@ -30,6 +30,9 @@ class Grid:
     # The lines between the document's table before this one and this one, computed on demand; it returns None
     # when the two are no neighbours (this table sits inside the one before).
     gap: Callable[[], list[str] | None] | None = None
+    # Sheets read as one table: each joined line's sheet and its row there, so that a message names the place
+    # the admin finds ("医政股 sheet, row 3"), not the row counted on through the sheets.
+    places: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     def context(self) -> tuple[list[str], list[str]]:
         """The text before and after the table."""

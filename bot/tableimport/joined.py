@@ -160,13 +160,15 @@ def join_sheets(parts: list[tuple[Grid, Header]], sections: bool) -> tuple[Grid,
     if sections:
         rows[header.index].cells[width] = SHEET_COLUMN
     offset = 0
+    places: dict[int, tuple[str, int]] = {}
     for grid, h in parts:
         body = grid.rows[h.index + 1:]
         rows += _headings([grid.name], header, width + len(extra), offset + (body[0].line if body else 1))
         rows += [pad(r, offset, grid.name) for r in body]
+        places.update({offset + r.line: (grid.name, r.line) for r in body})
         offset += grid.rows[-1].line if grid.rows else 0
     joined = Grid(rows=rows, before=first.before, after=parts[-1][0].after, name="、".join(g.name for g, _ in parts),
-                  unit=first.unit, letters=first.letters)
+                  unit=first.unit, letters=first.letters, places=places)
     return joined, header
 
 

@@ -51,6 +51,8 @@ class _Where:
         """A problem at ``line`` in the (first) column read as ``fld``."""
         cols = self.header.field_columns(fld)
         located: dict = {"file": self.filename, "line": line, "unit": self.grid.unit}
+        if line in self.grid.places:
+            located["sheet"], located["line"] = self.grid.places[line]
         if cols:
             col = cols[0]
             located["column"] = column_letter(col) if self.grid.letters else str(col + 1)

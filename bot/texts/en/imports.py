@@ -5,6 +5,7 @@ MESSAGES = {
     "import.located": "{where}: {message}",
     "import.where_sep": ", ",
     "import.where_file": "file “{file}”",
+    "import.where_sheet": "sheet “{sheet}”",
     "import.where_row": "row {line}",
     "import.where_line": "line {line}",
     "import.where_column": "column {column}",

@@ -5,6 +5,7 @@ MESSAGES = {
     "import.located": "{where}：{message}",
     "import.where_sep": "，",
     "import.where_file": "文件“{file}”",
+    "import.where_sheet": "工作表“{sheet}”",
     "import.where_row": "第 {line} 行",
     "import.where_line": "第 {line} 行",
     "import.where_column": "{column} 列",
