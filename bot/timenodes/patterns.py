@@ -143,6 +143,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("vague", r"尽快|尽早|适时|按序时|如期|立即|立行立改|即知即改|即查即改", "尽适按如立即"),
     # 十四五末 / “十四五”期末: the end of a five-year plan (十一五 ended 2010, 十四五 ends 2025); 十四五 alone
     # or 十四五期间 names a span, not a deadline.
+    # 国庆节前, 五一前, 元旦前: before a public holiday of fixed date (春节 and 端午 move with the lunar calendar).
+    ("holiday", r"(?P<hol>国庆|五一|劳动节|元旦)节?(?:假期|放假)?(?:之前|以前|前)", "国五劳元"),
     ("plan_end", r"十(?P<fy>[一二三四五六七八九])五[”\"']?\s?(?:规划)?(?:期末|末期|末|收官之年|收官)", "十"),
     ("ongoing", rf"(?<![^{OPEN_BOUND}])(?:长期|持续|常态化?|长效|常年)(?:长效|长期)?化?(?:推进|坚持|开展|执行|落实|实施|进行|有效|保持|抓好|推动|跟进|做好|深化|加强|巩固|提升|优化|完善)?性?(?:工作|任务)?中?(?![^{ONGOING_CLOSE}])", "长持常"),
     # 6、12月 / 3、6、9、12月底前 / 二、三季度: one shared unit, a node per item (items in one script, so an
@@ -206,6 +208,10 @@ _CONTINUATIONS: tuple[tuple[str, str], ...] = (
     ("长", r"[期效]"),
     ("持", r"续"),
     ("常", r"[态年]"),
+    ("国", r"庆"),
+    ("五", r"一"),
+    ("劳", r"动"),
+    ("元", r"旦"),
     ("〔[【(（", r"\s?[12一二三四五六七八九十]"),
     ("《", r"[^《》。]{0,100}》"),
     ("〈", r"[^〈〉。]{0,100}〉"),

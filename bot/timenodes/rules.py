@@ -402,6 +402,15 @@ def on_vague(found: Found, m: re.Match[str]) -> None:
     found.warn("vague", m)
 
 
+_HOLIDAY_EVE = {"国庆": (9, 30), "五一": (4, 30), "劳动节": (4, 30), "元旦": (12, 31)}
+
+
+def on_holiday(found: Found, m: re.Match[str]) -> None:
+    """国庆节前: the day before a fixed public holiday in the document's year (元旦前: its last day)."""
+    month, day = _HOLIDAY_EVE[m.group("hol")]
+    _dated(found, m, date(found.doc_year, month, day), False)
+
+
 def on_plan_end(found: Found, m: re.Match[str]) -> None:
     """十四五末: the five-year plan's last year end (十一五 ended 2010)."""
     n = cn_number(m.group("fy"))
@@ -431,6 +440,7 @@ HANDLERS: dict[str, Callable[[Found, re.Match[str]], None]] = {
     "k_baseline": _ignore,
     "k_not_recurring": _ignore,
     "k_asof_suffix": _ignore,
+    "k_holiday": on_holiday,
     "k_plan_end": on_plan_end,
     "k_iso": on_iso,
     "k_md": on_md,

@@ -349,3 +349,13 @@ def test_lai_nian_inside_weilai_or_yilai_is_not_next_year(text: str) -> None:
 ])
 def test_an_extended_deadline_replaces_the_one_before_it(text: str, dues: list[str]) -> None:
     assert [str(m.due) for m in extract(text, 2024).milestones] == dues
+
+
+@pytest.mark.parametrize("text,dues", [
+    ("国庆节前完成", ["2024-09-30"]), ("五一前", ["2024-04-30"]), ("劳动节前完成", ["2024-04-30"]),
+    ("元旦前完成验收", ["2024-12-31"]),
+    ("国庆期间加强值守", ["2024-12-31"]),  # during the holiday: no deadline (the year-end default)
+    ("春节前", ["2024-12-31"]),  # moves with the lunar calendar: not guessed
+])
+def test_before_a_fixed_public_holiday(text: str, dues: list[str]) -> None:
+    assert [str(m.due) for m in extract(text, 2024).milestones] == dues
