@@ -66,3 +66,13 @@ def test_a_wide_sheet_printed_a_few_columns_per_page_is_refused_with_what_to_do(
         read_table(data, "wide.pdf")
     assert [p.code for p in caught.value.problems] == ["import.pdf_columns_split"]
     assert "fitted to one page" in caught.value.render("en")[0]
+
+
+def test_a_cell_merged_down_over_rows_in_a_ruled_pdf_belongs_to_each_of_them() -> None:
+    # LibreOffice's print of a county table: 分管县领导 merged over tasks 1-3 (张建国) and 4-5 (赵丽); a merged 序号
+    # over sub-rows. pdfplumber's row box includes a cell merged down from the row, so its own bottom decides.
+    leaders = read_table((OWN / "generated-merged-leader.pdf").read_bytes(), "leaders.pdf")
+    assert [r.leaders for r in leaders.rows] == [("张建国",)] * 3 + [("赵丽",)] * 2
+    numbers = read_table((OWN / "generated-merged-number-subitems.pdf").read_bytes(), "numbers.pdf")
+    assert [r.no for r in numbers.rows] == ["1-1", "1-2", "2-1", "2-2", "2-3", "3"]
+    assert numbers.rows[1].category == "推进医共体建设"

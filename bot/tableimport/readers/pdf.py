@@ -183,16 +183,37 @@ def _band(glyphs: _Glyphs, bbox) -> tuple[list[str], bool]:  # type: ignore[no-u
     return _paragraphs(lines, right), right - last["x1"] <= 1.5 * max(last["bottom"] - last["top"], 1.0)
 
 
+class _Cells(list):
+    """A table row's cells, with the columns whose text was carried down from a cell merged over it."""
+
+    spanned: frozenset[int] = frozenset()
+
+
+def _copy(row: list[str]) -> _Cells:
+    out = _Cells(row)
+    out.spanned = getattr(row, "spanned", frozenset())
+    return out
+
+
 def _rows(glyphs: _Glyphs, table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     rows: list[list[str]] = []
     open_cells: dict[int, tuple[float, str]] = {}  # column → (bottom, text) of a cell spanning rows
     for row in table.rows:
-        _, top, _, bottom = row.bbox
-        cells: list[str] = []
+        boxes = [bbox for bbox in row.cells if bbox is not None]
+        if not boxes:
+            continue
+        # The row's own extent: pdfplumber's row.bbox also covers a cell merged down from it over later rows.
+        top, bottom = min(b[1] for b in boxes), min(b[3] for b in boxes)
+        cells = _Cells()
+        carried: set[int] = set()
         for col, bbox in enumerate(row.cells):
             if bbox is None:
                 spanning = open_cells.get(col)
-                cells.append(spanning[1] if spanning and spanning[0] > top + 1 else "")
+                if spanning and spanning[0] > top + 1:
+                    cells.append(spanning[1])
+                    carried.add(col)
+                else:
+                    cells.append("")
                 continue
             text = "\n".join(_text(glyphs, bbox))
             cells.append(text)
@@ -200,6 +221,7 @@ def _rows(glyphs: _Glyphs, table) -> list[list[str]]:  # type: ignore[no-untyped
                 open_cells[col] = (bbox[3], text)
             else:
                 open_cells.pop(col, None)
+        cells.spanned = frozenset(carried)
         rows.append(cells)
     return rows
 
@@ -307,10 +329,10 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
         if current is not None and broken and width == max(len(r) for r in current) and not _other_header(rows, header):
             _continue(current, rows, header)
         else:
-            current = [list(r) for r in rows]
+            current = [_copy(r) for r in rows]
             header = find_header([GridRow(i + 1, r) for i, r in enumerate(current)])
             grids.append(Grid(rows=[], before=list(before), name=str(len(grids) + 1)))
-        grids[-1].rows = [GridRow(i + 1, r) for i, r in enumerate(current)]
+        grids[-1].rows = [GridRow(i + 1, r, getattr(r, "spanned", frozenset())) for i, r in enumerate(current)]
         if len(grids[-1].rows) > limits.max_rows:
             raise refuse("import.too_many_rows", file, rows=len(grids[-1].rows), limit=limits.max_rows)
         broken = False
@@ -359,4 +381,4 @@ def _continue(current: list[list[str]], rows: list[list[str]], header) -> None: 
                     glue = "" if (last[c] and is_cjk(last[c][-1])) or is_cjk(text[0]) else " "
                     last[c] = (last[c] + glue + text) if last[c] else text
             rows = rows[1:]
-    current.extend(list(r) for r in rows)
+    current.extend(_copy(r) for r in rows)
