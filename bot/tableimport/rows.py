@@ -387,7 +387,10 @@ def _lead_and_related(lead_text: str, related_text: str) -> tuple[tuple[str, ...
     # "X牵头，Y配合" in a 责任单位 cell names both roles; the related part joins the related-units column.
     roles = split_roles(lead_text) if lead_text.strip() else None
     if roles is None:
-        return _distinct(C.split_sections(lead_text), C.split_units(related_text))
+        # "县人民医院牵头，县中医院配合" in the related column: which of them leads among them, not the bureau's lead
+        among = split_roles(related_text) if related_text.strip() else None
+        related = (*among[0], *among[1]) if among else C.split_units(related_text)
+        return _distinct(C.split_sections(lead_text), related)
     lead, related = roles
     others = split_roles(related_text) if related_text.strip() else None
     more = (*others[0], *others[1]) if others else C.split_units(related_text)

@@ -181,3 +181,10 @@ def test_pasted_cells_with_units_one_per_line_keep_the_lead_section_alone() -> N
     table = read_table(text.encode(), "paste.txt")
     assert [(r.sections, r.units) for r in table.rows] == [
         (("医政股",), ("县人民医院", "县中医院")), (("公共卫生股",), ("县疾控中心", "县卫生监督所"))]
+
+
+def test_roles_in_words_in_the_related_column_alone() -> None:
+    rows = [TITLE, ["序号", "工作任务", "责任领导", "牵头股室", "配合单位"],
+            ["1", "推进妇幼保健服务", "王明", "医政股", "县人民医院牵头，县中医院、县妇幼保健院配合"]]
+    table, _ = _planned(rows)
+    assert (table.rows[0].sections, table.rows[0].units) == (("医政股",), ("县人民医院", "县中医院", "县妇幼保健院"))

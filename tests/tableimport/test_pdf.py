@@ -76,3 +76,9 @@ def test_a_cell_merged_down_over_rows_in_a_ruled_pdf_belongs_to_each_of_them() -
     numbers = read_table((OWN / "generated-merged-number-subitems.pdf").read_bytes(), "numbers.pdf")
     assert [r.no for r in numbers.rows] == ["1-1", "1-2", "2-1", "2-2", "2-3", "3"]
     assert numbers.rows[1].category == "推进医共体建设"
+
+
+def test_a_numbered_line_with_a_month_starts_its_own_line_in_a_pdf_cell() -> None:
+    from bot.tableimport.readers.pdf import _NUMBERED
+
+    assert _NUMBERED.match("1.3月底前制定实施方案") and _NUMBERED.match("2、完成") and not _NUMBERED.match("2.5万人次")

@@ -24,7 +24,8 @@ from bot.tableimport.pdfguard import MAX_PAGES, GuardedPage, budget
 # A 序号 column holds few words a page: two aligned ones make a column.
 TEXT_STRATEGY = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 2}
 BREAK, RUNS_ON = "\f", "\f+"  # page breaks in the text: after a paragraph that ended, or one that runs on
-_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])")
+# A numbered item opens a line (1. / 1、 / 一、 / （1）); "1.3月底前…" is item 1 with a month, not the decimal 1.3.
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.．、](?!\d)|\d{1,2}[.．](?=\d{1,2}月)|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 _CLOSING = set("，。、；：？！）》」』”’,.;:?!)")
 
 
