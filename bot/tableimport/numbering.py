@@ -40,16 +40,17 @@ def qualify_sub_numbers(rows: list[ParsedRow], warnings: list[RowWarning]) -> li
 
 
 def fold_group_rows(rows: list[ParsedRow], warnings: list[RowWarning]) -> list[ParsedRow]:
-    """Group rows (N with nobody and nothing due, then N.1, N.2 …) become the category of their tasks."""
+    """Group rows (N with nobody and nothing due, then N.1, N.2 … or its sub-items N-1, N-2 …) become the
+    category of their tasks."""
     out: list[ParsedRow] = []
     group: ParsedRow | None = None
     for index, row in enumerate(rows):
         after = rows[index + 1] if index + 1 < len(rows) else None
-        if after is not None and after.no.startswith(f"{row.no}.") and _names_nothing(row):
+        if after is not None and _under(after.no, row.no) and _names_nothing(row):
             group = row
             warnings[:] = [w for w in warnings if w.line != row.line]  # its missing leader is no problem
             continue
-        if group is not None and row.no.startswith(f"{group.no}."):
+        if group is not None and _under(row.no, group.no):
             level = group.content if not group.category else f"{group.category} / {group.content}"
             row = replace(row, category=level if not row.category or row.category == group.category else
                           f"{level} / {row.category}")
@@ -57,6 +58,11 @@ def fold_group_rows(rows: list[ParsedRow], warnings: list[RowWarning]) -> list[P
             group = None
         out.append(row)
     return out
+
+
+def _under(no: str, parent: str) -> bool:
+    """Whether ``no`` numbers an item under ``parent`` (1.2 or 1-2 under 1)."""
+    return no.startswith((f"{parent}.", f"{parent}-"))
 
 
 def _names_nothing(row: ParsedRow) -> bool:

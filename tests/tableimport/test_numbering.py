@@ -51,3 +51,15 @@ def test_part_headings_nest(fmt: str) -> None:
     assert [r.category for r in table.rows] == [
         "一、医疗服务能力提升 / （一）医共体建设", "二、公共卫生服务 / （一）食品安全", "二、公共卫生服务 / （二）免疫规划"]
     assert [r.no for r in table.rows] == ["1", "2", "3"]  # numbered again in each part: in order, with a warning
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_row_naming_nobody_over_sub_items_is_their_category(fmt: str) -> None:
+    rows = [HEADER,
+            ["1", "推进紧密型县域医共体建设", "", "", ""],
+            ["（1）", "完成医共体总院挂牌运行", "王明", "医政股", "6月底前"],
+            ["（2）", "统一医共体内人财物管理", "王明", "医政股", "9月底前"],
+            ["2", "推进智慧医院建设", "张强", "规划信息股", "12月底前"]]
+    table = read_as(rows, fmt)
+    assert [(r.no, r.category) for r in table.rows] == [
+        ("1-1", "推进紧密型县域医共体建设"), ("1-2", "推进紧密型县域医共体建设"), ("2", None)]
