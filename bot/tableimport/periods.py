@@ -28,6 +28,8 @@ _NOTHING = re.compile(r"[\s/／\\\-—–_－~～、.。·…×xX]*|无|暂无")
 # What a cell needs to carry its own time: a month, a quarter, a half-year or year end, or a numeric date.
 _OWN_TIME = re.compile(
     rf"{_MONTH}\s*月|季度|上半年|下半年|年底|年末|年中|全年|(?:19|20)\d{{2}}\s*[-./年]"
+    # a cell that says the work is ongoing or recurring is that, whichever period column it stands in
+    r"|长期|持续|常态|每[年月季周日天]|按[年月季周]|定期"
 )
 
 

@@ -115,3 +115,12 @@ def test_a_cell_keeps_its_own_time_and_a_dash_is_nothing() -> None:
     assert under_period("第二季度", "5月底前完成招标") == "5月底前完成招标"
     assert under_period("第三季度", " / ") == ""
     assert under_period("第四季度", "无") == ""
+
+
+def test_ongoing_or_recurring_work_in_every_period_is_that_and_no_period_end() -> None:
+    rows = [["序号", "工作任务", "责任领导", "责任科室", "一季度", "二季度", "三季度", "四季度"],
+            ["1", "做好健康宣传", "王明", "医政股", "长期", "长期", "长期", "长期"],
+            ["2", "通报免疫接种率", "李华", "疾控股", "每月通报", "每月通报", "每月通报", "每月通报"]]
+    table = read_table(csv_bytes(rows), "2024年任务.csv")
+    planned = plan_tasks(table, 2024)
+    assert [[m.kind for m in p.milestones] for p in planned] == [["ongoing"], ["recurring"]]
