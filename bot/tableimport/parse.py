@@ -119,7 +119,8 @@ def _from_grids(grids, fmt: Format, filename: str, opts: Reading) -> ParsedTable
     if fmt in ("xlsx", "xls"):
         grid, header, read = _workbook_table(found, grid, header, cover, notes)
         others = [n for n in names if n and n not in read]
-    elif fmt == "html":
+    elif fmt in ("html", "pdf"):
+        # A table per part ("一、…", table, "二、…", table), in a web page or a printed document, is one table.
         index, grid, header, joined = _page_table(grids, found, grid, header)
         # A web page's layout, metadata and footer tables are no sheets: name only other task tables.
         read = {g.name for g in grids[index:index + 1 + joined]}

@@ -82,3 +82,11 @@ def test_a_numbered_line_with_a_month_starts_its_own_line_in_a_pdf_cell() -> Non
     from bot.tableimport.readers.pdf import _NUMBERED
 
     assert _NUMBERED.match("1.3月底前制定实施方案") and _NUMBERED.match("2、完成") and not _NUMBERED.match("2.5万人次")
+
+
+def test_a_printed_table_per_part_reads_as_one_table_with_the_parts_as_categories() -> None:
+    # A county document printed from Word: "一、…" paragraph, table, "二、…", table, "三、…", table.
+    table = read_table((OWN / "generated-table-per-part.pdf").read_bytes(), "parts.pdf")
+    assert [r.no for r in table.rows] == [str(n) for n in range(1, 11)]
+    assert [r.category for r in table.rows] == ["一、着力推动经济高质量发展"] * 3 + ["二、持续增进民生福祉"] * 4 + [
+        "三、统筹发展和安全"] * 3

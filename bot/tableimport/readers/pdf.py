@@ -314,12 +314,14 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
     header = None
     broken = False
     cells = 0
+    since: list[str] = []  # the text since the last table: a part heading ("二、…") or a 续表 line
     for piece in pieces:
         if piece.rows is None:
             lines = [line for line in piece.text if line not in (BREAK, RUNS_ON)]
             if grids:
                 grids[-1].after += lines
             before += lines
+            since += lines
             broken = BREAK in piece.text or RUNS_ON in piece.text  # only a page break (and its running header or footer) between
             continue
         rows = piece.rows
@@ -332,11 +334,13 @@ def _join(pieces: list[_Piece], limits: ImportLimits, file: str) -> list[Grid]:
         else:
             current = [_copy(r) for r in rows]
             header = find_header([GridRow(i + 1, r) for i, r in enumerate(current)])
-            grids.append(Grid(rows=[], before=list(before), name=str(len(grids) + 1)))
+            gap = (lambda between=list(since): between) if grids else None
+            grids.append(Grid(rows=[], before=list(before), name=str(len(grids) + 1), gap=gap))
         grids[-1].rows = [GridRow(i + 1, r, getattr(r, "spanned", frozenset())) for i, r in enumerate(current)]
         if len(grids[-1].rows) > limits.max_rows:
             raise refuse("import.too_many_rows", file, rows=len(grids[-1].rows), limit=limits.max_rows)
         broken = False
+        since = []
     _refuse_column_slices(grids, file)
     return grids
 
