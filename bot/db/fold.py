@@ -13,7 +13,9 @@ DDL to ``create_all`` (tests); migration 0011 installs it in deployed databases.
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, Table, event
+from sqlalchemy import Table
+
+from bot.db.ddl import attach_ddl
 
 _SQLITE_FOLD = (
     "(SELECT group_concat(m.position || '|' || m.kind || '|' || coalesce(m.period, '') || '|' || coalesce(m.due, '')"
@@ -77,7 +79,4 @@ def refold_all(dialect: str) -> str:
 
 def attach(milestones: Table) -> None:
     """Create the triggers with the milestones table in ``create_all`` (the migrations create them elsewhere)."""
-    for statement in SQLITE_TRIGGERS:
-        event.listen(milestones, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-    for statement in POSTGRES_TRIGGERS:
-        event.listen(milestones, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+    attach_ddl(milestones, sqlite=SQLITE_TRIGGERS, postgresql=POSTGRES_TRIGGERS)

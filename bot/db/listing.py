@@ -17,7 +17,9 @@ attach the same DDL to ``create_all`` (tests); migration 0012 installs it in dep
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, Table, event
+from sqlalchemy import Table
+
+from bot.db.ddl import attach_ddl
 
 LINK_TABLES = ("task_leaders", "task_sections")
 KEYS = ("task_open", "task_recurs", "task_due", "task_table", "task_seq")
@@ -38,9 +40,9 @@ def _values(task: str) -> str:
     return ", ".join(_keys_of(task))
 
 
-def _from_task(link: str) -> str:
-    """An UPDATE setting every row's keys of one link table from their tasks (migrations)."""
-    return f"UPDATE {link} SET ({', '.join(KEYS)}) = (SELECT {_values('t')} FROM tasks t WHERE t.id = {link}.task_id)"
+def _from_task(link: str, task: str) -> str:
+    """An UPDATE setting a link table's keys from the task whose id is the SQL expression ``task``."""
+    return f"UPDATE {link} SET ({', '.join(KEYS)}) = (SELECT {_values('t')} FROM tasks t WHERE t.id = {task})"
 
 
 def _changed(dialect: str) -> str:
@@ -60,10 +62,7 @@ def _to_links() -> str:
 
 def _sqlite_link_triggers(link: str) -> tuple[str, ...]:
     other = "person_id" if link == "task_leaders" else "section_id"
-    refresh = (
-        f"UPDATE {link} SET ({', '.join(KEYS)}) = (SELECT {_values('t')} FROM tasks t WHERE t.id = NEW.task_id) "
-        f"WHERE task_id = NEW.task_id AND {other} = NEW.{other};"
-    )
+    refresh = f"{_from_task(link, 'NEW.task_id')} WHERE task_id = NEW.task_id AND {other} = NEW.{other};"
     return (
         f"CREATE TRIGGER {link}_listing_insert AFTER INSERT ON {link} BEGIN {refresh} END",
         f"CREATE TRIGGER {link}_listing_repoint AFTER UPDATE OF task_id ON {link} BEGIN {refresh} END",
@@ -115,13 +114,9 @@ def index_columns(owner: str) -> tuple[str, ...]:
 
 def refill_all() -> tuple[str, ...]:
     """Statements that set every link row's keys anew from its task (migrations)."""
-    return tuple(_from_task(link) for link in LINK_TABLES)
+    return tuple(_from_task(link, f"{link}.task_id") for link in LINK_TABLES)
 
 
 def attach(task_sections: Table) -> None:
     """Create the triggers in ``create_all``, after the last table they touch (the migrations create them elsewhere)."""
-    # DDL formats its text with %, which LIKE's patterns use too.
-    for statement in SQLITE_TRIGGERS:
-        event.listen(task_sections, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect="sqlite"))
-    for statement in POSTGRES_TRIGGERS:
-        event.listen(task_sections, "after_create", DDL(statement.replace("%", "%%")).execute_if(dialect="postgresql"))
+    attach_ddl(task_sections, sqlite=SQLITE_TRIGGERS, postgresql=POSTGRES_TRIGGERS)

@@ -199,7 +199,17 @@ def _keep_fixed_due(session: Session, _context: Any) -> None:
                 set_committed_value(loaded, "fixed_due", fixed)
 
 
-class TaskLeader(Base):
+class ListingKeys:
+    """A link row's copy of its task's listing keys, written only by the database's triggers (see bot.db.listing)."""
+
+    task_open: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_recurs: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
+    task_due: Mapped[date | None] = mapped_column(Date, deferred=True)
+    task_table: Mapped[int | None] = mapped_column(Integer, deferred=True)
+    task_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
+
+
+class TaskLeader(ListingKeys, Base):
     """A lead leader (牵头领导) of a task."""
 
     __tablename__ = "task_leaders"
@@ -208,20 +218,13 @@ class TaskLeader(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    # The task's listing keys, written only by the database's triggers (see bot.db.listing).
-    task_open: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
-    task_recurs: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
-    task_due: Mapped[date | None] = mapped_column(Date, deferred=True)
-    task_table: Mapped[int | None] = mapped_column(Integer, deferred=True)
-    task_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
-
     person: Mapped[Person] = relationship(lazy="joined")
 
     # With the task and its listing keys in the index, "the open tasks this person leads" are read from one range.
     __table_args__ = (Index("ix_task_leaders_listing", *listing.index_columns("person_id")),)
 
 
-class TaskSection(Base):
+class TaskSection(ListingKeys, Base):
     """A lead section (牵头股室) of a task."""
 
     __tablename__ = "task_sections"
@@ -229,13 +232,6 @@ class TaskSection(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-
-    # The task's listing keys, written only by the database's triggers (see bot.db.listing).
-    task_open: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
-    task_recurs: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
-    task_due: Mapped[date | None] = mapped_column(Date, deferred=True)
-    task_table: Mapped[int | None] = mapped_column(Integer, deferred=True)
-    task_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
 
     section: Mapped[Section] = relationship(lazy="joined")
 

@@ -1,9 +1,9 @@
 """Two-level numbering in the 序号 column: sub-items under a task, and group rows over numbered tasks.
 
 Bureaus number sub-items again under each task ("1 …", "（1）…", "（2）…", "2 …", "（1）…"), so the bare numbers
-repeat; under their task they read as 1-1, 1-2, 2-1 (rows numbered only （1）, （2）… keep their numbers). And a numbered row that names nobody and nothing due, with
-its tasks numbered under it ("1 医疗服务能力提升", "1.1 …", "1.2 …"), is a group of tasks, not a task: its text
-is the category of the rows under it.
+repeat; under their task they read as 1-1, 1-2, 2-1 (rows numbered only （1）, （2）… keep their numbers). And a
+numbered row that names nobody and nothing due, with its tasks numbered under it ("1 医疗服务能力提升", "1.1 …",
+"1.2 …"), is a group of tasks, not a task: its text is the category of the rows under it.
 """
 
 from __future__ import annotations
@@ -33,10 +33,15 @@ def qualify_sub_numbers(rows: list[ParsedRow], warnings: list[RowWarning]) -> li
             no = f"{parent.no}-{k}" if f"{parent.no}-{k}" not in taken else f"{parent.no}({k})"
             if not (row.leaders or row.sections) and (parent.leaders or parent.sections):
                 warnings[:] = [w for w in warnings if w.line != row.line]  # no longer missing anyone
-            row = replace(row, no=no, leaders=row.leaders or parent.leaders, sections=row.sections or parent.sections,
-                          units=row.units or parent.units, deadline=row.deadline or parent.deadline)
+            row = with_cells_of(row, parent, no=no)
         out.append(row)
     return out
+
+
+def with_cells_of(row: ParsedRow, above: ParsedRow, *, no: str) -> ParsedRow:
+    """``row`` numbered ``no``, its empty leader, section, units and deadline cells taken from ``above`` (merged)."""
+    return replace(row, no=no, leaders=row.leaders or above.leaders, sections=row.sections or above.sections,
+                   units=row.units or above.units, deadline=row.deadline or above.deadline)
 
 
 def fold_group_rows(rows: list[ParsedRow], warnings: list[RowWarning]) -> list[ParsedRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.tableimport import cells as C
 from bot.tableimport.columns import choose_text_columns
@@ -23,7 +24,7 @@ from bot.tableimport.model import (
     RowWarning,
     column_letter,
 )
-from bot.tableimport.numbering import fold_group_rows, qualify_sub_numbers
+from bot.tableimport.numbering import fold_group_rows, qualify_sub_numbers, with_cells_of
 from bot.tableimport.override import apply_columns
 from bot.tableimport.periods import is_period_label, under_period
 from bot.tableimport.readers.text import PointList
@@ -77,7 +78,8 @@ class _Reading:
     levels: dict[int, str] = field(default_factory=dict)  # category column → its value in force
     heading: str | None = None  # the last group heading row ("一、…" across the table)
 
-    @property
+    # Worked out once per table from the header, not for every row.
+    @cached_property
     def leaders_name_units(self) -> bool:
         """Whether a leaders column is named for sections too (责任领导/股室, 责任领导及责任科室)."""
         labels = self.where.header.labels
@@ -87,11 +89,16 @@ class _Reading:
         """The text of the column(s) read as ``name`` in this row."""
         return "\n".join(cells[c] for c in self.cols[name] if c < len(cells) and cells[c].strip())
 
+    @cached_property
+    def periods(self) -> dict[int, str]:
+        """The deadline columns named after a period (第一季度, 3月底前), with their names."""
+        labels = self.where.header.labels
+        return {c: labels[c] for c in self.cols["deadline"] if is_period_label(labels.get(c, ""))}
+
     def schedule(self, cells: list[str]) -> str:
         """The deadline column(s) of this row; a column named after a period reads as "第一季度：…"."""
-        labels = self.where.header.labels
         texts = (
-            under_period(labels.get(c, ""), cells[c]) if is_period_label(labels.get(c, "")) else cells[c]
+            under_period(self.periods[c], cells[c]) if c in self.periods else cells[c]
             for c in self.cols["deadline"] if c < len(cells)
         )
         return "\n".join(text for text in texts if text.strip())
@@ -336,9 +343,7 @@ def _under_merged_number(row: ParsedRow, above: ParsedRow | None) -> ParsedRow |
         return None
     if not any(not getattr(row, name) and getattr(above, name) for name in ("leaders", "sections", "units")):
         return None
-    return ParsedRow(row.line, above.no, row.category, row.title, row.content, row.leaders or above.leaders,
-                     row.sections or above.sections, row.units or above.units, row.deadline or above.deadline,
-                     row.remarks)
+    return with_cells_of(row, above, no=above.no)
 
 
 _LEVELS = ((re.compile(r"^第[一二三四五六七八九十百]+(?:部分|篇|章)"), 0), (re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]"), 1),
@@ -349,6 +354,9 @@ def _heading_level(heading: str) -> int | None:
     return next((level for pattern, level in _LEVELS if pattern.match(heading)), None)
 
 
+_UNLEVELLED = 99  # a heading of no numbered level ranks below every level
+
+
 def _nested(current: str | None, heading: str) -> str:
     """A heading under the one in force when it is a deeper level ("一、…" then "（一）…"): "一、… / （一）…"."""
     if current is None:
@@ -357,8 +365,9 @@ def _nested(current: str | None, heading: str) -> str:
     level = _heading_level(heading)
     if level is None or _heading_level(parts[0]) is None:
         return heading
-    kept = [part for part in parts if (_heading_level(part) if _heading_level(part) is not None else 99) < level]
-    opens = re.match(r"^[(（]?一", heading) is not None or any(_heading_level(part) == level for part in parts)
+    levels = [_heading_level(part) for part in parts]
+    kept = [part for part, at in zip(parts, levels, strict=True) if (_UNLEVELLED if at is None else at) < level]
+    opens = re.match(r"^[(（]?一", heading) is not None or level in levels
     # "二、…" then "（三）…": a part numbered on in another style, not the first of a deeper level
     return " / ".join([*kept, heading]) if opens else heading
 
@@ -384,17 +393,15 @@ def _category(cells: list[str], reading: _Reading) -> str | None:
 
 
 def _lead_and_related(lead_text: str, related_text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    # "X牵头，Y配合" in a 责任单位 cell names both roles; the related part joins the related-units column.
+    # "X牵头，Y配合" in a 责任单位 cell names both roles; the related part joins the related-units column. Roles
+    # stated in the related column ("县人民医院牵头，县中医院配合") say which leads among them, not the bureau's lead.
+    among = split_roles(related_text) if related_text.strip() else None
+    related = (*among[0], *among[1]) if among else C.split_units(related_text)
     roles = split_roles(lead_text) if lead_text.strip() else None
     if roles is None:
-        # "县人民医院牵头，县中医院配合" in the related column: which of them leads among them, not the bureau's lead
-        among = split_roles(related_text) if related_text.strip() else None
-        related = (*among[0], *among[1]) if among else C.split_units(related_text)
         return _distinct(C.split_sections(lead_text), related)
-    lead, related = roles
-    others = split_roles(related_text) if related_text.strip() else None
-    more = (*others[0], *others[1]) if others else C.split_units(related_text)
-    return _distinct(lead, (*related, *more))
+    lead, also = roles
+    return _distinct(lead, (*also, *related))
 
 
 def _marked_leaders(sections: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -350,8 +350,7 @@ def _refuse_column_slices(grids: list[Grid], file: str) -> None:
     naming other columns, each over the same rows. Read apart they would be wrong tasks; say how to print it."""
     if len(grids) < 2:
         return
-    labels = [frozenset(normalize_header(c) for c in grid.rows[0].cells if c.strip() and match_header(c)[0])
-              for grid in grids if grid.rows]
+    labels = [frozenset(_named_labels(grid.rows[0].cells)) for grid in grids if grid.rows]
     # Over the same rows: as many, give or take a cell whose text wrapped onto a row of its own.
     sizes = [len(grid.rows) for grid in grids]
     if len(labels) == len(grids) and min(sizes) >= 3 and max(sizes) <= 1.5 * min(sizes) \
@@ -364,8 +363,13 @@ def _other_header(rows: list[list[str]], header) -> bool:  # type: ignore[no-unt
     page (序号 工作类别 工作任务 on one page, 具体措施 责任领导 on the next) is not one table going on."""
     if header is None or not rows:
         return False
-    named = [normalize_header(cell) for cell in rows[0] if cell.strip() and match_header(cell)[0]]
+    named = _named_labels(rows[0])
     return len(named) >= 2 and not set(named) & set(header.texts.values())
+
+
+def _named_labels(cells: list[str]) -> list[str]:
+    """The cells of a row that name a column (序号, 责任领导 …), as headers are compared."""
+    return [normalize_header(cell) for cell in cells if cell.strip() and match_header(cell)[0]]
 
 
 def _continue(current: list[list[str]], rows: list[list[str]], header) -> None:  # type: ignore[no-untyped-def]
